@@ -1,0 +1,76 @@
+package io.dblock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the demo's output, the same way whether it ran in-process or as the shaded jar: every timeline line is well
+ * formed, time never goes backwards, and the events of the story come in their fixed order.
+ */
+final class DemoStory {
+
+    // "+  216 ms  bob    gave up: ..." : time right-aligned in 5 columns, worker names padded to 5.
+    private static final Pattern EVENT = Pattern.compile("\\+ *(\\d+) ms  (alice|bob  |carol)  (\\S.*)");
+
+    /** The demo's scripted runs finish in well under a second; this only catches sleeps or stalls creeping in. */
+    private static final long MAX_TIMELINE_MILLIS = 10_000;
+
+    private DemoStory() {}
+
+    static void assertTold(CliRun run) {
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        List<String> events =
+                run.lines().stream().filter(line -> line.startsWith("+")).toList();
+        long previous = 0;
+        for (String event : events) {
+            Matcher m = EVENT.matcher(event);
+            assertThat(m.matches())
+                    .as("timeline line '%s'\n%s", event, run.describe())
+                    .isTrue();
+            long millis = Long.parseLong(m.group(1));
+            assertThat(millis).as("time of '%s'", event).isGreaterThanOrEqualTo(previous);
+            previous = millis;
+        }
+        assertThat(previous).as("duration of the timeline").isLessThan(MAX_TIMELINE_MILLIS);
+
+        int bobTimesOut =
+                indexOf(events, "bob", e -> e.matches("gave up: timed out after \\d+ ms \\(LockTimeoutException\\)"));
+        int aliceCommits = indexOf(
+                events,
+                "alice",
+                e -> e.matches("sees carol \\(pid \\d+\\) waiting in pg_locks; inserts an order, commits"));
+        int carolReads =
+                indexOf(events, "carol", e -> e.matches("got SHARE on orders after \\d+ ms and finds 1 order"));
+        int bobSkips = indexOf(events, "bob", e -> e.startsWith("skipped the work: \"invoice:42\" still busy"));
+        int aliceReleases = indexOf(events, "alice", e -> e.endsWith("releases \"invoice:42\""));
+        int carolProceeds =
+                indexOf(events, "carol", e -> e.matches("got \"invoice:42\" after \\d+ ms on backend pid \\d+.*"));
+        assertThat(List.of(bobTimesOut, aliceCommits, carolReads, bobSkips, aliceReleases, carolProceeds))
+                .as(run.describe())
+                .isSorted()
+                .doesNotHaveDuplicates();
+        assertThat(run.out()).contains("Summary (").contains("  bob    skipped  ");
+    }
+
+    /** Index of the only event of {@code worker} whose text matches. */
+    private static int indexOf(List<String> events, String worker, Predicate<String> text) {
+        int found = -1;
+        for (int i = 0; i < events.size(); i++) {
+            Matcher m = EVENT.matcher(events.get(i));
+            if (m.matches() && m.group(2).trim().equals(worker) && text.test(m.group(3))) {
+                assertThat(found)
+                        .as("a second matching event of %s: %s", worker, events.get(i))
+                        .isEqualTo(-1);
+                found = i;
+            }
+        }
+        assertThat(found)
+                .as("an event of %s in\n%s", worker, String.join("\n", events))
+                .isNotNegative();
+        return found;
+    }
+}

@@ -1,0 +1,177 @@
+package io.dblock;
+
+import io.dblock.internal.DefaultAdvisoryLock;
+import io.dblock.internal.DefaultTableLock;
+import io.dblock.internal.EngineDetection;
+import io.dblock.internal.LockContext;
+import io.dblock.spi.LockEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: database-level locks over one {@link DataSource}.
+ *
+ * <pre>{@code
+ * DbLocks locks = DbLocks.create(dataSource);
+ * try (LockHandle h = locks.advisory("invoice:42").acquire()) { ... }
+ * locks.tables("orders").mode(TableLockMode.SHARE).acquire(connection);
+ * }</pre>
+ *
+ * <p>Creating a {@code DbLocks} borrows one connection to detect the engine (through the {@link
+ * io.dblock.spi.LockEngineProvider}s found by {@link java.util.ServiceLoader}). Create one per data source and share
+ * it: it is thread-safe, and its threads coordinate through it (re-entrancy, local queueing, local deadlock detection
+ * all work per instance). It holds no resources of its own besides the connections pinned by threads that hold session
+ * locks, so it needs no closing.
+ */
+public final class DbLocks {
+
+    private final LockContext context;
+
+    private DbLocks(LockContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Creates an instance with default options (wait without limit).
+     *
+     * @throws UnsupportedLockException if the database is not one dblock supports; the message lists those it does
+     * @throws LockFailedException if no connection could be opened to detect the engine
+     */
+    public static DbLocks create(DataSource dataSource) {
+        return builder(dataSource).build();
+    }
+
+    /** Starts configuring an instance. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** An exclusive advisory lock on a string key (on PostgreSQL hashed as described in {@link LockKey#of(String)}). */
+    public AdvisoryLock advisory(String name) {
+        return advisory(LockKey.of(name));
+    }
+
+    /** An exclusive advisory lock on a {@code bigint} key. */
+    public AdvisoryLock advisory(long key) {
+        return advisory(LockKey.of(key));
+    }
+
+    /** An exclusive advisory lock on an {@code (int, int)} key. */
+    public AdvisoryLock advisory(int classKey, int objectKey) {
+        return advisory(LockKey.of(classKey, objectKey));
+    }
+
+    /**
+     * An exclusive advisory lock on several keys, acquired all-or-nothing in canonical order.
+     *
+     * @throws IllegalArgumentException if no key is given
+     */
+    public AdvisoryLock advisory(LockKey... keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        return advisory(Arrays.asList(keys));
+    }
+
+    /** An exclusive advisory lock on several keys, acquired all-or-nothing in canonical order. */
+    public AdvisoryLock advisory(Collection<LockKey> keys) {
+        return DefaultAdvisoryLock.of(context, keys);
+    }
+
+    /**
+     * A lock on tables, in {@link TableLockMode#ACCESS_EXCLUSIVE} mode unless {@link TableLock#mode} says otherwise.
+     *
+     * @param tables names as for {@link TableName#parse(String)}: {@code "orders"} or {@code "sales.orders"}
+     */
+    public TableLock tables(String... tables) {
+        Objects.requireNonNull(tables, "tables must not be null");
+        List<TableName> names = new ArrayList<>();
+        for (String table : tables) {
+            names.add(TableName.parse(table));
+        }
+        return DefaultTableLock.of(context, names);
+    }
+
+    /**
+     * A table lock with no tables yet, for the portable form: {@code locks.tables().read("customers").write("orders")
+     * .inTransaction(conn -> ...)}.
+     */
+    public TableLock tables() {
+        return DefaultTableLock.of(context, List.of());
+    }
+
+    /** A lock on tables given as {@link TableName}s (for names containing dots). */
+    public TableLock tables(TableName... tables) {
+        Objects.requireNonNull(tables, "tables must not be null");
+        return DefaultTableLock.of(context, Arrays.asList(tables));
+    }
+
+    /** The engine's name, e.g. {@code "PostgreSQL"}. */
+    public String engineName() {
+        return context.engine().name();
+    }
+
+    /** The server version the engine detected. */
+    public String serverVersion() {
+        return context.engine().serverVersion();
+    }
+
+    /** The wait limit locks start with; empty means without limit. */
+    public Optional<Duration> defaultTimeout() {
+        return Optional.ofNullable(context.defaultTimeout());
+    }
+
+    /** Number of this instance's threads currently queued behind another of its threads for a key. */
+    public int locallyWaitingThreads() {
+        return context.locallyWaitingThreads();
+    }
+
+    /** Configures a {@link DbLocks}; not thread-safe, use it from one thread. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Duration defaultTimeout;
+        private LockEngine engine;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+        }
+
+        /**
+         * How long {@code acquire()} waits by default before throwing {@link LockTimeoutException}. Default: without
+         * limit. {@link Duration#ZERO} means do not wait.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "default timeout must not be null (leave it unset to wait without limit)");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("default timeout must not be negative: " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Uses this engine instead of detecting one (for engines not registered with {@link java.util.ServiceLoader},
+         * or to skip the detection round trip).
+         */
+        public Builder engine(LockEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the instance, detecting the engine unless one was given.
+         *
+         * @throws UnsupportedLockException if the database is not supported
+         */
+        public DbLocks build() {
+            LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
+            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.dblock;
+
+/**
+ * Work that runs while a lock is held and produces a result.
+ *
+ * @param <R> the result type
+ * @param <X> the checked exception the work may throw, passed through to the caller unchanged
+ */
+@FunctionalInterface
+public interface LockCallback<R, X extends Exception> {
+    /** Does the work; the lock is held for the whole call and released afterwards, also when this throws. */
+    R call() throws X;
+}

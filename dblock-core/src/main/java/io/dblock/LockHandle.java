@@ -1,0 +1,57 @@
+package io.dblock;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A held session-scoped advisory lock; closing it releases the lock.
+ *
+ * <p>The handle belongs to the thread that acquired it: the lock lives on that thread's pinned connection, and only
+ * that thread may release it. Use it in try-with-resources:
+ *
+ * <pre>{@code
+ * try (LockHandle h = locks.advisory("invoice:42").acquire()) {
+ *     // exclusive work
+ * }
+ * }</pre>
+ *
+ * <p>When the last lock of the thread is released, its pinned connection goes back to the pool (or is discarded if the
+ * unlock failed, so a pool never hands out a connection with a lock still held).
+ */
+public interface LockHandle extends AutoCloseable {
+
+    /** The keys this handle holds, in canonical order. */
+    List<LockKey> keys();
+
+    /** Exclusive or shared. */
+    AdvisoryLockMode mode();
+
+    /**
+     * True until {@link #release()}; false afterwards or once dblock knows the lock was lost (for example because its
+     * connection failed). Runs no SQL.
+     */
+    boolean isHeld();
+
+    /** The server's id of the connection holding the lock: the backend pid on PostgreSQL (as in {@code pg_locks.pid}). */
+    long connectionId();
+
+    /** When the lock was granted. */
+    Instant acquiredAt();
+
+    /** How long the acquisition waited, locally and on the server. */
+    Duration waited();
+
+    /**
+     * Releases the lock: one statement ({@code SELECT pg_advisory_unlock(...)}) unless the thread holds the same keys
+     * through another handle, in which case only the hold count drops.
+     *
+     * @throws LockUsageException if already released, or called from a thread other than the one that acquired it
+     * @throws LockLostException if the server reports the lock was not held any more (it had been lost)
+     */
+    void release();
+
+    /** Releases the lock if this handle still holds it; unlike {@link #release()}, calling it again does nothing. */
+    @Override
+    void close();
+}

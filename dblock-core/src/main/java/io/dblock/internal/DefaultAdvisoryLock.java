@@ -1,0 +1,216 @@
+package io.dblock.internal;
+
+import io.dblock.AdvisoryLock;
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockAction;
+import io.dblock.LockCallback;
+import io.dblock.LockHandle;
+import io.dblock.LockKey;
+import io.dblock.LockTimeoutException;
+import io.dblock.spi.Wait;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The {@link AdvisoryLock} implementation: immutable configuration over a {@link LockContext}. */
+public final class DefaultAdvisoryLock implements AdvisoryLock {
+
+    private final LockContext context;
+    private final List<LockKey> keys;
+    private final AdvisoryLockMode mode;
+    private final Duration timeout;
+
+    private DefaultAdvisoryLock(LockContext context, List<LockKey> keys, AdvisoryLockMode mode, Duration timeout) {
+        this.context = context;
+        this.keys = keys;
+        this.mode = mode;
+        this.timeout = timeout;
+    }
+
+    /**
+     * An exclusive lock over {@code keys} (sorted, duplicates dropped) with the context's default timeout.
+     *
+     * @throws IllegalArgumentException if {@code keys} is empty
+     */
+    public static AdvisoryLock of(LockContext context, Collection<LockKey> keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        keys.forEach(k -> Objects.requireNonNull(k, "a lock key must not be null"));
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("an advisory lock needs at least one key");
+        }
+        return new DefaultAdvisoryLock(
+                context, List.copyOf(new TreeSet<>(keys)), AdvisoryLockMode.EXCLUSIVE, context.defaultTimeout);
+    }
+
+    @Override
+    public List<LockKey> keys() {
+        return keys;
+    }
+
+    @Override
+    public AdvisoryLockMode mode() {
+        return mode;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    @Override
+    public AdvisoryLock shared() {
+        context.engine.checkSupported(AdvisoryLockMode.SHARED, false);
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.SHARED, timeout);
+    }
+
+    @Override
+    public AdvisoryLock exclusive() {
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.EXCLUSIVE, timeout);
+    }
+
+    @Override
+    public AdvisoryLock timeout(Duration timeout) {
+        return new DefaultAdvisoryLock(context, keys, mode, Durations.checkWait(timeout, description()));
+    }
+
+    @Override
+    public AdvisoryLock waitForever() {
+        return new DefaultAdvisoryLock(context, keys, mode, null);
+    }
+
+    @Override
+    public LockHandle acquire() {
+        long start = System.nanoTime();
+        return session(configuredWait())
+                .orElseThrow(() -> new LockTimeoutException(
+                        "lock not granted (waited " + configuredWait() + ")",
+                        description(),
+                        context.engine.name(),
+                        Durations.since(start),
+                        null));
+    }
+
+    @Override
+    public Optional<LockHandle> tryAcquire() {
+        return session(Wait.NONE);
+    }
+
+    @Override
+    public Optional<LockHandle> tryAcquire(Duration wait) {
+        return session(Wait.upTo(Durations.checkWait(wait, description())));
+    }
+
+    private Optional<LockHandle> session(Wait wait) {
+        context.engine.checkSupported(mode, false);
+        return context.sessions.acquire(keys, mode, wait, description());
+    }
+
+    private Wait configuredWait() {
+        return timeout == null ? Wait.FOREVER : Wait.upTo(timeout);
+    }
+
+    @Override
+    public <R, X extends Exception> R withLock(LockCallback<R, X> work) throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        try (LockHandle ignored = acquire()) {
+            return work.call();
+        }
+    }
+
+    @Override
+    public <X extends Exception> void runWithLock(LockAction<X> work) throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        try (LockHandle ignored = acquire()) {
+            work.run();
+        }
+    }
+
+    @Override
+    public <R, X extends Exception> Optional<R> tryWithLock(Duration wait, LockCallback<R, X> work) throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        Optional<LockHandle> handle = tryAcquire(wait);
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        try (LockHandle ignored = handle.get()) {
+            return Optional.ofNullable(work.call());
+        }
+    }
+
+    @Override
+    public <X extends Exception> boolean tryRunWithLock(Duration wait, LockAction<X> work) throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        Optional<LockHandle> handle = tryAcquire(wait);
+        if (handle.isEmpty()) {
+            return false;
+        }
+        try (LockHandle ignored = handle.get()) {
+            work.run();
+            return true;
+        }
+    }
+
+    @Override
+    public void acquireForTransaction(Connection connection) {
+        long start = System.nanoTime();
+        if (!transaction(connection, configuredWait())) {
+            throw new LockTimeoutException(
+                    "lock not granted (waited " + configuredWait() + ")",
+                    description(),
+                    context.engine.name(),
+                    Durations.since(start),
+                    null);
+        }
+    }
+
+    @Override
+    public boolean tryAcquireForTransaction(Connection connection) {
+        return transaction(connection, Wait.NONE);
+    }
+
+    @Override
+    public boolean tryAcquireForTransaction(Connection connection, Duration wait) {
+        return transaction(connection, Wait.upTo(Durations.checkWait(wait, description())));
+    }
+
+    private boolean transaction(Connection connection, Wait wait) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        context.engine.checkSupported(mode, true);
+        long start = System.nanoTime();
+        TransactionGuards.requireTransaction(connection, description(), context.engine.name());
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
+        }
+        try {
+            return context.engine.acquireTransaction(connection, keys, mode, wait, InterruptWatcher.INSTANCE);
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, description(), Durations.since(start));
+        }
+    }
+
+    @Override
+    public boolean isLocked() {
+        return !holderConnectionIds().isEmpty();
+    }
+
+    @Override
+    public Set<Long> holderConnectionIds() {
+        return context.withConnection(c -> context.engine.holders(c, keys), description());
+    }
+
+    private String description() {
+        return Describe.advisory(keys, mode);
+    }
+
+    @Override
+    public String toString() {
+        return "AdvisoryLock[" + description() + ", timeout " + (timeout == null ? "none" : timeout.toMillis() + " ms")
+                + "]";
+    }
+}

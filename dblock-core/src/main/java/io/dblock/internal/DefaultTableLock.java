@@ -1,0 +1,221 @@
+package io.dblock.internal;
+
+import io.dblock.LockTimeoutException;
+import io.dblock.LockUsageException;
+import io.dblock.TableLock;
+import io.dblock.TableLockMode;
+import io.dblock.TableLockRequest;
+import io.dblock.TableName;
+import io.dblock.TransactionCallback;
+import io.dblock.spi.Wait;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** The {@link TableLock} implementation: an immutable, canonically ordered list of table requests. */
+public final class DefaultTableLock implements TableLock {
+
+    private static final System.Logger LOG = System.getLogger(DefaultTableLock.class.getName());
+
+    private final LockContext context;
+    private final List<TableLockRequest> requests;
+    private final Duration timeout;
+
+    private DefaultTableLock(LockContext context, List<TableLockRequest> requests, Duration timeout) {
+        this.context = context;
+        this.requests = requests;
+        this.timeout = timeout;
+    }
+
+    /** A lock on {@code tables} in {@link TableLockMode#ACCESS_EXCLUSIVE} mode (none: add them with read/write). */
+    public static TableLock of(LockContext context, List<TableName> tables) {
+        List<TableLockRequest> requests = new ArrayList<>();
+        for (TableName table : tables) {
+            requests.add(new TableLockRequest(
+                    Objects.requireNonNull(table, "table must not be null"), TableLockMode.ACCESS_EXCLUSIVE));
+        }
+        return new DefaultTableLock(context, canonical(context, requests), context.defaultTimeout);
+    }
+
+    private static List<TableLockRequest> canonical(LockContext context, List<TableLockRequest> requests) {
+        requests.forEach(context.engine::validate);
+        return List.copyOf(new TreeSet<>(requests));
+    }
+
+    @Override
+    public List<TableLockRequest> requests() {
+        return requests;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    @Override
+    public TableLock mode(TableLockMode mode) {
+        Objects.requireNonNull(mode, "mode must not be null");
+        List<TableLockRequest> changed = new ArrayList<>();
+        requests.forEach(r -> changed.add(new TableLockRequest(r.table(), mode)));
+        return new DefaultTableLock(context, canonical(context, changed), timeout);
+    }
+
+    @Override
+    public TableLock table(TableName table, TableLockMode mode) {
+        List<TableLockRequest> more = new ArrayList<>(requests);
+        more.add(new TableLockRequest(table, mode));
+        return new DefaultTableLock(context, canonical(context, more), timeout);
+    }
+
+    @Override
+    public TableLock read(String... tables) {
+        return add(tables, TableLockMode.SHARE);
+    }
+
+    @Override
+    public TableLock write(String... tables) {
+        return add(tables, TableLockMode.ACCESS_EXCLUSIVE);
+    }
+
+    private TableLock add(String[] tables, TableLockMode mode) {
+        Objects.requireNonNull(tables, "tables must not be null");
+        List<TableLockRequest> more = new ArrayList<>(requests);
+        for (String table : tables) {
+            more.add(new TableLockRequest(TableName.parse(table), mode));
+        }
+        return new DefaultTableLock(context, canonical(context, more), timeout);
+    }
+
+    @Override
+    public TableLock timeout(Duration timeout) {
+        return new DefaultTableLock(context, requests, Durations.checkWait(timeout, description()));
+    }
+
+    @Override
+    public TableLock waitForever() {
+        return new DefaultTableLock(context, requests, null);
+    }
+
+    @Override
+    public void acquire(Connection connection) {
+        long start = System.nanoTime();
+        if (!lock(connection, configuredWait())) {
+            throw timedOut(start);
+        }
+    }
+
+    @Override
+    public boolean tryAcquire(Connection connection) {
+        return lock(connection, Wait.NONE);
+    }
+
+    @Override
+    public boolean tryAcquire(Connection connection, Duration wait) {
+        return lock(connection, Wait.upTo(Durations.checkWait(wait, description())));
+    }
+
+    private boolean lock(Connection connection, Wait wait) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        if (requests.isEmpty()) {
+            throw new LockUsageException(
+                    "no tables to lock: name them with tables(...), read(...) or write(...)", null);
+        }
+        TransactionGuards.requireTransaction(connection, description(), context.engine.name());
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
+        }
+        long start = System.nanoTime();
+        try {
+            return context.engine.lockTables(connection, requests, wait, InterruptWatcher.INSTANCE);
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, description(), Durations.since(start));
+        }
+    }
+
+    @Override
+    public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
+        long start = System.nanoTime();
+        return run(configuredWait(), work).orElseThrow(() -> timedOut(start)).value;
+    }
+
+    @Override
+    public <R, X extends Exception> Optional<R> tryInTransaction(Duration wait, TransactionCallback<R, X> work)
+            throws X {
+        return run(Wait.upTo(Durations.checkWait(wait, description())), work).map(r -> r.value);
+    }
+
+    /** Boxes a result so that a null result and "not locked" stay distinguishable. */
+    private record Result<R>(R value) {}
+
+    private <R, X extends Exception> Optional<Result<R>> run(Wait wait, TransactionCallback<R, X> work) throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        Connection connection;
+        try {
+            connection = context.dataSource.getConnection();
+        } catch (SQLException e) {
+            throw Errors.connectionUnavailable(description(), context.engine.name(), e);
+        }
+        try (connection) {
+            return inOwnTransaction(connection, wait, work);
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, description(), null);
+        }
+    }
+
+    private <R, X extends Exception> Optional<Result<R>> inOwnTransaction(
+            Connection connection, Wait wait, TransactionCallback<R, X> work) throws X, SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        boolean done = false;
+        try {
+            if (!lock(connection, wait)) {
+                return Optional.empty();
+            }
+            R value = work.inTransaction(connection);
+            connection.commit();
+            done = true;
+            return Optional.of(new Result<>(value));
+        } finally {
+            if (!done) {
+                rollbackQuietly(connection);
+            }
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "rollback after a failed table-lock transaction failed", e);
+        }
+    }
+
+    private Wait configuredWait() {
+        return timeout == null ? Wait.FOREVER : Wait.upTo(timeout);
+    }
+
+    private LockTimeoutException timedOut(long start) {
+        return new LockTimeoutException(
+                "tables not locked (waited " + configuredWait() + ")",
+                description(),
+                context.engine.name(),
+                Durations.since(start),
+                null);
+    }
+
+    private String description() {
+        return Describe.tables(requests);
+    }
+
+    @Override
+    public String toString() {
+        return "TableLock[" + description() + "]";
+    }
+}

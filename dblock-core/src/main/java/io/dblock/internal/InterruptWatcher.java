@@ -1,0 +1,95 @@
+package io.dblock.internal;
+
+import io.dblock.spi.WaitGuard;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Cancels lock statements whose thread has been interrupted.
+ *
+ * <p>A thread blocked in a JDBC call does not notice {@link Thread#interrupt()}: the driver is reading a socket. So
+ * while a lock statement runs, it is registered here, and one shared daemon thread checks the registered threads'
+ * interrupt flags every {@value #PERIOD_MILLIS} ms and calls {@link Statement#cancel()} (PostgreSQL: a cancel request
+ * on a separate socket) for those interrupted. The checking task stops itself when nothing is registered.
+ */
+final class InterruptWatcher implements WaitGuard {
+
+    static final InterruptWatcher INSTANCE = new InterruptWatcher();
+
+    private static final long PERIOD_MILLIS = 20;
+    private static final System.Logger LOG = System.getLogger(InterruptWatcher.class.getName());
+
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final ScheduledThreadPoolExecutor executor;
+
+    private InterruptWatcher() {
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dblock-interrupt-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public Registration watch(Statement statement) {
+        Watch w = new Watch(Thread.currentThread(), statement);
+        watches.add(w);
+        if (running.compareAndSet(false, true)) {
+            executor.schedule(this::check, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return w;
+    }
+
+    private void check() {
+        for (Watch w : watches) {
+            if (w.thread.isInterrupted()) {
+                w.cancel();
+            }
+        }
+        running.set(false);
+        // Re-arm while anything is registered; a registration racing with this line re-arms it itself.
+        if (!watches.isEmpty() && running.compareAndSet(false, true)) {
+            executor.schedule(this::check, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private final class Watch implements Registration {
+        final Thread thread;
+        private final Statement statement;
+        private boolean closed;
+        private boolean cancelled;
+
+        Watch(Thread thread, Statement statement) {
+            this.thread = thread;
+            this.statement = statement;
+        }
+
+        synchronized void cancel() {
+            if (closed || cancelled) {
+                return;
+            }
+            cancelled = true;
+            try {
+                statement.cancel();
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not cancel the lock wait of interrupted thread " + thread.getName(), e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            watches.remove(this);
+        }
+    }
+}

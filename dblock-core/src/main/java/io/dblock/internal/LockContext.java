@@ -1,0 +1,63 @@
+package io.dblock.internal;
+
+import io.dblock.spi.LockEngine;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * What every lock of one {@code DbLocks} shares: the data source, the engine, the session-lock registry and the
+ * default timeout. Immutable apart from the registry, which is thread-safe.
+ */
+public final class LockContext {
+
+    final DataSource dataSource;
+    final LockEngine engine;
+    final SessionLocks sessions;
+    /** Null means wait without limit. */
+    final Duration defaultTimeout;
+
+    /** Creates the shared state for one {@code DbLocks}. */
+    public LockContext(DataSource dataSource, LockEngine engine, Duration defaultTimeout) {
+        this.dataSource = dataSource;
+        this.engine = engine;
+        this.sessions = new SessionLocks(dataSource, engine);
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** The engine in use. */
+    public LockEngine engine() {
+        return engine;
+    }
+
+    /** The default wait limit; null means without limit. */
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    /** Number of threads queued locally behind another thread of this context (diagnostics). */
+    public int locallyWaitingThreads() {
+        return sessions.locallyWaitingThreads();
+    }
+
+    /** Runs a read-only query on the thread's pinned connection if it has one, else on a borrowed one. */
+    <R> R withConnection(SqlFunction<R> query, String description) {
+        try {
+            var pinned = sessions.pinnedConnection();
+            if (pinned.isPresent()) {
+                return query.apply(pinned.get());
+            }
+            try (Connection c = dataSource.getConnection()) {
+                return query.apply(c);
+            }
+        } catch (SQLException e) {
+            throw Errors.translate(engine, e, description, null);
+        }
+    }
+
+    @FunctionalInterface
+    interface SqlFunction<R> {
+        R apply(Connection connection) throws SQLException;
+    }
+}

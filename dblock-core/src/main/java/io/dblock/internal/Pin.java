@@ -1,0 +1,77 @@
+package io.dblock.internal;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The connection a thread's session locks live on, borrowed from the {@code DataSource} for as long as the thread holds
+ * at least one session lock.
+ *
+ * <p>Touched only by its owner thread, so it needs no synchronisation.
+ */
+final class Pin {
+
+    private static final System.Logger LOG = System.getLogger(Pin.class.getName());
+
+    final Connection connection;
+    private final boolean restoreAutoCommit;
+    /** Server-side holds (distinct key and mode) on this connection. */
+    int serverHolds;
+    /** The server's id for the connection, once a lock statement has reported it. */
+    long connectionId = -1;
+    /** Set once the connection failed or was discarded: every lock on it is gone. */
+    volatile boolean broken;
+
+    private Pin(Connection connection, boolean restoreAutoCommit) {
+        this.connection = connection;
+        this.restoreAutoCommit = restoreAutoCommit;
+    }
+
+    /** Wraps a freshly borrowed connection, switching it to auto-commit so locks never leave a transaction open. */
+    static Pin of(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.setAutoCommit(true);
+        }
+        return new Pin(connection, !autoCommit);
+    }
+
+    /** Gives the connection back to its pool; the caller has checked it holds no lock. */
+    void giveBack() {
+        try {
+            if (restoreAutoCommit && !broken) {
+                connection.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "could not restore auto-commit on a connection given back to the pool", e);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /**
+     * Closes the physical connection so that the server ends the session and every lock with it, then closes the
+     * pool's handle: a pool then finds the connection closed and never hands it out holding a lock.
+     */
+    void discard() {
+        broken = true;
+        try {
+            Connection physical =
+                    connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
+            physical.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not close the physical connection of a failed lock release", e);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "closing a lock connection failed", e);
+        }
+    }
+}

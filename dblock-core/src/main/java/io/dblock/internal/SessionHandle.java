@@ -1,0 +1,103 @@
+package io.dblock.internal;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockHandle;
+import io.dblock.LockKey;
+import io.dblock.LockUsageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** A held session lock; see {@link LockHandle}. Its state changes only on the owner thread. */
+final class SessionHandle implements LockHandle {
+
+    private final SessionLocks locks;
+    private final List<LockKey> keys;
+    private final AdvisoryLockMode mode;
+    private final Pin pin;
+    private final Thread owner;
+    private final Instant acquiredAt = Instant.now();
+    private final Duration waited;
+    private final long connectionId;
+    private volatile boolean released;
+
+    SessionHandle(
+            SessionLocks locks, List<LockKey> keys, AdvisoryLockMode mode, Pin pin, Thread owner, Duration waited) {
+        this.locks = locks;
+        this.keys = keys;
+        this.mode = mode;
+        this.pin = pin;
+        this.owner = owner;
+        this.waited = waited;
+        this.connectionId = pin.connectionId;
+    }
+
+    @Override
+    public List<LockKey> keys() {
+        return keys;
+    }
+
+    @Override
+    public AdvisoryLockMode mode() {
+        return mode;
+    }
+
+    @Override
+    public boolean isHeld() {
+        return !released && !pin.broken;
+    }
+
+    @Override
+    public long connectionId() {
+        return connectionId;
+    }
+
+    @Override
+    public Instant acquiredAt() {
+        return acquiredAt;
+    }
+
+    @Override
+    public Duration waited() {
+        return waited;
+    }
+
+    @Override
+    public void release() {
+        if (released) {
+            throw new LockUsageException("this lock handle was already released", description());
+        }
+        if (Thread.currentThread() != owner) {
+            throw new LockUsageException(
+                    "a session lock must be released by the thread that acquired it ('" + owner.getName()
+                            + "'), not by '" + Thread.currentThread().getName() + "'",
+                    description());
+        }
+        released = true;
+        locks.release(this);
+    }
+
+    @Override
+    public void close() {
+        if (!released) {
+            release();
+        }
+    }
+
+    Pin pin() {
+        return pin;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    String description() {
+        return Describe.advisory(keys, mode);
+    }
+
+    @Override
+    public String toString() {
+        return "LockHandle[" + description() + ", connection " + connectionId + (isHeld() ? ", held]" : ", not held]");
+    }
+}

@@ -1,0 +1,203 @@
+package io.dblock.internal;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockDeadlockException;
+import io.dblock.LockHandle;
+import io.dblock.LockKey;
+import io.dblock.LockLostException;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.Wait;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+
+/**
+ * Session-scoped advisory locks for one {@code DbLocks}.
+ *
+ * <p>Acquire:
+ *
+ * <ol>
+ *   <li>Claim the keys in {@link LocalLocks} (re-entered keys just count up; conflicting ones wait locally, bounded by
+ *       the same deadline, with local deadlock detection).
+ *   <li>If some keys are new for this thread, take the thread's pinned connection (borrowing one from the {@code
+ *       DataSource} if it has none) and acquire them on the server in one batch, waiting for what is left of the
+ *       deadline; an interrupt cancels the server wait.
+ *   <li>On success confirm the claim; otherwise undo it and give the connection back if it holds nothing else.
+ * </ol>
+ *
+ * Release drops the hold counts, unlocks keys whose count reached zero in one statement, and gives the pinned
+ * connection back when the thread's last server hold is gone. If the unlock statement fails, the connection is
+ * discarded (closed physically) rather than returned to the pool with a lock possibly still held.
+ */
+final class SessionLocks {
+
+    private static final System.Logger LOG = System.getLogger(SessionLocks.class.getName());
+
+    private final DataSource dataSource;
+    private final LockEngine engine;
+    private final LocalLocks local = new LocalLocks();
+    private final ThreadLocal<Pin> pins = new ThreadLocal<>();
+
+    SessionLocks(DataSource dataSource, LockEngine engine) {
+        this.dataSource = dataSource;
+        this.engine = engine;
+    }
+
+    Optional<LockHandle> acquire(List<LockKey> keys, AdvisoryLockMode mode, Wait wait, String description) {
+        long start = System.nanoTime();
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.interrupted(description, engine.name(), Duration.ZERO, null);
+        }
+        LocalLocks.Claim claim = claimLocally(keys, mode, wait, start, description);
+        if (claim == null) {
+            return Optional.empty();
+        }
+        if (claim.freshKeys.isEmpty()) {
+            return Optional.of(handle(keys, mode, currentPin(), start));
+        }
+        Pin pin;
+        try {
+            pin = pin(description);
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            throw e;
+        }
+        OptionalLong id;
+        try {
+            id = engine.acquireSession(
+                    pin.connection, claim.freshKeys, mode, remaining(wait, start), InterruptWatcher.INSTANCE);
+        } catch (SQLException e) {
+            local.undo(claim);
+            unpinIfIdle(pin, e);
+            throw Errors.translate(engine, e, description, Durations.since(start));
+        }
+        if (id.isEmpty()) {
+            local.undo(claim);
+            unpinIfIdle(pin, null);
+            return Optional.empty();
+        }
+        pin.connectionId = id.getAsLong();
+        pin.serverHolds += claim.freshKeys.size();
+        local.confirm(claim);
+        return Optional.of(handle(keys, mode, pin, start));
+    }
+
+    private LocalLocks.Claim claimLocally(
+            List<LockKey> keys, AdvisoryLockMode mode, Wait wait, long start, String description) {
+        long deadline = wait.isForever()
+                ? Long.MAX_VALUE
+                : start + Math.min(wait.limitOrNull().toNanos(), Long.MAX_VALUE / 4);
+        try {
+            return local.enter(keys, mode, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.interrupted(description, engine.name(), Durations.since(start), e);
+        } catch (LocalLocks.LocalDeadlock e) {
+            throw new LockDeadlockException(
+                    "deadlock between threads of this DbLocks: " + e.getMessage(),
+                    description,
+                    engine.name(),
+                    Durations.since(start),
+                    null);
+        }
+    }
+
+    private static Wait remaining(Wait wait, long start) {
+        if (wait.isForever() || wait.isNone()) {
+            return wait;
+        }
+        Duration left = wait.limitOrNull().minus(Durations.since(start));
+        return left.isNegative() ? Wait.NONE : Wait.upTo(left);
+    }
+
+    private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start) {
+        return new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start));
+    }
+
+    private Pin currentPin() {
+        return pins.get();
+    }
+
+    private Pin pin(String description) {
+        Pin pin = pins.get();
+        if (pin != null && !pin.broken) {
+            return pin;
+        }
+        try {
+            pin = Pin.of(dataSource.getConnection());
+        } catch (SQLException e) {
+            throw Errors.connectionUnavailable(description, engine.name(), e);
+        }
+        pins.set(pin);
+        return pin;
+    }
+
+    private void unpinIfIdle(Pin pin, SQLException failure) {
+        if (failure != null && engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+            pin.broken = true;
+        }
+        if (pin.serverHolds == 0) {
+            if (pin.broken) {
+                pin.discard();
+            } else {
+                pin.giveBack();
+            }
+            if (pins.get() == pin) {
+                pins.remove();
+            }
+        }
+    }
+
+    /** Called by {@link SessionHandle#release()} on the owner thread. */
+    void release(SessionHandle handle) {
+        List<LockKey> last = local.exit(handle.keys(), handle.mode(), handle.owner());
+        if (last.isEmpty()) {
+            return;
+        }
+        Pin pin = handle.pin();
+        List<LockKey> notHeld = List.of();
+        try {
+            if (!pin.broken) {
+                notHeld = engine.releaseSession(pin.connection, last, handle.mode());
+            }
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "unlocking " + last + " failed; discarding the connection so the server ends"
+                            + " its session and every lock on it",
+                    e);
+            pin.discard();
+        } finally {
+            pin.serverHolds -= last.size();
+            local.released(last, handle.mode(), handle.owner());
+            unpinIfIdle(pin, null);
+        }
+        if (!notHeld.isEmpty()) {
+            throw new LockLostException(
+                    "the server says this session did not hold " + notHeld + " any more when it was released",
+                    handle.description(),
+                    engine.name(),
+                    null,
+                    null);
+        }
+    }
+
+    /** The thread's pinned connection if it has one (used to inspect without borrowing a second connection). */
+    Optional<Connection> pinnedConnection() {
+        Pin pin = pins.get();
+        return pin == null || pin.broken ? Optional.empty() : Optional.of(pin.connection);
+    }
+
+    LockEngine engine() {
+        return engine;
+    }
+
+    int locallyWaitingThreads() {
+        return local.waitingThreads();
+    }
+}

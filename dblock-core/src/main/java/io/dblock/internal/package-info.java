@@ -1,0 +1,7 @@
+/**
+ * dblock's implementation. Not API: anything here may change in any release without notice.
+ *
+ * <p>The algorithms live in {@link io.dblock.internal.SessionLocks} (session locks, pinning, release) and {@code
+ * LocalLocks} (re-entrancy, local queueing, local deadlock detection).
+ */
+package io.dblock.internal;

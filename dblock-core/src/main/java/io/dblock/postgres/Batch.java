@@ -1,0 +1,78 @@
+package io.dblock.postgres;
+
+import io.dblock.spi.WaitGuard;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several SQL statements sent as one execution (one network round trip) with bound parameters.
+ *
+ * <p>pgjdbc sends a multi-statement prepared statement as one extended-protocol pipeline ending in a single Sync, so
+ * outside an explicit transaction the statements share one implicit transaction: a {@code set_config(..., true)} in
+ * the batch lasts until the batch ends and no longer.
+ */
+final class Batch {
+
+    private final StringBuilder sql = new StringBuilder();
+    private final List<Object> params = new ArrayList<>();
+
+    /** Appends one statement; {@code params} fill its {@code ?} placeholders in order. */
+    Batch add(String statement, Object... params) {
+        if (sql.length() > 0) {
+            sql.append(";\n");
+        }
+        sql.append(statement);
+        this.params.addAll(List.of(params));
+        return this;
+    }
+
+    boolean isEmpty() {
+        return sql.length() == 0;
+    }
+
+    /** Runs the batch and returns the rows of its last result set (each row an array of column values). */
+    List<Object[]> execute(Connection connection, WaitGuard guard) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            boolean isResultSet;
+            try (WaitGuard.Registration r = guard.watch(ps)) {
+                isResultSet = ps.execute();
+            }
+            List<Object[]> last = List.of();
+            while (true) {
+                if (isResultSet) {
+                    last = rows(ps.getResultSet());
+                } else if (ps.getUpdateCount() == -1) {
+                    return last;
+                }
+                isResultSet = ps.getMoreResults();
+            }
+        }
+    }
+
+    private static List<Object[]> rows(ResultSet rs) throws SQLException {
+        try (rs) {
+            int columns = rs.getMetaData().getColumnCount();
+            List<Object[]> rows = new ArrayList<>();
+            while (rs.next()) {
+                Object[] row = new Object[columns];
+                for (int c = 0; c < columns; c++) {
+                    row[c] = rs.getObject(c + 1);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return sql.toString();
+    }
+}

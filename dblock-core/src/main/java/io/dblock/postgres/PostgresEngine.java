@@ -1,0 +1,205 @@
+package io.dblock.postgres;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockKey;
+import io.dblock.TableLockRequest;
+import io.dblock.spi.Failure;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.Wait;
+import io.dblock.spi.WaitGuard;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * PostgreSQL: advisory locks ({@code pg_advisory_*}) and {@code LOCK TABLE}, with waits bounded by {@code lock_timeout}.
+ *
+ * <p>Session acquisition with a wait:
+ *
+ * <ol>
+ *   <li>One batch: {@code set_config('lock_timeout', ..., true)} (local to the batch's implicit transaction, so the
+ *       session's own setting is untouched), then {@code pg_advisory_lock} per key in canonical order, then {@code
+ *       pg_backend_pid()}.
+ *   <li>On {@code 55P03} (timeout), {@code 40P01} (deadlock) or {@code 57014} (cancelled), read back from {@code
+ *       pg_locks} which keys this backend was granted: PostgreSQL can grant a lock just as the timeout fires, so a
+ *       timeout with every key granted is a success; otherwise the keys granted by this batch are unlocked.
+ * </ol>
+ *
+ * Without a wait, {@code pg_try_advisory_lock} runs for every key in one {@code SELECT}; if any is refused, the granted
+ * ones are unlocked. Transaction-scoped locks and table locks run inside {@code SAVEPOINT dblock_lock} with the
+ * caller's {@code lock_timeout} saved and restored in the same batch, and {@code ROLLBACK TO SAVEPOINT} on failure.
+ */
+final class PostgresEngine implements LockEngine {
+
+    /** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are silently truncated. */
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+
+    private final String version;
+    private final PostgresTransactionLocks transactionLocks = new PostgresTransactionLocks();
+
+    PostgresEngine(String version) {
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public String serverVersion() {
+        return version;
+    }
+
+    @Override
+    public void checkSupported(AdvisoryLockMode mode, boolean transactionScoped) {
+        // PostgreSQL has every combination.
+    }
+
+    @Override
+    public OptionalLong acquireSession(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
+            throws SQLException {
+        return wait.isNone() ? trySession(connection, keys, mode) : waitSession(connection, keys, mode, wait, guard);
+    }
+
+    private OptionalLong trySession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+            throws SQLException {
+        Batch batch = new Batch();
+        StringBuilder select = new StringBuilder("SELECT pg_backend_pid()");
+        List<Object> params = new ArrayList<>();
+        for (LockKey key : keys) {
+            select.append(", ").append(PostgresSql.lockCall(key, mode, false, true));
+            params.addAll(List.of(PostgresSql.keyParams(key)));
+        }
+        Object[] row = batch.add(select.toString(), params.toArray())
+                .execute(connection, WaitGuard.NONE)
+                .get(0);
+        List<LockKey> granted = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (Boolean.TRUE.equals(row[i + 1])) {
+                granted.add(keys.get(i));
+            }
+        }
+        if (granted.size() == keys.size()) {
+            return OptionalLong.of(((Number) row[0]).longValue());
+        }
+        if (!granted.isEmpty()) {
+            releaseSession(connection, granted, mode);
+        }
+        return OptionalLong.empty();
+    }
+
+    private OptionalLong waitSession(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
+            throws SQLException {
+        List<String> statements = new ArrayList<>();
+        List<Object[]> params = new ArrayList<>();
+        for (LockKey key : keys) {
+            statements.add("SELECT " + PostgresSql.lockCall(key, mode, false, false));
+            params.add(PostgresSql.keyParams(key));
+        }
+        Batch batch = new Batch();
+        PostgresSql.addTimedLocks(batch, wait, statements, params);
+        batch.add("SELECT pg_backend_pid()");
+        try {
+            return OptionalLong.of(((Number) batch.execute(connection, guard).get(0)[0]).longValue());
+        } catch (SQLException e) {
+            return recoverSession(connection, keys, mode, e);
+        }
+    }
+
+    /** After a failed wait: succeed if the server granted everything anyway, else undo the partial grant. */
+    private OptionalLong recoverSession(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, SQLException e) throws SQLException {
+        Failure failure = classify(e);
+        if (failure != Failure.TIMEOUT && failure != Failure.DEADLOCK && failure != Failure.CANCELLED) {
+            throw e;
+        }
+        try {
+            PostgresLockQueries.Granted granted = PostgresLockQueries.grantedToMe(connection, keys, mode);
+            if (failure == Failure.TIMEOUT && granted.keys().size() == keys.size()) {
+                return OptionalLong.of(granted.pid());
+            }
+            if (!granted.keys().isEmpty()) {
+                releaseSession(connection, granted.keys(), mode);
+            }
+        } catch (SQLException cleanup) {
+            e.addSuppressed(cleanup);
+            throw e;
+        }
+        if (failure == Failure.TIMEOUT) {
+            return OptionalLong.empty();
+        }
+        throw e;
+    }
+
+    @Override
+    public List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+            throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT ");
+        List<Object> params = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            select.append(i == 0 ? "" : ", ").append(PostgresSql.unlockCall(keys.get(i), mode));
+            params.addAll(List.of(PostgresSql.keyParams(keys.get(i))));
+        }
+        Object[] row = new Batch()
+                .add(select.toString(), params.toArray())
+                .execute(connection, WaitGuard.NONE)
+                .get(0);
+        List<LockKey> notHeld = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!Boolean.TRUE.equals(row[i])) {
+                notHeld.add(keys.get(i));
+            }
+        }
+        return notHeld;
+    }
+
+    @Override
+    public void releaseAllSession(Connection connection) throws SQLException {
+        new Batch().add("SELECT pg_advisory_unlock_all()").execute(connection, WaitGuard.NONE);
+    }
+
+    @Override
+    public boolean acquireTransaction(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
+            throws SQLException {
+        return transactionLocks.acquire(connection, keys, mode, wait, guard);
+    }
+
+    @Override
+    public boolean lockTables(Connection connection, List<TableLockRequest> requests, Wait wait, WaitGuard guard)
+            throws SQLException {
+        return transactionLocks.lockTables(connection, requests, wait, guard);
+    }
+
+    @Override
+    public void validate(TableLockRequest request) {
+        checkLength(request.table().table(), "table");
+        request.table().schema().ifPresent(s -> checkLength(s, "schema"));
+    }
+
+    private static void checkLength(String identifier, String what) {
+        int bytes = identifier.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_IDENTIFIER_BYTES) {
+            throw new IllegalArgumentException(what + " name '" + identifier + "' is " + bytes
+                    + " bytes long; PostgreSQL identifiers have at most " + MAX_IDENTIFIER_BYTES
+                    + " bytes (longer ones would be truncated to a different name)");
+        }
+    }
+
+    @Override
+    public Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {
+        return PostgresLockQueries.holders(connection, keys);
+    }
+
+    @Override
+    public Failure classify(SQLException e) {
+        return PostgresErrors.classify(e);
+    }
+}

@@ -1,0 +1,70 @@
+package io.dblock.postgres;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockKey;
+import io.dblock.PgLocksId;
+import io.dblock.spi.WaitGuard;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads advisory locks back from {@code pg_locks}. */
+final class PostgresLockQueries {
+
+    /** The keys this backend holds (of those asked about) and its pid. */
+    record Granted(long pid, List<LockKey> keys) {}
+
+    private static final String ADVISORY_IN_THIS_DATABASE = "locktype = 'advisory' AND granted"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+    private PostgresLockQueries() {}
+
+    static Granted grantedToMe(Connection connection, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(PostgresSql.pgLocksMode(mode));
+        String sql = "SELECT pg_backend_pid(), l.classid::int8, l.objid::int8, l.objsubid::int4 FROM (SELECT 1) one"
+                + " LEFT JOIN pg_locks l ON l.pid = pg_backend_pid() AND l.mode = ? AND l." + ADVISORY_IN_THIS_DATABASE
+                + " AND (l.classid::int8, l.objid::int8, l.objsubid::int4) IN (" + idList(keys, params) + ")";
+        List<Object[]> rows = new Batch().add(sql, params.toArray()).execute(connection, WaitGuard.NONE);
+        Set<PgLocksId> held = new HashSet<>();
+        for (Object[] row : rows) {
+            if (row[1] != null) {
+                held.add(new PgLocksId(((Number) row[1]).longValue(), ((Number) row[2]).longValue(), (Integer) row[3]));
+            }
+        }
+        List<LockKey> granted = new ArrayList<>();
+        for (LockKey key : keys) {
+            if (held.contains(key.pgLocksId())) {
+                granted.add(key);
+            }
+        }
+        return new Granted(((Number) rows.get(0)[0]).longValue(), granted);
+    }
+
+    static Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT DISTINCT pid FROM pg_locks WHERE " + ADVISORY_IN_THIS_DATABASE
+                + " AND (classid::int8, objid::int8, objsubid::int4) IN (" + idList(keys, params) + ") ORDER BY pid";
+        Set<Long> pids = new LinkedHashSet<>();
+        for (Object[] row : new Batch().add(sql, params.toArray()).execute(connection, WaitGuard.NONE)) {
+            pids.add(((Number) row[0]).longValue());
+        }
+        return pids;
+    }
+
+    private static String idList(List<LockKey> keys, List<Object> params) {
+        StringBuilder list = new StringBuilder();
+        for (LockKey key : keys) {
+            PgLocksId id = key.pgLocksId();
+            list.append(list.length() == 0 ? "" : ", ").append("(?::int8, ?::int8, ?::int4)");
+            params.add(id.classid());
+            params.add(id.objid());
+            params.add(id.objsubid());
+        }
+        return list.toString();
+    }
+}

@@ -1,0 +1,67 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dblock.testing.PostgresTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two threads take two locks in opposite order. Whether the cycle is seen by the server (threads of different {@link
+ * DbLocks}, i.e. different nodes) or by dblock itself (threads of one {@link DbLocks}, queued locally), exactly one of
+ * them gets {@link LockDeadlockException} and the other proceeds; nothing hangs.
+ */
+@PostgresTest
+class DeadlockTest {
+
+    @Test
+    void serverDetectsACycleBetweenTwoNodes(DataSource dataSource) throws Exception {
+        List<LockDeadlockException> victims = race(DbLocks.create(dataSource), DbLocks.create(dataSource));
+        assertThat(victims).hasSize(1);
+        assertThat(victims.get(0).sqlState()).contains("40P01");
+    }
+
+    @Test
+    void dblockDetectsACycleBetweenThreadsOfOneInstance(DataSource dataSource) throws Exception {
+        DbLocks shared = DbLocks.create(dataSource);
+        List<LockDeadlockException> victims = race(shared, shared);
+        assertThat(victims).hasSize(1);
+        assertThat(victims.get(0)).hasMessageContaining("threads of this DbLocks");
+    }
+
+    /** Thread 1 holds A and wants B, thread 2 holds B and wants A; returns the deadlock exceptions seen. */
+    private static List<LockDeadlockException> race(DbLocks first, DbLocks second) throws Exception {
+        CyclicBarrier bothHoldOne = new CyclicBarrier(2);
+        CompletableFuture<LockDeadlockException> one =
+                CompletableFuture.supplyAsync(() -> takeTwo(first, "A", "B", bothHoldOne));
+        CompletableFuture<LockDeadlockException> two =
+                CompletableFuture.supplyAsync(() -> takeTwo(second, "B", "A", bothHoldOne));
+        List<LockDeadlockException> victims = new ArrayList<>();
+        for (CompletableFuture<LockDeadlockException> f : List.of(one, two)) {
+            LockDeadlockException e = f.get(30, TimeUnit.SECONDS);
+            if (e != null) {
+                victims.add(e);
+            }
+        }
+        return victims;
+    }
+
+    private static LockDeadlockException takeTwo(
+            DbLocks locks, String firstKey, String secondKey, CyclicBarrier barrier) {
+        try (LockHandle held = locks.advisory(firstKey).acquire()) {
+            barrier.await(10, TimeUnit.SECONDS);
+            try (LockHandle both = locks.advisory(secondKey).acquire()) {
+                return null;
+            }
+        } catch (LockDeadlockException e) {
+            return e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.support.Server;
+import io.dblock.testing.Await;
+import io.dblock.testing.PostgresTest;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Threads of one DbLocks that want one key queue in memory: one waiting connection per key, whatever the thread count. */
+@PostgresTest
+class LocalQueueTest {
+
+    @Test
+    void eightThreadsOnAPoolOfFourNeverExhaustItAndOnlyOneWaitsOnTheServer(TestDatabase db) throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.dataSource());
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(2_000); // pool exhaustion would surface as a failure within 2 s
+        Server server = new Server(db.dataSource());
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            DbLocks locks = DbLocks.create(pool);
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger maxInside = new AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
+            LockHandle blocker = DbLocks.create(db.dataSource()).advisory("hot").acquire();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(threads.submit(() -> {
+                    try (LockHandle h = locks.advisory("hot").acquire()) {
+                        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        inside.decrementAndGet();
+                        done.incrementAndGet();
+                    }
+                }));
+            }
+            Await.until(
+                    Duration.ofSeconds(10),
+                    "one thread waits on the server, seven in memory",
+                    () -> locks.locallyWaitingThreads() == 7 && server.waiting("advisory") == 1);
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isEqualTo(1);
+            blocker.release();
+            int maxServerWaiters = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (done.get() < 8 && System.nanoTime() < deadline) {
+                maxServerWaiters = Math.max(maxServerWaiters, server.waiting("advisory"));
+            }
+            for (Future<?> f : futures) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(done.get()).isEqualTo(8);
+            assertThat(maxInside.get()).isEqualTo(1);
+            assertThat(maxServerWaiters).isLessThanOrEqualTo(1);
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}

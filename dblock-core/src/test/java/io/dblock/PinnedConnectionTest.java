@@ -1,0 +1,102 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.support.Server;
+import io.dblock.testing.Await;
+import io.dblock.testing.PostgresTest;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@PostgresTest
+class PinnedConnectionTest {
+
+    HikariDataSource pool;
+    DbLocks locks;
+    Server server;
+
+    @BeforeEach
+    void setUp(TestDatabase db) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.dataSource());
+        config.setMaximumPoolSize(3);
+        pool = new HikariDataSource(config);
+        locks = DbLocks.create(pool);
+        server = new Server(db.dataSource());
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.close();
+    }
+
+    int active() {
+        return pool.getHikariPoolMXBean().getActiveConnections();
+    }
+
+    @Test
+    void aThreadsNestedLocksShareOneConnectionUntilTheLastIsReleased() {
+        LockHandle a = locks.advisory("a").acquire();
+        LockHandle b = locks.advisory("b").shared().acquire();
+        assertThat(b.connectionId()).isEqualTo(a.connectionId());
+        assertThat(active()).isEqualTo(1);
+        a.release();
+        assertThat(active()).isEqualTo(1);
+        assertThat(locks.advisory("b").holderConnectionIds()).containsExactly(a.connectionId());
+        b.release();
+        assertThat(active()).isZero();
+    }
+
+    @Test
+    void differentThreadsPinDifferentConnections() throws Exception {
+        try (LockHandle mine = locks.advisory("a").acquire()) {
+            long theirs = CompletableFuture.supplyAsync(() -> {
+                        try (LockHandle h = locks.advisory("b").acquire()) {
+                            return h.connectionId();
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(theirs).isNotEqualTo(mine.connectionId());
+        }
+    }
+
+    @Test
+    void aFailedUnlockDiscardsTheConnectionInsteadOfPoolingIt() {
+        LockHandle h = locks.advisory("doomed").acquire();
+        long pid = h.connectionId();
+        server.execute("SELECT pg_terminate_backend(" + pid + ")");
+        Await.until(
+                Duration.ofSeconds(5),
+                "the backend is gone",
+                () -> server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 0);
+        h.release(); // the unlock fails on the dead connection; dblock discards it rather than throwing a driver error
+        assertThat(h.isHeld()).isFalse();
+        assertThat(active()).isZero();
+        try (LockHandle again = locks.advisory("doomed").acquire()) {
+            assertThat(again.connectionId()).isNotEqualTo(pid);
+        }
+    }
+
+    @Test
+    void noPooledConnectionIsHandedOutWithALockHeld() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            locks.advisory("p" + i).acquire().close();
+        }
+        for (int i = 0; i < 3; i++) {
+            try (var c = pool.getConnection();
+                    var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                            + " AND pid = pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+}

