@@ -110,6 +110,18 @@ public final class DbLocks {
         return DefaultTableLock.of(context, Arrays.asList(tables));
     }
 
+    /**
+     * The named locks held on the server whose names start with {@code prefix} (taken literally: {@code %} and {@code
+     * _} are not wildcards), with their holders. MySQL and MariaDB only: they read {@code
+     * performance_schema.metadata_locks} (or MariaDB's {@code METADATA_LOCK_INFO} plugin).
+     *
+     * @throws UnsupportedLockException on PostgreSQL, whose advisory keys are numbers, or when the server exposes no
+     *     lock listing (the message says how to enable one)
+     */
+    public List<NamedLockHolder> namesHeldWithPrefix(String prefix) {
+        return context.namesHeldWithPrefix(Objects.requireNonNull(prefix, "prefix must not be null"));
+    }
+
     /** The engine's name, e.g. {@code "PostgreSQL"}. */
     public String engineName() {
         return context.engine().name();

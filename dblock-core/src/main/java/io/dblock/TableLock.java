@@ -80,6 +80,14 @@ public interface TableLock {
     boolean tryAcquire(Connection connection, Duration wait);
 
     /**
+     * Ends table locks taken with {@link #acquire} after the caller's transaction has committed or rolled back. On
+     * MySQL and MariaDB this runs {@code UNLOCK TABLES} (there, {@code COMMIT} does not release table locks, and a
+     * pooled connection would otherwise keep them); on PostgreSQL it does nothing, since the locks ended with the
+     * transaction. {@link #inTransaction} does this itself.
+     */
+    void release(Connection connection);
+
+    /**
      * Opens a transaction on a connection from the {@code DataSource}, locks the tables (waiting up to {@link
      * #timeout()}), runs {@code work}, and commits; rolls back if anything throws. The locks end with the transaction.
      *

@@ -7,6 +7,7 @@ import io.dblock.TableLockMode;
 import io.dblock.TableLockRequest;
 import io.dblock.TableName;
 import io.dblock.TransactionCallback;
+import io.dblock.spi.Failure;
 import io.dblock.spi.Wait;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -139,6 +140,16 @@ public final class DefaultTableLock implements TableLock {
     }
 
     @Override
+    public void release(Connection connection) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        try {
+            context.engine.unlockTables(connection);
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, description(), null);
+        }
+    }
+
+    @Override
     public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
         long start = System.nanoTime();
         return run(configuredWait(), work).orElseThrow(() -> timedOut(start)).value;
@@ -181,10 +192,23 @@ public final class DefaultTableLock implements TableLock {
             connection.commit();
             done = true;
             return Optional.of(new Result<>(value));
+        } catch (SQLException e) {
+            if (context.engine.classify(e) == Failure.TABLE_NOT_LOCKED) {
+                throw new LockUsageException(
+                        "the work touched a table this lock does not cover; MySQL and MariaDB require every table a"
+                                + " LOCK TABLES transaction uses to be locked: add it with read(...) or write(...): "
+                                + e.getMessage(),
+                        description(),
+                        context.engine.name(),
+                        null,
+                        e);
+            }
+            throw e;
         } finally {
             if (!done) {
                 rollbackQuietly(connection);
             }
+            context.engine.unlockTables(connection);
             connection.setAutoCommit(autoCommit);
         }
     }

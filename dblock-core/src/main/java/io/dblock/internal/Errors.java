@@ -58,6 +58,9 @@ final class Errors {
                         name,
                         null,
                         e);
+            case TABLE_NOT_LOCKED ->
+                new LockUsageException(
+                        "a table was used that LOCK TABLES did not lock: " + e.getMessage(), lock, name, null, e);
             case PRIVILEGE ->
                 new LockUsageException(
                         "the database user lacks the privilege this lock needs: " + e.getMessage(),

@@ -41,6 +41,11 @@ public final class LockContext {
         return sessions.locallyWaitingThreads();
     }
 
+    /** See {@code DbLocks.namesHeldWithPrefix}. */
+    public java.util.List<io.dblock.NamedLockHolder> namesHeldWithPrefix(String prefix) {
+        return withConnection(c -> engine.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
+    }
+
     /** Runs a read-only query on the thread's pinned connection if it has one, else on a borrowed one. */
     <R> R withConnection(SqlFunction<R> query, String description) {
         try {

@@ -2,7 +2,9 @@ package io.dblock.postgres;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
+import io.dblock.NamedLockHolder;
 import io.dblock.TableLockRequest;
+import io.dblock.UnsupportedLockException;
 import io.dblock.spi.Failure;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
@@ -191,6 +193,14 @@ final class PostgresEngine implements LockEngine {
                     + " bytes long; PostgreSQL identifiers have at most " + MAX_IDENTIFIER_BYTES
                     + " bytes (longer ones would be truncated to a different name)");
         }
+    }
+
+    @Override
+    public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) {
+        throw new UnsupportedLockException(
+                "PostgreSQL advisory locks are keyed by numbers (string keys are hashed), so held locks cannot be"
+                        + " listed by name prefix; ask isLocked()/holderConnectionIds() of a lock instead",
+                null);
     }
 
     @Override

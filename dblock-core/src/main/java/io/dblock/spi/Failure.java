@@ -14,6 +14,8 @@ public enum Failure {
     TRANSACTION_FAILED,
     /** A table or schema does not exist. */
     UNDEFINED_TABLE,
+    /** The work touched a table that {@code LOCK TABLES} did not lock (MySQL error 1100). */
+    TABLE_NOT_LOCKED,
     /** The user lacks a privilege the lock needs. */
     PRIVILEGE,
     /** The connection or session is gone. */

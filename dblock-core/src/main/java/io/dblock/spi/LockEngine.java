@@ -79,6 +79,20 @@ public interface LockEngine {
      */
     void validate(TableLockRequest request);
 
+    /**
+     * Ends the table locks of a transaction that has committed or rolled back. PostgreSQL: nothing to do (they end
+     * with the transaction); MySQL: {@code UNLOCK TABLES}.
+     */
+    default void unlockTables(Connection connection) throws SQLException {}
+
+    /**
+     * Lists the named locks held on the server whose names start with {@code prefix}, without the engine's own name
+     * prefix.
+     *
+     * @throws io.dblock.UnsupportedLockException if the engine's locks have no names (PostgreSQL keys are numbers)
+     */
+    List<io.dblock.NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) throws SQLException;
+
     /** The server ids of the connections that hold any of {@code keys} in any mode, granted only. */
     Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException;
 

@@ -3,8 +3,6 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.support.CountingDataSource;
-import io.dblock.testing.PostgresTest;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -12,8 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Uncontended paths cost one statement execution (one round trip); re-entry costs none. */
-@PostgresTest
-class RoundTripTest {
+abstract class RoundTripContract {
 
     CountingDataSource counting;
     DbLocks locks;
@@ -22,7 +19,6 @@ class RoundTripTest {
     void setUp(DataSource dataSource) {
         counting = new CountingDataSource(dataSource);
         locks = DbLocks.create(counting.dataSource());
-        new io.dblock.support.Server(dataSource).execute("CREATE TABLE IF NOT EXISTS rt (v int)");
     }
 
     @Test
@@ -59,23 +55,6 @@ class RoundTripTest {
             assertThat(counting.count(() -> inner.set(locks.advisory("rt").acquire())))
                     .isZero();
             assertThat(counting.count(() -> inner.get().release())).isZero();
-        }
-    }
-
-    @Test
-    void transactionLockAndTableLockAreOneExecutionEach() throws Exception {
-        try (Connection c = counting.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            assertThat(counting.count(() ->
-                            locks.advisory("rt").timeout(Duration.ofSeconds(2)).acquireForTransaction(c)))
-                    .isEqualTo(1);
-            assertThat(counting.count(() -> locks.advisory("rt2").tryAcquireForTransaction(c)))
-                    .isEqualTo(1);
-            assertThat(counting.count(() -> locks.tables("rt").acquire(c))).isEqualTo(1);
-            assertThat(counting.count(() ->
-                            locks.tables("rt").timeout(Duration.ofSeconds(1)).acquire(c)))
-                    .isEqualTo(1);
-            c.rollback();
         }
     }
 }

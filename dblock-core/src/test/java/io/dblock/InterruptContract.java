@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
-import io.dblock.testing.PostgresTest;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,13 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@PostgresTest
-class InterruptTest {
+abstract class InterruptContract {
 
     HikariDataSource pool;
     DbLocks locks;
     DbLocks otherNode;
     Server server;
+    io.dblock.support.Probe probe;
 
     @BeforeEach
     void setUp(TestDatabase db) {
@@ -34,6 +33,7 @@ class InterruptTest {
         locks = DbLocks.create(pool);
         otherNode = DbLocks.create(db.dataSource());
         server = new Server(db.dataSource());
+        probe = io.dblock.support.Probe.of(db);
     }
 
     @AfterEach
@@ -68,7 +68,7 @@ class InterruptTest {
         try (LockHandle blocker = otherNode.advisory("int").acquire()) {
             Waiter waiter = new Waiter(() -> locks.advisory("int").acquire().close());
             Await.until(
-                    Duration.ofSeconds(10), "the waiter waits on the server", () -> server.waiting("advisory") == 1);
+                    Duration.ofSeconds(10), "the waiter waits on the server", () -> probe.waitingForNamedLock() == 1);
             long interruptedAt = System.nanoTime();
             waiter.thread.interrupt();
             assertThat(waiter.done.await(1, TimeUnit.SECONDS))
@@ -77,7 +77,7 @@ class InterruptTest {
             assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(Duration.ofSeconds(1));
             assertThat(waiter.thrown.get()).isInstanceOf(LockInterruptedException.class);
             assertThat(waiter.flagAfter.get()).isTrue();
-            Await.until(Duration.ofSeconds(5), "nobody waits any more", () -> server.waiting("advisory") == 0);
+            Await.until(Duration.ofSeconds(5), "nobody waits any more", () -> probe.waitingForNamedLock() == 0);
             assertThat(locks.advisory("int").holderConnectionIds()).containsExactly(blocker.connectionId());
         }
         // the connection came back to the pool clean: both pooled connections can lock and unlock

@@ -2,7 +2,6 @@ package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dblock.testing.PostgresTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,14 +15,13 @@ import org.junit.jupiter.api.Test;
  * DbLocks}, i.e. different nodes) or by dblock itself (threads of one {@link DbLocks}, queued locally), exactly one of
  * them gets {@link LockDeadlockException} and the other proceeds; nothing hangs.
  */
-@PostgresTest
-class DeadlockTest {
+abstract class DeadlockContract {
 
     @Test
     void serverDetectsACycleBetweenTwoNodes(DataSource dataSource) throws Exception {
         List<LockDeadlockException> victims = race(DbLocks.create(dataSource), DbLocks.create(dataSource));
         assertThat(victims).hasSize(1);
-        assertThat(victims.get(0).sqlState()).contains("40P01");
+        assertThat(victims.get(0).sqlState()).isPresent();
     }
 
     @Test

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.dblock.support.Server;
 import io.dblock.testing.Await;
-import io.dblock.testing.PostgresTest;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Threads of one DbLocks that want one key queue in memory: one waiting connection per key, whatever the thread count. */
-@PostgresTest
-class LocalQueueTest {
+abstract class LocalQueueContract {
 
     @Test
     void eightThreadsOnAPoolOfFourNeverExhaustItAndOnlyOneWaitsOnTheServer(TestDatabase db) throws Exception {
@@ -28,7 +25,7 @@ class LocalQueueTest {
         config.setDataSource(db.dataSource());
         config.setMaximumPoolSize(4);
         config.setConnectionTimeout(2_000); // pool exhaustion would surface as a failure within 2 s
-        Server server = new Server(db.dataSource());
+        io.dblock.support.Probe probe = io.dblock.support.Probe.of(db);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             DbLocks locks = DbLocks.create(pool);
@@ -49,13 +46,13 @@ class LocalQueueTest {
             Await.until(
                     Duration.ofSeconds(10),
                     "one thread waits on the server, seven in memory",
-                    () -> locks.locallyWaitingThreads() == 7 && server.waiting("advisory") == 1);
+                    () -> locks.locallyWaitingThreads() == 7 && probe.waitingForNamedLock() == 1);
             assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isEqualTo(1);
             blocker.release();
             int maxServerWaiters = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (done.get() < 8 && System.nanoTime() < deadline) {
-                maxServerWaiters = Math.max(maxServerWaiters, server.waiting("advisory"));
+                maxServerWaiters = Math.max(maxServerWaiters, probe.waitingForNamedLock());
             }
             for (Future<?> f : futures) {
                 f.get(10, TimeUnit.SECONDS);

@@ -1,0 +1,73 @@
+package io.dblock.mysql;
+
+import io.dblock.LockKey;
+import io.dblock.LockUsageException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Maps lock keys to MySQL/MariaDB user-lock names.
+ *
+ * <p>The name is {@code <current database>.<key>}, where the key part is the string itself for {@link
+ * LockKey#of(String)}, {@code #<n>} for {@link LockKey#of(long)} and {@code #<a>,<b>} for {@link LockKey#of(int, int)}.
+ * Names are server-wide and case-insensitive, hence the database prefix.
+ *
+ * <p>MySQL refuses names over 64 characters, MariaDB names over 192 bytes. A name over either limit becomes its first 31 characters, {@code ~}, and the first
+ * 32 hex digits (128 bits) of SHA-256 over the lower-cased full name in UTF-8: exactly 64 characters, the same on MySQL
+ * and MariaDB, and case-insensitive like the server's own comparison.
+ */
+final class LockNames {
+
+    static final int MAX_CHARS = 64;
+    static final int MAX_BYTES = 192;
+    private static final int KEPT_CHARS = 31;
+
+    private LockNames() {}
+
+    /** The database prefix of a connection's names ({@code getCatalog()}: tracked by the driver, no round trip). */
+    static String database(Connection connection) throws SQLException {
+        String database = connection.getCatalog();
+        if (database == null || database.isEmpty()) {
+            throw new LockUsageException(
+                    "the connection has no current database; dblock prefixes MySQL/MariaDB lock names with it, so"
+                            + " name a database in the JDBC URL",
+                    null);
+        }
+        return database;
+    }
+
+    static String name(String database, LockKey key) {
+        return fit(database + "." + keyText(key));
+    }
+
+    static String keyText(LockKey key) {
+        return switch (key.kind()) {
+            case NAME -> key.name().orElseThrow();
+            case LONG -> "#" + key.longValue();
+            case INT_PAIR -> "#" + key.classKey() + "," + key.objectKey();
+        };
+    }
+
+    /** The name itself if it fits both servers' limits, else its hashed form (at most 64 characters, 157 bytes). */
+    static String fit(String full) {
+        if (full.codePointCount(0, full.length()) <= MAX_CHARS
+                && full.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
+            return full;
+        }
+        String kept = full.substring(0, full.offsetByCodePoints(0, KEPT_CHARS));
+        return kept + "~" + HexFormat.of().formatHex(sha256(full.toLowerCase(Locale.ROOT)), 0, 16);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.dblock.mysql;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockKey;
+import io.dblock.NamedLockHolder;
+import io.dblock.TableLockRequest;
+import io.dblock.UnsupportedLockException;
+import io.dblock.spi.Failure;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.Wait;
+import io.dblock.spi.WaitGuard;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * MySQL 8 and MariaDB: named locks through {@code GET_LOCK}/{@code RELEASE_LOCK}/{@code IS_USED_LOCK}, table locks
+ * through {@code LOCK TABLES} (see {@link MySqlTableLocks}).
+ *
+ * <p>Session acquisition:
+ *
+ * <ol>
+ *   <li>One {@code SELECT CONNECTION_ID(), GET_LOCK(name, t), ...}: for one key {@code t} is the whole wait (server-side);
+ *       for several keys {@code t = 0}, so the uncontended path is one round trip.
+ *   <li>Several keys, some busy, and a wait allowed: the keys from the first busy one on (canonical order) are given
+ *       back, then acquired one by one, each waiting on the server for what is left of the deadline; on failure every
+ *       key taken is released.
+ * </ol>
+ *
+ * Timeouts: MariaDB takes fractional seconds (microseconds); MySQL whole seconds, so a wait is rounded up. "Forever"
+ * is a negative timeout on MySQL; MariaDB rejects those, so it waits a year at a time until granted. {@code GET_LOCK}
+ * returning NULL (MariaDB's answer to {@code KILL QUERY}) is reported as a cancellation.
+ */
+final class MySqlEngine implements LockEngine {
+
+    /** One year: MariaDB's GET_LOCK has no "forever", so it waits this long, repeatedly. */
+    private static final BigDecimal YEAR_SECONDS = BigDecimal.valueOf(31_536_000);
+
+    private final boolean mariaDb;
+    private final String version;
+    private final MySqlTableLocks tables;
+
+    MySqlEngine(boolean mariaDb, String version) {
+        this.mariaDb = mariaDb;
+        this.version = version;
+        this.tables = new MySqlTableLocks(mariaDb);
+    }
+
+    @Override
+    public String name() {
+        return mariaDb ? "MariaDB" : "MySQL";
+    }
+
+    @Override
+    public String serverVersion() {
+        return version;
+    }
+
+    @Override
+    public void checkSupported(AdvisoryLockMode mode, boolean transactionScoped) {
+        if (mode == AdvisoryLockMode.SHARED) {
+            throw new UnsupportedLockException(
+                    name() + " has no shared named locks (GET_LOCK is always exclusive): use an exclusive lock, or a"
+                            + " table lock with read(...) for readers that exclude writers; shared advisory locks"
+                            + " exist on PostgreSQL",
+                    null);
+        }
+        if (transactionScoped) {
+            throw new UnsupportedLockException(
+                    name() + " named locks are not released by COMMIT or ROLLBACK, so there are no transaction-scoped"
+                            + " advisory locks: use a session lock (acquire()) and release it after the commit, or a"
+                            + " table lock (TableLock.inTransaction)",
+                    null);
+        }
+    }
+
+    @Override
+    public OptionalLong acquireSession(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
+            throws SQLException {
+        String database = LockNames.database(connection);
+        List<String> names = new ArrayList<>();
+        keys.forEach(k -> names.add(LockNames.name(database, k)));
+        long start = System.nanoTime();
+        Wait first = names.size() == 1 ? wait : Wait.NONE;
+        Object[] row = getLocks(connection, names, first, guard);
+        long id = ((Number) row[0]).longValue();
+        int firstBusy = firstBusy(row, names);
+        if (firstBusy < 0) {
+            return OptionalLong.of(id);
+        }
+        if (names.size() == 1 || wait.isNone()) {
+            release(connection, taken(row, names));
+            return OptionalLong.empty();
+        }
+        return acquireRest(connection, names, row, firstBusy, wait, start, guard)
+                ? OptionalLong.of(id)
+                : OptionalLong.empty();
+    }
+
+    private boolean acquireRest(
+            Connection connection,
+            List<String> names,
+            Object[] row,
+            int firstBusy,
+            Wait wait,
+            long start,
+            WaitGuard guard)
+            throws SQLException {
+        List<String> held = new ArrayList<>(names.subList(0, firstBusy));
+        List<String> later =
+                taken(row, names).stream().filter(n -> !held.contains(n)).toList();
+        release(connection, later); // keep canonical order: never hold a later key while waiting for an earlier one
+        try {
+            for (String name : names.subList(firstBusy, names.size())) {
+                Object[] one = getLocks(connection, List.of(name), remaining(wait, start), guard);
+                if (firstBusy(one, List.of(name)) >= 0) {
+                    release(connection, held);
+                    return false;
+                }
+                held.add(name);
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                release(connection, held);
+            } catch (SQLException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static Wait remaining(Wait wait, long start) {
+        if (wait.isForever()) {
+            return wait;
+        }
+        var left = wait.limitOrNull().minusNanos(System.nanoTime() - start);
+        return left.isNegative() ? Wait.NONE : Wait.upTo(left);
+    }
+
+    /** {@code SELECT CONNECTION_ID(), GET_LOCK(?, ?)...}; loops on MariaDB's one-year "forever" until granted. */
+    private Object[] getLocks(Connection connection, List<String> names, Wait wait, WaitGuard guard)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT CONNECTION_ID()");
+        List<Object> params = new ArrayList<>();
+        for (String name : names) {
+            sql.append(", GET_LOCK(?, ?)");
+            params.add(name);
+            params.add(timeoutSeconds(wait));
+        }
+        while (true) {
+            Object[] row = Sql.row(connection, sql.toString(), params, guard);
+            for (int i = 1; i < row.length; i++) {
+                if (row[i] == null) {
+                    release(connection, taken(row, names));
+                    throw new SQLException(
+                            "GET_LOCK('" + names.get(i - 1) + "') returned NULL: the wait was killed or failed",
+                            MySqlErrors.GET_LOCK_NULL);
+                }
+            }
+            if (!(mariaDb && wait.isForever() && names.size() == 1 && firstBusy(row, names) == 0)) {
+                return row;
+            }
+        }
+    }
+
+    private Object timeoutSeconds(Wait wait) {
+        if (wait.isNone()) {
+            return 0;
+        }
+        if (wait.isForever()) {
+            return mariaDb ? YEAR_SECONDS : -1;
+        }
+        BigDecimal seconds = BigDecimal.valueOf(wait.limitOrNull().toNanos(), 9);
+        return mariaDb
+                ? seconds.setScale(6, RoundingMode.CEILING)
+                : seconds.setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    private static int firstBusy(Object[] row, List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            if (((Number) row[i + 1]).intValue() != 1) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> taken(Object[] row, List<String> names) {
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (row[i + 1] != null && ((Number) row[i + 1]).intValue() == 1) {
+                taken.add(names.get(i));
+            }
+        }
+        return taken;
+    }
+
+    private static List<Boolean> release(Connection connection, List<String> names) throws SQLException {
+        List<Boolean> released = new ArrayList<>();
+        if (names.isEmpty()) {
+            return released;
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < names.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("RELEASE_LOCK(?)");
+        }
+        Object[] row = Sql.row(connection, sql.toString(), new ArrayList<>(names), WaitGuard.NONE);
+        for (Object r : row) {
+            released.add(r != null && ((Number) r).intValue() == 1);
+        }
+        return released;
+    }
+
+    @Override
+    public List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+            throws SQLException {
+        String database = LockNames.database(connection);
+        List<String> names = new ArrayList<>();
+        keys.forEach(k -> names.add(LockNames.name(database, k)));
+        List<Boolean> released = release(connection, names);
+        List<LockKey> notHeld = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!released.get(i)) {
+                notHeld.add(keys.get(i));
+            }
+        }
+        return notHeld;
+    }
+
+    @Override
+    public void releaseAllSession(Connection connection) throws SQLException {
+        Sql.row(connection, "SELECT RELEASE_ALL_LOCKS()", List.of(), WaitGuard.NONE);
+    }
+
+    @Override
+    public boolean acquireTransaction(
+            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard) {
+        checkSupported(mode, true);
+        throw new IllegalStateException("unreachable");
+    }
+
+    @Override
+    public boolean lockTables(Connection connection, List<TableLockRequest> requests, Wait wait, WaitGuard guard)
+            throws SQLException {
+        return tables.lock(connection, requests, wait, guard);
+    }
+
+    @Override
+    public void unlockTables(Connection connection) throws SQLException {
+        tables.unlock(connection);
+    }
+
+    @Override
+    public void validate(TableLockRequest request) {
+        tables.validate(request);
+    }
+
+    @Override
+    public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) throws SQLException {
+        return new MySqlLockListing(name()).namesHeldWithPrefix(connection, LockNames.database(connection), prefix);
+    }
+
+    @Override
+    public Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {
+        String database = LockNames.database(connection);
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<Object> params = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("IS_USED_LOCK(?)");
+            params.add(LockNames.name(database, keys.get(i)));
+        }
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Object id : Sql.row(connection, sql.toString(), params, WaitGuard.NONE)) {
+            if (id != null) {
+                ids.add(((Number) id).longValue());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public Failure classify(SQLException e) {
+        return MySqlErrors.classify(e);
+    }
+}

@@ -1,0 +1,30 @@
+package io.dblock.mysql;
+
+import io.dblock.spi.Failure;
+import java.sql.SQLException;
+
+/** MySQL and MariaDB error codes that matter to locks (from the servers' error references). */
+final class MySqlErrors {
+
+    /** SQLState dblock gives its own exception when {@code GET_LOCK} returns NULL (a killed wait on MariaDB). */
+    static final String GET_LOCK_NULL = "70100";
+
+    private MySqlErrors() {}
+
+    static Failure classify(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) {
+            return Failure.CONNECTION;
+        }
+        return switch (e.getErrorCode()) {
+            case 1205 -> Failure.TIMEOUT; // ER_LOCK_WAIT_TIMEOUT: lock_wait_timeout, MariaDB WAIT n / NOWAIT
+            case 1213, 3058 -> Failure.DEADLOCK; // ER_LOCK_DEADLOCK (MariaDB user locks too), ER_USER_LOCK_DEADLOCK
+            case 1317, 3024 -> Failure.CANCELLED; // ER_QUERY_INTERRUPTED, ER_QUERY_TIMEOUT
+            case 1100 -> Failure.TABLE_NOT_LOCKED; // ER_TABLE_NOT_LOCKED
+            case 1146, 1049 -> Failure.UNDEFINED_TABLE; // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR
+            case 1044, 1045, 1142, 1227 -> Failure.PRIVILEGE; // access denied variants
+            case 2006, 2013, 1927 -> Failure.CONNECTION; // server gone, lost connection, connection killed
+            default -> GET_LOCK_NULL.equals(state) ? Failure.CANCELLED : Failure.OTHER;
+        };
+    }
+}

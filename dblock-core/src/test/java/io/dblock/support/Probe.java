@@ -1,0 +1,62 @@
+package io.dblock.support;
+
+import io.dblock.testing.TestDatabase;
+import javax.sql.DataSource;
+
+/** What a contract test asks the server, phrased the same for every engine. */
+public interface Probe {
+
+    /** Connections waiting on the server for an advisory/named lock. */
+    int waitingForNamedLock();
+
+    /** Connections waiting on the server for a table lock. */
+    int waitingForTable();
+
+    /** Ends another connection's session from outside (pg_terminate_backend / KILL). */
+    void terminate(long connectionId);
+
+    /** True while the connection's session exists. */
+    boolean alive(long connectionId);
+
+    static Probe of(TestDatabase db) {
+        DataSource ds = db.dataSource();
+        Server server = new Server(ds);
+        if (db.engine().equals("PostgreSQL")) {
+            return new Probe() {
+                public int waitingForNamedLock() {
+                    return server.waiting("advisory");
+                }
+
+                public int waitingForTable() {
+                    return server.waiting("relation");
+                }
+
+                public void terminate(long id) {
+                    server.execute("SELECT pg_terminate_backend(" + id + ")");
+                }
+
+                public boolean alive(long id) {
+                    return server.queryInt("SELECT count(*) FROM pg_stat_activity WHERE pid = " + id) > 0;
+                }
+            };
+        }
+        return new Probe() {
+            public int waitingForNamedLock() {
+                return server.queryInt("SELECT count(*) FROM information_schema.PROCESSLIST WHERE STATE = 'User lock'");
+            }
+
+            public int waitingForTable() {
+                return server.queryInt("SELECT count(*) FROM information_schema.PROCESSLIST"
+                        + " WHERE STATE LIKE 'Waiting for table%lock'");
+            }
+
+            public void terminate(long id) {
+                server.execute("KILL " + id);
+            }
+
+            public boolean alive(long id) {
+                return server.queryInt("SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = " + id) > 0;
+            }
+        };
+    }
+}
