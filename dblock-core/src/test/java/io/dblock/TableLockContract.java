@@ -1,0 +1,176 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.support.Probe;
+import io.dblock.support.Server;
+import io.dblock.testing.Await;
+import io.dblock.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Table locks through the portable API (read/write, inTransaction): what every engine must do. */
+abstract class TableLockContract {
+
+    static final String WEIRD = "we\"ird`; drop";
+
+    DbLocks locks;
+    Server server;
+    Probe probe;
+    DataSource dataSource;
+
+    @BeforeEach
+    void setUp(DataSource dataSource, TestDatabase db) {
+        this.dataSource = dataSource;
+        locks = DbLocks.create(dataSource);
+        server = new Server(dataSource);
+        probe = Probe.of(db);
+        boolean pg = db.engine().equals("PostgreSQL");
+        String weird = pg ? "\"" + WEIRD.replace("\"", "\"\"") + "\"" : "`" + WEIRD.replace("`", "``") + "`";
+        for (String table : List.of("c1", "c2", "canary", weird)) {
+            server.execute("CREATE TABLE IF NOT EXISTS " + table + " (v int)");
+        }
+        server.execute("DELETE FROM c2");
+    }
+
+    @Test
+    void writeLockExcludesOtherTransactionsUntilTheWorkCommits() throws Exception {
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Void> holder = hold(locks.tables().write("c1"), locked, finish);
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(locks.tables().read("c1").tryInTransaction(Duration.ZERO, c -> "ran"))
+                .isEmpty();
+        assertThat(locks.tables().write("c1").tryInTransaction(Duration.ofMillis(100), c -> "ran"))
+                .isEmpty();
+        finish.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        assertThat(locks.tables().read("c1").tryInTransaction(Duration.ZERO, c -> "ran"))
+                .contains("ran");
+    }
+
+    @Test
+    void readLocksShareButExcludeWriters() throws Exception {
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Void> reader = hold(locks.tables().read("c1"), locked, finish);
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(locks.tables().read("c1").tryInTransaction(Duration.ofSeconds(5), c -> "second reader"))
+                .isPresent();
+        assertThat(locks.tables().write("c1").tryInTransaction(Duration.ZERO, c -> "writer"))
+                .isEmpty();
+        finish.countDown();
+        reader.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aWaiterWaitsOnTheServerAndProceedsWhenReleased() throws Exception {
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Void> holder = hold(locks.tables().write("c1"), locked, finish);
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Optional<String>> waiter = CompletableFuture.supplyAsync(
+                () -> locks.tables().write("c1").tryInTransaction(Duration.ofSeconds(30), c -> "got it"));
+        Await.until(Duration.ofSeconds(10), "the waiter shows on the server", () -> probe.waitingForTable() == 1);
+        finish.countDown();
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).contains("got it");
+        holder.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Holds {@code lock} in a transaction on another thread: counts down {@code locked}, waits for {@code finish}. */
+    private static CompletableFuture<Void> hold(TableLock lock, CountDownLatch locked, CountDownLatch finish) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                lock.inTransaction(c -> {
+                    locked.countDown();
+                    return finish.await(30, TimeUnit.SECONDS);
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void workIsCommittedOrRolledBack() throws Exception {
+        locks.tables().write("c2").inTransaction(c -> insert(c, 1));
+        assertThatThrownBy(() -> locks.tables().write("c2").inTransaction(c -> {
+                    insert(c, 2);
+                    throw new java.io.IOException("boom");
+                }))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(server.queryInt("SELECT count(*) FROM c2")).isEqualTo(1);
+    }
+
+    private static int insert(Connection c, int v) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.executeUpdate("INSERT INTO c2 VALUES (" + v + ")");
+        }
+    }
+
+    @Test
+    void injectionShapedTableNameIsQuotedAndHarmsNothing() {
+        String result = locks.tables().write(WEIRD).inTransaction(c -> "locked");
+        assertThat(result).isEqualTo("locked");
+        assertThat(server.queryInt("SELECT count(*) FROM canary")).isZero();
+    }
+
+    @Test
+    void unknownTableIsAUsageError() {
+        assertThatThrownBy(() -> locks.tables().write("no_such_table").inTransaction(c -> "x"))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void acquireOutsideATransactionIsAUsageError() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            assertThatThrownBy(() -> locks.tables("c1").acquire(c))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("setAutoCommit(false)");
+        }
+    }
+
+    @Test
+    void acquireInTheCallersTransactionAndReleaseAfterCommit() throws SQLException {
+        TableLock lock = locks.tables().write("c2");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            lock.acquire(c);
+            insert(c, 7);
+            assertThat(locks.tables().write("c2").tryInTransaction(Duration.ZERO, x -> "other"))
+                    .isEmpty();
+            c.commit();
+            lock.release(c);
+            assertThat(locks.tables().write("c2").tryInTransaction(Duration.ZERO, x -> "other"))
+                    .contains("other");
+            c.setAutoCommit(true);
+        }
+    }
+
+    @Test
+    void oppositeOrdersNeverDeadlockBecauseTablesAreSorted() throws Exception {
+        List<CompletableFuture<Void>> runs = List.of(
+                CompletableFuture.runAsync(() -> lockRepeatedly("c1", "c2")),
+                CompletableFuture.runAsync(() -> lockRepeatedly("c2", "c1")));
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    private void lockRepeatedly(String first, String second) {
+        for (int i = 0; i < 20; i++) {
+            locks.tables().write(first, second).inTransaction(c -> null);
+        }
+    }
+}
