@@ -73,6 +73,21 @@ public final class Server {
         }
     }
 
+    public String queryString(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void execute(String sql) {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {

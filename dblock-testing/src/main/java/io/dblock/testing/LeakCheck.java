@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Fails a test that leaves advisory locks behind, after cleaning them up so the next test starts from a clean server.
+ * Fails a test that leaves locks behind, after cleaning them up so the next test starts from a clean server: advisory
+ * locks on PostgreSQL, user-level locks ({@link UserLockLeakCheck}) on MySQL and MariaDB.
  */
 final class LeakCheck {
 
@@ -19,12 +20,31 @@ final class LeakCheck {
     private LeakCheck() {}
 
     /**
+     * Runs the check that fits the database's engine.
+     *
+     * @throws AssertionError listing each leaked lock
+     */
+    static void verify(TestDatabase database, Duration timeout) throws SQLException, InterruptedException {
+        if (isMysqlFamily(database)) {
+            UserLockLeakCheck.verify(database, timeout);
+        } else {
+            verifyAdvisoryLocks(database, timeout);
+        }
+    }
+
+    static boolean isMysqlFamily(TestDatabase database) {
+        String engine = database.engine();
+        return engine.equals("MariaDB") || engine.equals("MySQL");
+    }
+
+    /**
      * Waits up to {@code timeout} for other sessions' advisory locks to disappear (a closed connection's backend may
      * take a moment to exit); if some remain, terminates their sessions and throws.
      *
      * @throws AssertionError listing each leaked lock
      */
-    static void verify(TestDatabase database, Duration timeout) throws SQLException, InterruptedException {
+    private static void verifyAdvisoryLocks(TestDatabase database, Duration timeout)
+            throws SQLException, InterruptedException {
         try (Connection connection = database.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("SET application_name = 'dblock-testing leak check'");

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * parallel execution the tests of this kit run one at a time and cannot see each other's locks.
  *
  * <p>The annotation is inherited by subclasses and may be used as a meta-annotation. On a method it overrides the
- * class's {@link #leakCheck()}.
+ * class's {@link #leakCheck()}. It means the same as {@code @DatabaseTest(engine = Engine.POSTGRES)} (see {@link
+ * DatabaseTest}), plus the tag.
  */
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -46,6 +46,11 @@ final class ServerUser {
                 + " another user or set " + TestDatabase.POSTGRES_URL_ENV + ".");
     }
 
+    /** Whether this JVM runs as root, which both PostgreSQL and MariaDB refuse by default. */
+    static boolean isRoot() throws IOException {
+        return effectiveUid() == 0;
+    }
+
     /** Words to put before a PostgreSQL command so that it runs as this user. */
     List<String> commandPrefix() {
         return commandPrefix;

@@ -1,9 +1,12 @@
 package io.dblock.testing;
 
-/** Chooses, once per JVM, between an external server from the environment and the embedded one. */
+import java.util.Optional;
+
+/** Chooses, once per JVM, between external servers from the environment and the embedded ones. */
 final class SharedDatabases {
 
     private static ExternalPostgres external;
+    private static ExternalMysql externalMysql;
 
     private SharedDatabases() {}
 
@@ -19,5 +22,19 @@ final class SharedDatabases {
                     System.getenv(TestDatabase.POSTGRES_PASSWORD_ENV));
         }
         return external;
+    }
+
+    static synchronized Optional<TestDatabase> externalMysql() {
+        String url = System.getenv(TestDatabase.MYSQL_URL_ENV);
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        if (externalMysql == null) {
+            externalMysql = new ExternalMysql(
+                    url.strip(),
+                    System.getenv(TestDatabase.MYSQL_USER_ENV),
+                    System.getenv(TestDatabase.MYSQL_PASSWORD_ENV));
+        }
+        return Optional.of(externalMysql);
     }
 }

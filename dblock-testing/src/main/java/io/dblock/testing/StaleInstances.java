@@ -6,23 +6,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Removes what JVMs that died without running their shutdown hook (killed test forks, for example) left behind: their
- * postgres servers, which would otherwise run forever, and half-extracted binaries.
+ * database servers, which would otherwise run forever, and half-extracted binaries.
  */
 final class StaleInstances {
 
     private static final Duration ABANDONED_STAGING_AGE = Duration.ofHours(1);
 
+    /** How to find and stop the server of one kind of instance directory. */
+    interface Server {
+        /** The server process the instance's pid file names, if it is still running; never another program. */
+        Optional<ProcessHandle> find(Path instanceDir) throws IOException;
+
+        /** The pid file the server writes into the instance directory. */
+        Path pidFile(Path instanceDir);
+
+        /** Stops the instance's server, if any, and deletes the directory. */
+        void stopAndDelete(Path instanceDir) throws IOException;
+    }
+
     private StaleInstances() {}
 
     static void clean(Path runRoot, Path installDir, ServerUser user) {
+        clean(runRoot, "PostgreSQL", new Server() {
+            @Override
+            public Optional<ProcessHandle> find(Path instanceDir) throws IOException {
+                return ServerCommands.postmaster(instanceDir.resolve("data"));
+            }
+
+            @Override
+            public Path pidFile(Path instanceDir) {
+                return instanceDir.resolve("data").resolve("postmaster.pid");
+            }
+
+            @Override
+            public void stopAndDelete(Path instanceDir) throws IOException {
+                ServerCommands.stopAndDelete(instanceDir, installDir, user);
+            }
+        });
+    }
+
+    static void clean(Path runRoot, String engine, Server server) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(runRoot)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith("run-") && ownerIsGone(entry)) {
-                    ServerCommands.stopAndDelete(entry, installDir, user);
+                if (name.startsWith("run-") && ownerIsGone(entry, server)) {
+                    server.stopAndDelete(entry);
                 } else if (name.contains(".tmp-") && isOlderThan(entry, ABANDONED_STAGING_AGE)) {
                     PathUtils.deleteRecursively(entry);
                 }
@@ -30,7 +62,7 @@ final class StaleInstances {
         } catch (IOException | RuntimeException e) {
             // Best effort: a leftover must never keep this JVM's server from starting.
             System.getLogger(StaleInstances.class.getName())
-                    .log(System.Logger.Level.WARNING, "Cleaning up stale embedded PostgreSQL instances failed", e);
+                    .log(System.Logger.Level.WARNING, "Cleaning up stale embedded " + engine + " instances failed", e);
         }
     }
 
@@ -38,7 +70,7 @@ final class StaleInstances {
      * True if the JVM that created the instance has exited. An instance still being created has no pid file yet and is
      * left alone; so is one whose JVM is not visible to us, because its pid then says nothing.
      */
-    private static boolean ownerIsGone(Path instanceDir) throws IOException {
+    private static boolean ownerIsGone(Path instanceDir, Server server) throws IOException {
         Path pidFile = instanceDir.resolve(PostgresServer.JVM_PID_FILE);
         if (!Files.isRegularFile(pidFile)) {
             return false;
@@ -50,10 +82,9 @@ final class StaleInstances {
         if (ProcessHandle.of(Long.parseLong(pid)).isPresent()) {
             return false;
         }
-        Path dataDir = instanceDir.resolve("data");
         // A pid file naming a process we cannot see may belong to another PID namespace: leave it alone.
-        return !Files.exists(dataDir.resolve("postmaster.pid"))
-                || ServerCommands.postmaster(dataDir).isPresent();
+        return !Files.exists(server.pidFile(instanceDir))
+                || server.find(instanceDir).isPresent();
     }
 
     private static boolean isOlderThan(Path path, Duration age) throws IOException {

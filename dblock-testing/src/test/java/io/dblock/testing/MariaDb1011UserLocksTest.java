@@ -1,0 +1,4 @@
+package io.dblock.testing;
+
+@DatabaseTest(engine = Engine.MARIADB_10_11)
+class MariaDb1011UserLocksTest extends UserLocksContract {}
