@@ -3,10 +3,15 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.support.DriverUnderTest;
+import io.dblock.support.OneConnection;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Advisory (named) session locks: what every engine must do. Subclasses pick the engine. */
-abstract class AdvisoryLockContract {
+abstract class AdvisoryLockContract implements DriverUnderTest {
 
     DbLocks locks;
     /** A second instance stands for another application node: it shares nothing in memory with {@link #locks}. */
@@ -26,10 +31,12 @@ abstract class AdvisoryLockContract {
     Server server;
     Probe probe;
     TestDatabase db;
+    DataSource dataSource;
 
     @BeforeEach
-    void setUp(DataSource dataSource, TestDatabase db) {
+    void setUp(TestDatabase db) {
         this.db = db;
+        dataSource = dataSource(db);
         probe = Probe.of(db);
         locks = DbLocks.create(dataSource);
         otherNode = DbLocks.create(dataSource);
@@ -130,7 +137,7 @@ abstract class AdvisoryLockContract {
     }
 
     @Test
-    void defaultTimeoutComesFromTheBuilder(DataSource dataSource) {
+    void defaultTimeoutComesFromTheBuilder() {
         DbLocks impatient = DbLocks.builder(dataSource)
                 .defaultTimeout(Duration.ofMillis(30))
                 .build();
@@ -206,6 +213,37 @@ abstract class AdvisoryLockContract {
                     .hasMessageContaining("thread that acquired it");
             assertThat(h.isHeld()).isTrue();
             assertThat(locks.advisory("mine").isLocked()).isTrue();
+        }
+    }
+
+    /**
+     * The unlock statement's answer is checked: when the lock was released behind dblock's back (here by SQL on the very
+     * connection dblock pinned, as a single-connection DataSource allows), release() says so instead of pretending.
+     */
+    @Test
+    void aLockReleasedBehindDblocksBackIsReportedLostAndNobodyElsesLockIsTouched() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DbLocks onOne = DbLocks.create(OneConnection.of(c));
+            LockHandle nobodyHoldsIt = onOne.advisory("lost-1").acquire();
+            LockHandle anotherHoldsIt = onOne.advisory("lost-2").acquire();
+            try (Statement s = c.createStatement()) {
+                s.execute(
+                        db.engine().equals("PostgreSQL")
+                                ? "SELECT pg_advisory_unlock_all()"
+                                : "SELECT RELEASE_ALL_LOCKS()");
+            }
+            try (LockHandle theirs = otherNode.advisory("lost-2").tryAcquire().orElseThrow()) {
+                assertThatThrownBy(anotherHoldsIt::release)
+                        .isInstanceOf(LockLostException.class)
+                        .hasMessageContaining("did not hold");
+                assertThat(otherNode.advisory("lost-2").holderConnectionIds()).containsExactly(theirs.connectionId());
+            }
+            assertThatThrownBy(nobodyHoldsIt::release)
+                    .isInstanceOf(LockLostException.class)
+                    .hasMessageContaining("lost-1");
+            assertThat(nobodyHoldsIt.isHeld()).isFalse();
+            assertThat(anotherHoldsIt.isHeld()).isFalse();
+            assertThat(locks.advisory("lost-1").isLocked()).isFalse();
         }
     }
 

@@ -2,6 +2,8 @@ package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dblock.support.DriverUnderTest;
+import io.dblock.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,19 +15,28 @@ import org.junit.jupiter.api.Test;
 /**
  * Two threads take two locks in opposite order. Whether the cycle is seen by the server (threads of different {@link
  * DbLocks}, i.e. different nodes) or by dblock itself (threads of one {@link DbLocks}, queued locally), exactly one of
- * them gets {@link LockDeadlockException} and the other proceeds; nothing hangs.
+ * them gets {@link LockDeadlockException} and the other proceeds (on MySQL and MariaDB the server may pick both);
+ * nothing hangs.
  */
-abstract class DeadlockContract {
+abstract class DeadlockContract implements DriverUnderTest {
 
     @Test
-    void serverDetectsACycleBetweenTwoNodes(DataSource dataSource) throws Exception {
+    void serverDetectsACycleBetweenTwoNodes(TestDatabase db) throws Exception {
+        DataSource dataSource = dataSource(db);
         List<LockDeadlockException> victims = race(DbLocks.create(dataSource), DbLocks.create(dataSource));
-        assertThat(victims).hasSize(1);
-        assertThat(victims.get(0).sqlState()).isPresent();
+        // PostgreSQL's detector runs under the lock manager's partition locks: one victim. MySQL's and MariaDB's
+        // metadata-lock detector runs in every waiter, so two requests that start waiting together may both be chosen.
+        if (db.engine().equals("PostgreSQL")) {
+            assertThat(victims).hasSize(1);
+        } else {
+            assertThat(victims).hasSizeBetween(1, 2);
+        }
+        assertThat(victims).allSatisfy(v -> assertThat(v.sqlState()).isPresent());
     }
 
     @Test
-    void dblockDetectsACycleBetweenThreadsOfOneInstance(DataSource dataSource) throws Exception {
+    void dblockDetectsACycleBetweenThreadsOfOneInstance(TestDatabase db) throws Exception {
+        DataSource dataSource = dataSource(db);
         DbLocks shared = DbLocks.create(dataSource);
         List<LockDeadlockException> victims = race(shared, shared);
         assertThat(victims).hasSize(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class InterruptContract {
+abstract class InterruptContract implements DriverUnderTest {
 
     HikariDataSource pool;
     DbLocks locks;
@@ -27,11 +28,11 @@ abstract class InterruptContract {
     @BeforeEach
     void setUp(TestDatabase db) {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(db.dataSource());
+        config.setDataSource(dataSource(db));
         config.setMaximumPoolSize(2);
         pool = new HikariDataSource(config);
         locks = DbLocks.create(pool);
-        otherNode = DbLocks.create(db.dataSource());
+        otherNode = DbLocks.create(dataSource(db));
         server = new Server(db.dataSource());
         probe = io.dblock.support.Probe.of(db);
     }

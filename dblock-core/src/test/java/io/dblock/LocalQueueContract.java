@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.support.DriverUnderTest;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
@@ -17,12 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Threads of one DbLocks that want one key queue in memory: one waiting connection per key, whatever the thread count. */
-abstract class LocalQueueContract {
+abstract class LocalQueueContract implements DriverUnderTest {
 
     @Test
     void eightThreadsOnAPoolOfFourNeverExhaustItAndOnlyOneWaitsOnTheServer(TestDatabase db) throws Exception {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(db.dataSource());
+        config.setDataSource(dataSource(db));
         config.setMaximumPoolSize(4);
         config.setConnectionTimeout(2_000); // pool exhaustion would surface as a failure within 2 s
         io.dblock.support.Probe probe = io.dblock.support.Probe.of(db);
@@ -32,7 +33,7 @@ abstract class LocalQueueContract {
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger maxInside = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
-            LockHandle blocker = DbLocks.create(db.dataSource()).advisory("hot").acquire();
+            LockHandle blocker = DbLocks.create(dataSource(db)).advisory("hot").acquire();
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 futures.add(threads.submit(() -> {

@@ -3,21 +3,22 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.support.CountingDataSource;
+import io.dblock.support.DriverUnderTest;
+import io.dblock.testing.TestDatabase;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Uncontended paths cost one statement execution (one round trip); re-entry costs none. */
-abstract class RoundTripContract {
+abstract class RoundTripContract implements DriverUnderTest {
 
     CountingDataSource counting;
     DbLocks locks;
 
     @BeforeEach
-    void setUp(DataSource dataSource) {
-        counting = new CountingDataSource(dataSource);
+    void setUp(TestDatabase db) {
+        counting = new CountingDataSource(dataSource(db));
         locks = DbLocks.create(counting.dataSource());
     }
 

@@ -3,6 +3,7 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Table locks through the portable API (read/write, inTransaction): what every engine must do. */
-abstract class TableLockContract {
+abstract class TableLockContract implements DriverUnderTest {
 
     static final String WEIRD = "we\"ird`; drop";
 
@@ -31,8 +32,8 @@ abstract class TableLockContract {
     DataSource dataSource;
 
     @BeforeEach
-    void setUp(DataSource dataSource, TestDatabase db) {
-        this.dataSource = dataSource;
+    void setUp(TestDatabase db) {
+        dataSource = dataSource(db);
         locks = DbLocks.create(dataSource);
         server = new Server(dataSource);
         probe = Probe.of(db);

@@ -8,18 +8,18 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Maps lock keys to MySQL/MariaDB user-lock names.
  *
  * <p>The name is {@code <current database>.<key>}, where the key part is the string itself for {@link
  * LockKey#of(String)}, {@code #<n>} for {@link LockKey#of(long)} and {@code #<a>,<b>} for {@link LockKey#of(int, int)}.
- * Names are server-wide and case-insensitive, hence the database prefix.
+ * Names are server-wide, hence the database prefix. MariaDB compares them case-sensitively (like PostgreSQL, where
+ * {@code "Job"} and {@code "job"} hash to different keys); MySQL 8 ignores case.
  *
- * <p>MySQL refuses names over 64 characters, MariaDB names over 192 bytes. A name over either limit becomes its first 31 characters, {@code ~}, and the first
- * 32 hex digits (128 bits) of SHA-256 over the lower-cased full name in UTF-8: exactly 64 characters, the same on MySQL
- * and MariaDB, and case-insensitive like the server's own comparison.
+ * <p>MySQL refuses names over 64 characters, MariaDB names over 192 bytes. A name over either limit becomes its first
+ * 31 characters, {@code ~}, and the first 32 hex digits (128 bits) of SHA-256 over the full name in UTF-8, case as
+ * given: exactly 64 characters, at most 157 bytes, the same on MySQL and MariaDB.
  */
 final class LockNames {
 
@@ -60,7 +60,7 @@ final class LockNames {
             return full;
         }
         String kept = full.substring(0, full.offsetByCodePoints(0, KEPT_CHARS));
-        return kept + "~" + HexFormat.of().formatHex(sha256(full.toLowerCase(Locale.ROOT)), 0, 16);
+        return kept + "~" + HexFormat.of().formatHex(sha256(full), 0, 16);
     }
 
     private static byte[] sha256(String s) {

@@ -32,11 +32,19 @@ class LockNamesTest {
         assertThat(LockNames.name("shop", LockKey.of(key + "x"))).isNotEqualTo(name);
     }
 
+    /** Golden values from {@code printf 'shop.kkk…' | sha256sum}: the scheme other languages can reproduce. */
     @Test
-    void hashedFormIsCaseInsensitiveLikeTheServer() {
+    void hashedFormIsTheFirst31CharactersAndSha256OfTheFullName() {
+        assertThat(LockNames.name("shop", LockKey.of("k".repeat(60))))
+                .isEqualTo("shop.kkkkkkkkkkkkkkkkkkkkkkkkkk~40f37a3df78695e7c43d611f5685b3ac");
+    }
+
+    @Test
+    void hashedFormKeepsCaseLikeMariaDb() {
         String key = "Invoice-".repeat(10);
-        assertThat(LockNames.name("shop", LockKey.of(key)))
-                .isEqualToIgnoringCase(LockNames.name("shop", LockKey.of(key.toUpperCase())));
+        assertThat(LockNames.name("shop", LockKey.of(key))).endsWith("~a89effabcfae2e11062520e3e5dff65c");
+        assertThat(LockNames.name("shop", LockKey.of(key.toLowerCase(java.util.Locale.ROOT))))
+                .isNotEqualToIgnoringCase(LockNames.name("shop", LockKey.of(key)));
     }
 
     @Test

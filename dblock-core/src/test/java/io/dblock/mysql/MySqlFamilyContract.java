@@ -11,6 +11,8 @@ import io.dblock.LockUsageException;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLockMode;
 import io.dblock.UnsupportedLockException;
+import io.dblock.support.DriverUnderTest;
+import io.dblock.support.OneConnection;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What only MySQL and MariaDB do: GET_LOCK names, what they lack, LOCK TABLES rules. */
-abstract class MySqlFamilyContract {
+abstract class MySqlFamilyContract implements DriverUnderTest {
 
     DbLocks locks;
     Server server;
@@ -35,8 +37,8 @@ abstract class MySqlFamilyContract {
     TestDatabase db;
 
     @BeforeEach
-    void setUp(DataSource dataSource, TestDatabase db) {
-        this.dataSource = dataSource;
+    void setUp(TestDatabase db) {
+        dataSource = dataSource(db);
         this.db = db;
         locks = DbLocks.create(dataSource);
         server = new Server(dataSource);
@@ -167,6 +169,90 @@ abstract class MySqlFamilyContract {
             assertThat(waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(LockFailedException.class);
         }
         assertThat(locks.advisory("killed").isLocked()).isFalse();
+    }
+
+    /**
+     * Counted by the server, so that driver calls dblock makes besides its own statements (the database name for the
+     * lock-name prefix, auto-commit state) are caught too: {@code Questions} of the session, minus the {@code SHOW}
+     * that reads it.
+     */
+    @Test
+    void uncontendedAcquireAndReleaseAreOneStatementEachOnTheServer() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DbLocks onOne = DbLocks.create(OneConnection.of(c));
+            onOne.advisory("warm-up").acquire().close(); // engine detection happens once, on first use
+            long showCosts = questions(c) - questions(c);
+            assertThat(showCosts).isEqualTo(-1);
+            for (LockKey key : new LockKey[] {LockKey.of("rt"), LockKey.of(5L), LockKey.of(6, 7)}) {
+                long before = questions(c);
+                LockHandle h =
+                        onOne.advisory(key).timeout(Duration.ofSeconds(1)).acquire();
+                long acquired = questions(c);
+                h.release();
+                long released = questions(c);
+                assertThat(acquired - before - 1)
+                        .as("statements to acquire " + key)
+                        .isEqualTo(1);
+                assertThat(released - acquired - 1)
+                        .as("statements to release " + key)
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    private static long questions(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Questions'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
+
+    /**
+     * MariaDB compares user-lock names case-sensitively (as PostgreSQL's hashed keys differ); MySQL 8 folds case. The
+     * hashed form of a long name hashes it exactly as given, so on MariaDB long names keep the rule short names follow.
+     */
+    @Test
+    void namesDifferingOnlyInCaseFollowTheServersRule() {
+        String longName = "x".repeat(40) + "-Batch-" + "x".repeat(40); // the case differs past the kept 31
+        try (LockHandle upper = locks.advisory("Invoice").acquire();
+                LockHandle upperLong = locks.advisory(longName).acquire()) {
+            boolean foldsCase = db.engine().equals("MySQL");
+            DbLocks otherNode = DbLocks.create(dataSource);
+            assertThat(otherNode.advisory("invoice").tryAcquire().map(h -> {
+                        h.close();
+                        return "granted";
+                    }))
+                    .as("a second node takes \"invoice\" while \"Invoice\" is held")
+                    .isEqualTo(foldsCase ? java.util.Optional.empty() : java.util.Optional.of("granted"));
+            String lowerLong = longName.toLowerCase(java.util.Locale.ROOT);
+            assertThat(otherNode.advisory(lowerLong).tryAcquire().map(h -> {
+                        h.close();
+                        return "granted";
+                    }))
+                    .as("the same for a long (hashed) name")
+                    .isEqualTo(foldsCase ? java.util.Optional.empty() : java.util.Optional.of("granted"));
+        }
+    }
+
+    @Test
+    void listingWithoutPerformanceSchemaOrPluginSaysHowToEnableEither() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                db instanceof io.dblock.testing.EmbeddedMariaDb,
+                "switches a server-wide instrument off for a moment: embedded servers only");
+        String instrument = "UPDATE performance_schema.setup_instruments SET ENABLED = '%s'"
+                + " WHERE NAME = 'wait/lock/metadata/sql/mdl'";
+        server.execute(instrument.formatted("NO"));
+        try {
+            assertThatThrownBy(() -> locks.namesHeldWithPrefix("x"))
+                    .isInstanceOf(UnsupportedLockException.class)
+                    .hasMessageContaining("--performance-schema=ON")
+                    .hasMessageContaining("wait/lock/metadata/sql/mdl")
+                    .hasMessageContaining("metadata_lock_info");
+        } finally {
+            server.execute(instrument.formatted("YES"));
+        }
+        assertThat(locks.namesHeldWithPrefix("x")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.dblock;
+
+import io.dblock.testing.DatabaseTest;
+import io.dblock.testing.Engine;
+import org.junit.jupiter.api.Nested;
+
+/** The engine-neutral contracts on MariaDB 11.4 (embedded). */
+@DatabaseTest(engine = Engine.MARIADB_11_4)
+class MariaDb114Test {
+
+    @Nested
+    class AdvisoryLocks extends AdvisoryLockContract {}
+
+    @Nested
+    class TableLocks extends TableLockContract {}
+
+    @Nested
+    class Deadlocks extends DeadlockContract {}
+
+    @Nested
+    class Interrupts extends InterruptContract {}
+
+    @Nested
+    class LocalQueue extends LocalQueueContract {}
+
+    @Nested
+    class PinnedConnections extends PinnedConnectionContract {}
+
+    @Nested
+    class RoundTrips extends RoundTripContract {}
+}

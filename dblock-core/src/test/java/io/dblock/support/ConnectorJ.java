@@ -1,0 +1,26 @@
+package io.dblock.support;
+
+import com.mysql.cj.jdbc.MysqlDataSource;
+import io.dblock.testing.TestDatabase;
+import javax.sql.DataSource;
+
+/** Data sources of MySQL Connector/J for a MySQL-family test server (whose own data source uses the MariaDB driver). */
+public final class ConnectorJ {
+
+    private ConnectorJ() {}
+
+    /** A new non-pooling Connector/J data source for the server and database of {@code db}. */
+    public static DataSource dataSource(TestDatabase db) {
+        String url = db.jdbcUrl()
+                .replaceFirst("^jdbc:mariadb:", "jdbc:mysql:")
+                .replaceAll("[?&]permitMysqlScheme(=[^&]*)?", "");
+        if (!url.startsWith("jdbc:mysql:")) {
+            throw new IllegalArgumentException("Not a MySQL-family URL: " + url);
+        }
+        MysqlDataSource dataSource = new MysqlDataSource();
+        dataSource.setURL(url + (url.contains("?") ? "&" : "?") + "sslMode=DISABLED&allowPublicKeyRetrieval=true");
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        return dataSource;
+    }
+}
