@@ -1,6 +1,8 @@
 package io.dblock;
 
+import io.dblock.inspect.LockInspector;
 import io.dblock.internal.DefaultAdvisoryLock;
+import io.dblock.internal.DefaultLockInspector;
 import io.dblock.internal.DefaultTableLock;
 import io.dblock.internal.EngineDetection;
 import io.dblock.internal.LockContext;
@@ -120,6 +122,17 @@ public final class DbLocks {
      */
     public List<NamedLockHolder> namesHeldWithPrefix(String prefix) {
         return context.namesHeldWithPrefix(Objects.requireNonNull(prefix, "prefix must not be null"));
+    }
+
+    /**
+     * Returns the inspector for this server's locks and waits: who holds what, who waits for whom, and the means to
+     * cancel or terminate a blocking session. See {@link LockInspector} for what each engine shows and the privileges
+     * cancel/terminate need.
+     *
+     * @return a thread-safe inspector; cheap to call, holds no connection between calls
+     */
+    public LockInspector inspector() {
+        return new DefaultLockInspector(context);
     }
 
     /** The engine's name, e.g. {@code "PostgreSQL"}. */

@@ -8,12 +8,16 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps lock keys to MySQL/MariaDB user-lock names.
  *
  * <p>The name is {@code <current database>.<key>}, where the key part is the string itself for {@link
- * LockKey#of(String)}, {@code #<n>} for {@link LockKey#of(long)} and {@code #<a>,<b>} for {@link LockKey#of(int, int)}.
+ * LockKey#of(String)} (with one more {@code #} in front when the name starts with {@code #}, so that no name looks
+ * like a number), {@code #<n>} for {@link LockKey#of(long)} and {@code #<a>,<b>} for {@link LockKey#of(int, int)}.
  * Names are server-wide, hence the database prefix. MariaDB compares them case-sensitively (like PostgreSQL, where
  * {@code "Job"} and {@code "job"} hash to different keys); MySQL 8 ignores case.
  *
@@ -47,7 +51,11 @@ final class LockNames {
 
     static String keyText(LockKey key) {
         return switch (key.kind()) {
-            case NAME -> key.name().orElseThrow();
+            case NAME ->
+                key.name()
+                        .filter(n -> n.startsWith("#"))
+                        .map(n -> "#" + n)
+                        .orElse(key.name().orElseThrow());
             case LONG -> "#" + key.longValue();
             case INT_PAIR -> "#" + key.classKey() + "," + key.objectKey();
         };
@@ -60,8 +68,55 @@ final class LockNames {
             return full;
         }
         String kept = full.substring(0, full.offsetByCodePoints(0, KEPT_CHARS));
-        return kept + "~" + HexFormat.of().formatHex(sha256(full), 0, 16);
+        String hashed = kept + "~" + HexFormat.of().formatHex(sha256(full), 0, 16);
+        synchronized (HASHED) {
+            HASHED.put(hashed, full);
+        }
+        return hashed;
     }
+
+    /**
+     * The key behind a server-side name, for the inspector: {@code name} without the {@code database.} prefix, numeric
+     * forms decoded, a hashed form resolved when this JVM made it (else kept as a name).
+     *
+     * @return empty if {@code name} does not start with {@code database.}
+     */
+    static Optional<LockKey> decode(String database, String name) {
+        String full;
+        synchronized (HASHED) {
+            full = HASHED.getOrDefault(name, name);
+        }
+        String prefix = database + ".";
+        if (!full.startsWith(prefix) || full.length() == prefix.length()) {
+            return Optional.empty();
+        }
+        String text = full.substring(prefix.length());
+        if (text.startsWith("##")) {
+            return Optional.of(LockKey.of(text.substring(1)));
+        }
+        try {
+            if (text.matches("#-?\\d+")) {
+                return Optional.of(LockKey.of(Long.parseLong(text.substring(1))));
+            }
+            if (text.matches("#-?\\d+,-?\\d+")) {
+                String[] parts = text.substring(1).split(",");
+                return Optional.of(LockKey.of(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+            }
+        } catch (NumberFormatException e) {
+            // out of range: not one of ours; show it as a name
+        }
+        return Optional.of(LockKey.of(text));
+    }
+
+    /** Hashed form → full name, for the {@value #REMEMBERED} most recently hashed names (access order). */
+    private static final int REMEMBERED = 10_000;
+
+    private static final Map<String, String> HASHED = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     private static byte[] sha256(String s) {
         try {

@@ -5,7 +5,9 @@ import io.dblock.LockKey;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLockRequest;
 import io.dblock.UnsupportedLockException;
+import io.dblock.inspect.SessionInfo;
 import io.dblock.spi.Failure;
+import io.dblock.spi.InspectionSnapshot;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -45,11 +48,15 @@ final class MySqlEngine implements LockEngine {
     private final boolean mariaDb;
     private final String version;
     private final MySqlTableLocks tables;
+    private final MySqlLockListing listing;
+    private final MySqlInspection inspection;
 
     MySqlEngine(boolean mariaDb, String version) {
         this.mariaDb = mariaDb;
         this.version = version;
         this.tables = new MySqlTableLocks(mariaDb);
+        this.listing = new MySqlLockListing(name());
+        this.inspection = new MySqlInspection(name(), listing, mariaDb);
     }
 
     @Override
@@ -265,7 +272,7 @@ final class MySqlEngine implements LockEngine {
 
     @Override
     public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) throws SQLException {
-        return new MySqlLockListing(name()).namesHeldWithPrefix(connection, LockNames.database(connection), prefix);
+        return listing.namesHeldWithPrefix(connection, LockNames.database(connection), prefix);
     }
 
     @Override
@@ -289,5 +296,40 @@ final class MySqlEngine implements LockEngine {
     @Override
     public Failure classify(SQLException e) {
         return MySqlErrors.classify(e);
+    }
+
+    @Override
+    public InspectionSnapshot inspect(Connection connection) throws SQLException {
+        return inspection.inspect(connection);
+    }
+
+    @Override
+    public Map<Long, SessionInfo> sessions(Connection connection, Set<Long> connectionIds) throws SQLException {
+        return inspection.sessions(connection, connectionIds);
+    }
+
+    @Override
+    public long connectionId(Connection connection) throws SQLException {
+        return MySqlInspection.connectionId(connection);
+    }
+
+    @Override
+    public boolean cancel(Connection connection, long connectionId) throws SQLException {
+        return inspection.kill(connection, connectionId, false);
+    }
+
+    @Override
+    public boolean terminate(Connection connection, long connectionId) throws SQLException {
+        return inspection.kill(connection, connectionId, true);
+    }
+
+    @Override
+    public List<String> setLockTimeouts(Connection connection, Wait wait) throws SQLException {
+        return inspection.setLockTimeouts(connection, wait);
+    }
+
+    @Override
+    public void restoreLockTimeouts(Connection connection, List<String> previous) throws SQLException {
+        inspection.restoreLockTimeouts(connection, previous);
     }
 }

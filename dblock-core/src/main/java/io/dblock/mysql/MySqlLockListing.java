@@ -34,11 +34,7 @@ final class MySqlLockListing {
             throws SQLException {
         String pattern = escape(database + "." + prefix) + "%";
         List<Object[]> rows;
-        if (count(
-                        connection,
-                        "SELECT COUNT(*) FROM performance_schema.setup_instruments WHERE NAME ="
-                                + " 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES' AND @@performance_schema = 1")
-                > 0) {
+        if (performanceSchemaReady(connection)) {
             rows = Sql.rows(connection, PERFORMANCE_SCHEMA, List.of(pattern), WaitGuard.NONE);
         } else if (count(
                         connection,
@@ -62,7 +58,16 @@ final class MySqlLockListing {
         return held;
     }
 
-    private static long count(Connection connection, String sql) throws SQLException {
+    /** True when performance_schema is on and its metadata-lock instrument enabled (and readable by this user). */
+    boolean performanceSchemaReady(Connection connection) {
+        return count(
+                        connection,
+                        "SELECT COUNT(*) FROM performance_schema.setup_instruments WHERE NAME ="
+                                + " 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES' AND @@performance_schema = 1")
+                > 0;
+    }
+
+    private static long count(Connection connection, String sql) {
         try {
             return ((Number) Sql.row(connection, sql, List.of(), WaitGuard.NONE)[0]).longValue();
         } catch (SQLException e) {

@@ -5,7 +5,9 @@ import io.dblock.LockKey;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLockRequest;
 import io.dblock.UnsupportedLockException;
+import io.dblock.inspect.SessionInfo;
 import io.dblock.spi.Failure;
+import io.dblock.spi.InspectionSnapshot;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
@@ -14,8 +16,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * PostgreSQL: advisory locks ({@code pg_advisory_*}) and {@code LOCK TABLE}, with waits bounded by {@code lock_timeout}.
@@ -42,9 +46,11 @@ final class PostgresEngine implements LockEngine {
 
     private final String version;
     private final PostgresTransactionLocks transactionLocks = new PostgresTransactionLocks();
+    private final PostgresInspection inspection;
 
     PostgresEngine(String version) {
         this.version = version;
+        this.inspection = new PostgresInspection(version);
     }
 
     @Override
@@ -66,6 +72,7 @@ final class PostgresEngine implements LockEngine {
     public OptionalLong acquireSession(
             Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
             throws SQLException {
+        PostgresKnownNames.remember(keys);
         return wait.isNone() ? trySession(connection, keys, mode) : waitSession(connection, keys, mode, wait, guard);
     }
 
@@ -211,5 +218,63 @@ final class PostgresEngine implements LockEngine {
     @Override
     public Failure classify(SQLException e) {
         return PostgresErrors.classify(e);
+    }
+
+    @Override
+    public InspectionSnapshot inspect(Connection connection) throws SQLException {
+        return inspection.inspect(connection);
+    }
+
+    @Override
+    public Set<Long> blockers(Connection connection, long waiterId) throws SQLException {
+        Set<Long> blockers = new TreeSet<>();
+        if (waiterId > 0 && waiterId <= Integer.MAX_VALUE) {
+            for (Object[] row : new Batch()
+                    .add("SELECT unnest(pg_blocking_pids(?::int4))::int8", waiterId)
+                    .execute(connection, WaitGuard.NONE)) {
+                blockers.add(((Number) row[0]).longValue());
+            }
+        }
+        return blockers;
+    }
+
+    @Override
+    public Map<Long, SessionInfo> sessions(Connection connection, Set<Long> connectionIds) throws SQLException {
+        return inspection.sessions(connection, connectionIds);
+    }
+
+    @Override
+    public long connectionId(Connection connection) throws SQLException {
+        return PostgresInspection.connectionId(connection);
+    }
+
+    @Override
+    public boolean cancel(Connection connection, long connectionId) throws SQLException {
+        return PostgresInspection.signal(connection, connectionId, false);
+    }
+
+    @Override
+    public boolean terminate(Connection connection, long connectionId) throws SQLException {
+        return PostgresInspection.signal(connection, connectionId, true);
+    }
+
+    /** {@code SELECT current_setting('lock_timeout'), set_config('lock_timeout', ?, false)}: one round trip. */
+    @Override
+    public List<String> setLockTimeouts(Connection connection, Wait wait) throws SQLException {
+        // lock_timeout = 0 means "no limit", so "don't wait" is the smallest limit there is: 1 ms.
+        PostgresSql.checkLimit(wait);
+        String value = wait.isNone() ? "1ms" : PostgresSql.timeoutValue(wait);
+        Object[] row = new Batch()
+                .add("SELECT current_setting('lock_timeout'), set_config('lock_timeout', ?, false)", value)
+                .execute(connection, WaitGuard.NONE)
+                .get(0);
+        return List.of((String) row[0]);
+    }
+
+    @Override
+    public void restoreLockTimeouts(Connection connection, List<String> previous) throws SQLException {
+        new Batch()
+                .add("SELECT set_config('lock_timeout', ?, false)", previous.get(0))
+                .execute(connection, WaitGuard.NONE);
     }
 }

@@ -71,7 +71,7 @@ final class PostgresSql {
     }
 
     /** lock_timeout is an int of milliseconds; a longer wait would be refused by the server, so say so first. */
-    private static void checkLimit(Wait wait) {
+    static void checkLimit(Wait wait) {
         if (!wait.isForever() && wait.millisRoundedUp() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("PostgreSQL's lock_timeout is at most 2147483647 ms (about 24.8 days),"
                     + " so a wait of " + wait.limitOrNull() + " cannot be set; use waitForever() instead");

@@ -98,4 +98,77 @@ public interface LockEngine {
 
     /** What {@code e} means. */
     Failure classify(SQLException e);
+
+    /**
+     * Reads the server's table and advisory locks, wait-for edges and the sessions involved, for {@link
+     * io.dblock.inspect.LockInspector}.
+     *
+     * @throws io.dblock.UnsupportedLockException if this engine cannot (the default), saying what would make it able
+     */
+    default InspectionSnapshot inspect(Connection connection) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot list locks", null);
+    }
+
+    /**
+     * The connection ids of the sessions that {@code waiterId} waits for right now (empty if it does not wait). The
+     * default derives them from {@link #inspect(Connection)}.
+     */
+    default Set<Long> blockers(Connection connection, long waiterId) throws SQLException {
+        Set<Long> blockers = new java.util.TreeSet<>();
+        for (InspectionSnapshot.Edge edge : inspect(connection).waits()) {
+            if (edge.waiter() == waiterId) {
+                blockers.add(edge.blocker());
+            }
+        }
+        return blockers;
+    }
+
+    /**
+     * Describes the given sessions (those that no longer exist are left out).
+     *
+     * @throws io.dblock.UnsupportedLockException if this engine cannot (the default)
+     */
+    default java.util.Map<Long, io.dblock.inspect.SessionInfo> sessions(Connection connection, Set<Long> connectionIds)
+            throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot describe sessions", null);
+    }
+
+    /** The server's id for {@code connection}'s session (PostgreSQL backend pid, MySQL connection id). */
+    default long connectionId(Connection connection) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot tell connection ids", null);
+    }
+
+    /**
+     * Cancels the running statement of another session.
+     *
+     * @return true if the server accepted it, false if there is no such session
+     */
+    default boolean cancel(Connection connection, long connectionId) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot cancel sessions", null);
+    }
+
+    /**
+     * Ends another session, releasing its locks.
+     *
+     * @return true if the server accepted it, false if there is no such session
+     */
+    default boolean terminate(Connection connection, long connectionId) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot terminate sessions", null);
+    }
+
+    /**
+     * Sets the session's lock wait limits to {@code timeout} and returns what they were, in a form {@link
+     * #restoreLockTimeouts} takes back. PostgreSQL: {@code lock_timeout}; MySQL/MariaDB: {@code lock_wait_timeout} and
+     * {@code innodb_lock_wait_timeout}.
+     *
+     * @param wait the limit; {@link Wait#FOREVER} for the engine's "no limit", {@link Wait#NONE} for its smallest limit
+     */
+    default List<String> setLockTimeouts(Connection connection, Wait wait) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot scope lock timeouts", null);
+    }
+
+    /** Puts back the values {@link #setLockTimeouts} returned. */
+    default void restoreLockTimeouts(Connection connection, List<String> previous) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine cannot scope lock timeouts", null);
+    }
 }

@@ -48,6 +48,24 @@ class LockNamesTest {
     }
 
     @Test
+    void namesStartingWithHashCannotPassForNumbers() {
+        assertThat(LockNames.name("shop", LockKey.of("#5"))).isEqualTo("shop.##5");
+        assertThat(LockNames.name("shop", LockKey.of(5L))).isEqualTo("shop.#5");
+        assertThat(LockNames.decode("shop", "shop.##5")).contains(LockKey.of("#5"));
+        assertThat(LockNames.decode("shop", "shop.#5")).contains(LockKey.of(5L));
+        assertThat(LockNames.decode("shop", "shop.#-3,4")).contains(LockKey.of(-3, 4));
+        assertThat(LockNames.decode("shop", "shop.job")).contains(LockKey.of("job"));
+        assertThat(LockNames.decode("shop", "other.job")).isEmpty();
+    }
+
+    @Test
+    void hashedNamesThisJvmMadeDecodeBackToTheKey() {
+        String key = "report-" + "z".repeat(70);
+        String hashed = LockNames.name("shop", LockKey.of(key));
+        assertThat(LockNames.decode("shop", hashed)).contains(LockKey.of(key));
+    }
+
+    @Test
     void charactersNotBytesCountAndSurrogatePairsStayWhole() {
         String key = "é".repeat(59); // "shop." + 59 characters = 64 characters, 123 bytes: fits both servers
         assertThat(LockNames.name("shop", LockKey.of(key))).isEqualTo("shop." + key);

@@ -1,0 +1,82 @@
+package io.dblock.inspect;
+
+import java.util.List;
+
+/**
+ * Shows the server's locks and waits and ends sessions that block others. Obtained from {@code
+ * DbLocks.inspector()}; thread-safe; each call borrows one connection from the {@code DbLocks}' data source (or uses
+ * the calling thread's pinned connection) and reads one consistent snapshot where the server offers one.
+ *
+ * <p>What each engine can show:
+ *
+ * <ul>
+ *   <li><b>PostgreSQL</b> ({@code pg_locks}, {@code pg_stat_activity}, {@code pg_blocking_pids}): table, view and
+ *       partition locks of the current database (system catalogs left out) and advisory locks, granted and waiting,
+ *       with exact wait start from PostgreSQL 14. Waits include waits for row locks (the waiter then has no {@link
+ *       LockWait#waitingFor()}) and queue order: an earlier conflicting waiter blocks later ones. Needs no privilege to
+ *       see locks; other users' query texts show only to superusers and members of {@code pg_read_all_stats}.
+ *   <li><b>MySQL 8 / MariaDB</b> ({@code performance_schema.metadata_locks}, {@code threads}): user-level locks of the
+ *       current database's prefix and table metadata locks in the current database, granted and pending, with wait
+ *       times in whole seconds. A pending request's blockers are the sessions holding a conflicting granted lock on
+ *       the same object; InnoDB row-lock waits are not shown. Needs {@code performance_schema} with the {@code
+ *       wait/lock/metadata/sql/mdl} instrument on and {@code SELECT} on {@code performance_schema}; without them the
+ *       calls throw {@link io.dblock.UnsupportedLockException} saying how to enable it.
+ * </ul>
+ */
+public interface LockInspector {
+
+    /**
+     * Every table and advisory lock held or requested on the server, holders first, then by connection id.
+     *
+     * @return a snapshot; empty if nothing is locked
+     * @throws io.dblock.UnsupportedLockException if the engine cannot list locks (see the class comment)
+     * @throws io.dblock.LockFailedException if the query fails
+     */
+    List<LockInfo> locks();
+
+    /**
+     * The locks that {@code filter} keeps, from one snapshot.
+     *
+     * @param filter for example {@code LockFilter.all().table("orders").granted(false)}
+     * @return the matching locks, in the order of {@link #locks()}
+     */
+    List<LockInfo> locks(LockFilter filter);
+
+    /**
+     * Who waits for whom: one edge per (waiter, blocker) pair, ordered by waiter then blocker.
+     *
+     * @return a snapshot; empty if nobody waits
+     */
+    List<LockWait> waits();
+
+    /**
+     * The wait-for graph as trees: roots are sessions that block others and wait for nobody; children are the
+     * sessions they block. Built from one {@link #waits()} snapshot.
+     *
+     * @return the roots, the one blocking most sessions first
+     */
+    List<WaitNode> waitTree();
+
+    /**
+     * Cancels the session's running statement: PostgreSQL {@code pg_cancel_backend(id)}, MySQL/MariaDB {@code KILL
+     * QUERY id}. The session stays connected; locks that end with its transaction go only if the cancellation ends the
+     * transaction (PostgreSQL aborts it; the client then rolls back), and session-level advisory/named locks stay.
+     * Privilege: PostgreSQL superuser, the same role, or {@code pg_signal_backend} (not for superusers' sessions);
+     * MySQL/MariaDB your own sessions, or {@code CONNECTION_ADMIN}/{@code SUPER} ({@code CONNECTION ADMIN} on MariaDB).
+     *
+     * @param connectionId the session's {@link SessionInfo#connectionId()}
+     * @return true if the server accepted the cancellation, false if no such session exists
+     * @throws io.dblock.LockUsageException without the privilege, naming what is needed
+     */
+    boolean cancel(long connectionId);
+
+    /**
+     * Ends the session: PostgreSQL {@code pg_terminate_backend(id)}, MySQL/MariaDB {@code KILL id}. Its transaction is
+     * rolled back and every lock it holds is released. Same privileges as {@link #cancel(long)}.
+     *
+     * @param connectionId the session's {@link SessionInfo#connectionId()}
+     * @return true if the server accepted the termination, false if no such session exists
+     * @throws io.dblock.LockUsageException without the privilege, naming what is needed
+     */
+    boolean terminate(long connectionId);
+}

@@ -1,0 +1,294 @@
+package io.dblock.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.DbLocks;
+import io.dblock.LockFailedException;
+import io.dblock.LockHandle;
+import io.dblock.LockKey;
+import io.dblock.LockUsageException;
+import io.dblock.support.Probe;
+import io.dblock.support.Server;
+import io.dblock.testing.Await;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The inspector on every engine: fields of held and waiting locks, the wait graph, cancel and terminate. */
+abstract class InspectorContract {
+
+    DataSource dataSource;
+    TestDatabase db;
+    DbLocks locks;
+    LockInspector inspector;
+    Probe probe;
+    Server server;
+    boolean postgres;
+    /** Things to release after the test, in reverse order. */
+    final List<Runnable> cleanUp = new ArrayList<>();
+    /** Waiters to join after everything is released. */
+    final List<CompletableFuture<?>> waiters = new ArrayList<>();
+
+    @BeforeEach
+    void setUp(DataSource dataSource, TestDatabase db) {
+        this.dataSource = dataSource;
+        this.db = db;
+        locks = DbLocks.create(dataSource);
+        inspector = locks.inspector();
+        probe = Probe.of(db);
+        server = new Server(dataSource);
+        postgres = db.engine().equals("PostgreSQL");
+        server.execute("CREATE TABLE IF NOT EXISTS inspected (v int)");
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (int i = cleanUp.size() - 1; i >= 0; i--) {
+            cleanUp.get(i).run();
+        }
+        waiters.forEach(CompletableFuture::join);
+    }
+
+    /** Holds {@code key} on a thread of its own (its own DbLocks: another node) until the test ends. */
+    LockHandle holdOnOwnThread(LockKey key) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<LockHandle> held = new CompletableFuture<>();
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try (LockHandle h = DbLocks.create(dataSource).advisory(key).acquire()) {
+                held.complete(h);
+                release.await(60, TimeUnit.SECONDS);
+            } catch (Throwable t) {
+                held.completeExceptionally(t);
+            }
+        });
+        cleanUp.add(() -> {
+            release.countDown();
+            done.join();
+        });
+        return held.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts a waiter for {@code key} (30 s limit) on its own thread; returns what it ends with. */
+    CompletableFuture<Object> waitFor(LockKey key) {
+        CompletableFuture<Object> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                Optional<LockHandle> h =
+                        DbLocks.create(dataSource).advisory(key).tryAcquire(Duration.ofSeconds(30));
+                h.ifPresent(LockHandle::close);
+                return h.isPresent() ? "acquired" : "timed out";
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        waiters.add(outcome);
+        return outcome;
+    }
+
+    @Test
+    void heldAndWaitingAdvisoryLocksShowEveryField() throws Exception {
+        Instant before = Instant.now();
+        LockHandle holder = holdOnOwnThread(LockKey.of("inspect:1"));
+        CompletableFuture<Object> waiter = waitFor(LockKey.of("inspect:1"));
+        Await.until(Duration.ofSeconds(10), "the waiter waits", () -> probe.waitingForNamedLock() == 1);
+
+        List<LockInfo> found = inspector.locks(LockFilter.all().key(LockKey.of("inspect:1")));
+        assertThat(found).hasSize(2);
+        LockInfo held = found.get(0);
+        LockInfo waiting = found.get(1);
+        assertThat(held.kind()).isEqualTo(LockInfo.Kind.ADVISORY);
+        assertThat(held.key()).contains(LockKey.of("inspect:1")); // the name, known because this JVM locked it
+        assertThat(held.table()).isEmpty();
+        assertThat(held.mode()).isEqualTo("EXCLUSIVE");
+        assertThat(held.granted()).isTrue();
+        assertThat(held.waitingSince()).isEmpty();
+        assertThat(held.waited()).isEmpty();
+        assertThat(held.connectionId()).isEqualTo(holder.connectionId());
+        assertThat(held.session().user()).contains(db.user());
+        assertThat(held.session().state()).isEqualTo(SessionState.IDLE);
+        assertThat(held.target()).isEqualTo("advisory \"inspect:1\"");
+
+        assertThat(waiting.granted()).isFalse();
+        assertThat(waiting.connectionId()).isNotEqualTo(holder.connectionId());
+        assertThat(waiting.session().state()).isEqualTo(SessionState.ACTIVE);
+        assertThat(waiting.session().query()).hasValueSatisfying(q -> assertThat(q.toLowerCase())
+                .contains(postgres ? "pg_advisory_lock" : "get_lock"));
+        assertThat(waiting.waitingSince()).hasValueSatisfying(since -> assertThat(since)
+                .isAfterOrEqualTo(before.minusSeconds(1)) // MySQL-family times are whole seconds
+                .isBeforeOrEqualTo(Instant.now().plusSeconds(1)));
+        assertThat(waiting.waited())
+                .hasValueSatisfying(w -> assertThat(w).isBetween(Duration.ZERO, Duration.ofSeconds(30)));
+
+        assertThat(inspector.locks(LockFilter.all().granted(false).connection(waiting.connectionId())))
+                .singleElement()
+                .satisfies(l -> assertThat(l.key()).contains(LockKey.of("inspect:1")));
+        assertThat(inspector.locks(LockFilter.all().key(LockKey.of("other")))).isEmpty();
+
+        List<LockWait> waits = inspector.waits();
+        assertThat(waits).hasSize(1);
+        assertThat(waits.get(0).waiter().connectionId()).isEqualTo(waiting.connectionId());
+        assertThat(waits.get(0).blocker().connectionId()).isEqualTo(holder.connectionId());
+        assertThat(waits.get(0).waitingFor())
+                .hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("inspect:1")));
+        assertThat(waits.get(0).waited()).isPresent();
+        assertThat(waiter).isNotDone();
+    }
+
+    @Test
+    void numericKeysAreDecoded() throws Exception {
+        holdOnOwnThread(LockKey.of(-42L));
+        holdOnOwnThread(LockKey.of(7, -8));
+        assertThat(inspector.locks(LockFilter.all().granted(true)))
+                .extracting(l -> l.key().orElseThrow())
+                .contains(LockKey.of(-42L), LockKey.of(7, -8));
+    }
+
+    @Test
+    void tableLocksShowTableAndMode() throws Exception {
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Long> holder = CompletableFuture.supplyAsync(() -> {
+            try {
+                return locks.tables().write("inspected").inTransaction(c -> {
+                    locked.countDown();
+                    release.await(60, TimeUnit.SECONDS);
+                    return 0L;
+                });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        cleanUp.add(() -> {
+            release.countDown();
+            holder.join();
+        });
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        List<LockInfo> found = inspector.locks(LockFilter.all().table("inspected"));
+        assertThat(found).isNotEmpty();
+        assertThat(found).allSatisfy(l -> {
+            assertThat(l.kind()).isEqualTo(LockInfo.Kind.TABLE);
+            assertThat(l.table()).hasValueSatisfying(t -> assertThat(t.table()).isEqualTo("inspected"));
+            assertThat(l.key()).isEmpty();
+            assertThat(l.granted()).isTrue();
+        });
+        assertThat(found).extracting(LockInfo::mode).contains(postgres ? "ACCESS_EXCLUSIVE" : "WRITE");
+        assertThat(found.get(0).session().state()).isIn(SessionState.IDLE_IN_TRANSACTION, SessionState.IDLE);
+    }
+
+    /** S1 holds a; S2 holds b and waits for a; S3 waits for b: the tree is S1 → S2 → S3. */
+    @Test
+    void aThreeLevelChainIsOneTree() throws Exception {
+        LockHandle first = holdOnOwnThread(LockKey.of("chain-a"));
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Long> secondId = new CompletableFuture<>();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+            DbLocks node = DbLocks.create(dataSource);
+            try (LockHandle b = node.advisory("chain-b").acquire()) {
+                secondId.complete(b.connectionId());
+                node.advisory("chain-a").tryAcquire(Duration.ofSeconds(30)).ifPresent(LockHandle::close);
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        waiters.add(second);
+        long middle = secondId.get(10, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(10), "S2 waits", () -> probe.waitingForNamedLock() == 1);
+        CompletableFuture<Object> third = waitFor(LockKey.of("chain-b"));
+        Await.until(Duration.ofSeconds(10), "S3 waits", () -> probe.waitingForNamedLock() == 2);
+        cleanUp.add(release::countDown);
+
+        List<WaitNode> tree = inspector.waitTree();
+        assertThat(tree).hasSize(1);
+        WaitNode root = tree.get(0);
+        assertThat(root.session().connectionId()).isEqualTo(first.connectionId());
+        assertThat(root.waitingFor()).isEmpty();
+        assertThat(root.depth()).isEqualTo(3);
+        assertThat(root.blockedCount()).isEqualTo(2);
+        WaitNode s2 = root.blocks().get(0);
+        assertThat(s2.session().connectionId()).isEqualTo(middle);
+        assertThat(s2.waitingFor()).hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("chain-a")));
+        WaitNode s3 = s2.blocks().get(0);
+        assertThat(s3.waitingFor()).hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("chain-b")));
+        assertThat(s3.blocks()).isEmpty();
+        assertThat(third).isNotDone();
+    }
+
+    @Test
+    void cancelEndsAWaitButNotTheSession() throws Exception {
+        holdOnOwnThread(LockKey.of("cancel-me"));
+        CompletableFuture<Object> waiter = waitFor(LockKey.of("cancel-me"));
+        Await.until(Duration.ofSeconds(10), "the waiter waits", () -> probe.waitingForNamedLock() == 1);
+        long waiterId = inspector.locks(LockFilter.all().granted(false)).get(0).connectionId();
+        assertThat(inspector.cancel(waiterId)).isTrue();
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(LockFailedException.class);
+    }
+
+    @Test
+    void terminateEndsTheHolderAndFreesItsLocks() throws Exception {
+        LockHandle holder = holdOnOwnThread(LockKey.of("terminate-me"));
+        assertThat(inspector.terminate(holder.connectionId())).isTrue();
+        Await.until(Duration.ofSeconds(10), "the holder's session is gone", () -> !probe.alive(holder.connectionId()));
+        try (LockHandle mine = locks.advisory("terminate-me").tryAcquire().orElseThrow()) {
+            assertThat(mine.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownSessionsAreReportedNotInvented() {
+        assertThat(inspector.cancel(2_000_000_000L)).isFalse();
+        assertThat(inspector.terminate(2_000_000_000L)).isFalse();
+        assertThat(inspector.cancel(-1)).isFalse();
+    }
+
+    @Test
+    void theInspectorsOwnSessionIsNotSignalled() {
+        try (LockHandle mine = locks.advisory("self").acquire()) {
+            // this thread's inspector calls run on its pinned connection: the one holding "self"
+            assertThatThrownBy(() -> inspector.terminate(mine.connectionId()))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("inspector itself");
+            assertThat(mine.isHeld()).isTrue();
+            assertThat(locks.advisory("self").holderConnectionIds()).containsExactly(mine.connectionId());
+        }
+    }
+
+    /** A user without the privilege gets a usage error naming the privilege, and the target session lives on. */
+    @Test
+    void signallingAnotherUsersSessionWithoutPrivilegeSaysWhatIsNeeded() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                db.toString().startsWith("embedded"), "creates a database user: embedded servers only");
+        if (postgres) {
+            server.execute("DO $$ BEGIN CREATE ROLE dblock_weak LOGIN PASSWORD 'weak'; EXCEPTION WHEN duplicate_object"
+                    + " THEN NULL; END $$");
+        } else {
+            server.execute("CREATE USER IF NOT EXISTS 'dblock_weak'@'%' IDENTIFIED BY 'weak'");
+            server.execute("GRANT SELECT ON " + server.queryString("SELECT DATABASE()") + ".* TO 'dblock_weak'@'%'");
+        }
+        DataSource weak = new io.dblock.support.UserDataSource(db.jdbcUrl(), "dblock_weak", "weak");
+        LockHandle holder = holdOnOwnThread(LockKey.of("privileged"));
+        LockInspector weakInspector = DbLocks.create(weak).inspector();
+        assertThatThrownBy(() -> weakInspector.terminate(holder.connectionId()))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining(postgres ? "pg_signal_backend" : "CONNECTION ADMIN");
+        assertThatThrownBy(() -> weakInspector.cancel(holder.connectionId())).isInstanceOf(LockUsageException.class);
+        assertThat(probe.alive(holder.connectionId())).isTrue();
+    }
+
+    @Test
+    void nothingLockedMeansEmptyAnswers() {
+        assertThat(inspector.locks(LockFilter.all().granted(false))).isEmpty();
+        assertThat(inspector.waits()).isEmpty();
+        assertThat(inspector.waitTree()).isEmpty();
+    }
+}
