@@ -3,10 +3,12 @@ package io.dblock;
 import io.dblock.inspect.LockInspector;
 import io.dblock.internal.DefaultAdvisoryLock;
 import io.dblock.internal.DefaultLockInspector;
+import io.dblock.internal.DefaultLockTimeoutScope;
 import io.dblock.internal.DefaultTableLock;
 import io.dblock.internal.EngineDetection;
 import io.dblock.internal.LockContext;
 import io.dblock.spi.LockEngine;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,6 +124,41 @@ public final class DbLocks {
      */
     public List<NamedLockHolder> namesHeldWithPrefix(String prefix) {
         return context.namesHeldWithPrefix(Objects.requireNonNull(prefix, "prefix must not be null"));
+    }
+
+    /**
+     * Limits how long statements on {@code connection} wait for locks until the returned scope is closed, then puts the
+     * previous limits back. PostgreSQL: {@code lock_timeout} (milliseconds, rounded up; {@code ZERO} becomes 1 ms because
+     * 0 means "no limit" there), one round trip each way. MySQL/MariaDB: {@code lock_wait_timeout} (table and metadata
+     * locks) and {@code innodb_lock_wait_timeout} (row locks), whole seconds rounded up (MySQL: at least 1), two round
+     * trips to open, one to close. Named locks ({@code GET_LOCK}) take their own timeout and are not affected.
+     *
+     * <p>Scopes nest and must be closed in reverse order. The change is session-level ({@code SET}, not {@code SET
+     * LOCAL}): it outlives commits inside the scope. Locks taken through dblock use their own timeouts and are not
+     * affected either way.
+     *
+     * @param connection the connection whose statements to limit; not closed by the scope
+     * @param timeout the limit, not negative
+     * @return the open scope; close it with try-with-resources
+     * @throws IllegalArgumentException if {@code timeout} is negative, or beyond PostgreSQL's 2 147 483 647 ms
+     */
+    public LockTimeoutScope lockTimeout(Connection connection, Duration timeout) {
+        return DefaultLockTimeoutScope.open(context, connection, timeout);
+    }
+
+    /**
+     * Runs {@code work} inside {@link #lockTimeout(Connection, Duration)} and restores the previous limits afterwards,
+     * also when {@code work} throws.
+     *
+     * @return what {@code work} returns
+     * @throws X what {@code work} throws (a failure to restore is then added to it as suppressed)
+     */
+    public <R, X extends Exception> R withLockTimeout(Connection connection, Duration timeout, LockCallback<R, X> work)
+            throws X {
+        Objects.requireNonNull(work, "work must not be null");
+        try (LockTimeoutScope scope = lockTimeout(connection, timeout)) {
+            return work.call();
+        }
     }
 
     /**

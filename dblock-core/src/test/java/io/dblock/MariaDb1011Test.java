@@ -28,4 +28,7 @@ class MariaDb1011Test {
 
     @Nested
     class RoundTrips extends RoundTripContract {}
+
+    @Nested
+    class LockTimeoutScopes extends LockTimeoutScopeContract {}
 }

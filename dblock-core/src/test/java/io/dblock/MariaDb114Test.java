@@ -28,4 +28,7 @@ class MariaDb114Test {
 
     @Nested
     class RoundTrips extends RoundTripContract {}
+
+    @Nested
+    class LockTimeoutScopes extends LockTimeoutScopeContract {}
 }

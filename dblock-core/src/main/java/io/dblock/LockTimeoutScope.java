@@ -1,0 +1,28 @@
+package io.dblock;
+
+/**
+ * A block of work during which a connection's lock waits are limited, opened by {@link DbLocks#lockTimeout} and
+ * ended by {@link #close()}, which puts the previous limits back.
+ *
+ * <pre>{@code
+ * try (LockTimeoutScope scope = locks.lockTimeout(connection, Duration.ofSeconds(2))) {
+ *     migrate(connection); // any statement waiting more than 2 s for a lock fails instead of queueing
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest: an inner scope sets its own limit and restores the outer one. They must be closed in reverse order of
+ * opening ({@link LockUsageException} otherwise). Not thread-safe: use a scope on the thread that uses its connection.
+ */
+public interface LockTimeoutScope extends AutoCloseable {
+
+    /**
+     * Puts back the limits that were in force when the scope was opened. Idempotent.
+     *
+     * @throws LockUsageException if an inner scope on the same connection is still open, or if the limits cannot be
+     *     restored because the connection's transaction has failed (PostgreSQL: roll back; the rollback also undoes
+     *     the change when the scope was opened in that transaction)
+     * @throws LockFailedException if the connection fails
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,94 @@
+package io.dblock.internal;
+
+import io.dblock.LockException;
+import io.dblock.LockTimeoutScope;
+import io.dblock.LockUsageException;
+import io.dblock.spi.Failure;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.Wait;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Sets the engine's lock wait limits on a connection and restores them on close; tracks nesting per connection. */
+public final class DefaultLockTimeoutScope implements LockTimeoutScope {
+
+    /** Open scopes per connection, innermost first. Identity: a pool's proxy is the caller's connection. */
+    private static final Map<Connection, Deque<DefaultLockTimeoutScope>> OPEN =
+            Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private final LockEngine engine;
+    private final Connection connection;
+    private final List<String> previous;
+    private final String description;
+    private boolean closed;
+
+    private DefaultLockTimeoutScope(
+            LockEngine engine, Connection connection, List<String> previous, String description) {
+        this.engine = engine;
+        this.connection = connection;
+        this.previous = previous;
+        this.description = description;
+    }
+
+    /** Opens a scope: one round trip on PostgreSQL, two on MySQL/MariaDB. */
+    public static LockTimeoutScope open(LockContext context, Connection connection, Duration timeout) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        String description = "lock timeout scope of " + timeout;
+        Durations.checkWait(timeout, description);
+        Wait wait = timeout.isZero() ? Wait.NONE : Wait.upTo(timeout);
+        List<String> previous;
+        try {
+            previous = context.engine.setLockTimeouts(connection, wait);
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, description, null);
+        }
+        DefaultLockTimeoutScope scope = new DefaultLockTimeoutScope(context.engine, connection, previous, description);
+        OPEN.computeIfAbsent(connection, c -> new ArrayDeque<>()).push(scope);
+        return scope;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        synchronized (OPEN) {
+            Deque<DefaultLockTimeoutScope> open = OPEN.get(connection);
+            if (open == null || open.peek() != this) {
+                throw new LockUsageException(
+                        "close lock timeout scopes in reverse order of opening: an inner scope on this connection is"
+                                + " still open",
+                        description);
+            }
+            open.pop();
+            if (open.isEmpty()) {
+                OPEN.remove(connection);
+            }
+        }
+        closed = true;
+        try {
+            engine.restoreLockTimeouts(connection, previous);
+        } catch (SQLException e) {
+            LockException translated = Errors.translate(engine, e, description, null);
+            if (engine.classify(e) == Failure.TRANSACTION_FAILED) {
+                throw new LockUsageException(
+                        "the previous lock timeout " + previous + " could not be restored because the transaction has"
+                                + " failed; roll it back (which also undoes the change if the scope was opened in that"
+                                + " transaction)",
+                        description,
+                        engine.name(),
+                        null,
+                        e);
+            }
+            throw translated;
+        }
+    }
+}
