@@ -145,4 +145,14 @@ public interface AdvisoryLock {
 
     /** The server connection ids (PostgreSQL backend pids) holding any of this lock's keys right now, in any mode. */
     Set<Long> holderConnectionIds();
+
+    /**
+     * Returns a copy of this lock whose waits push blockers aside per {@code priority}: while waiting, dblock
+     * cancels or terminates the sessions blocking this request (see {@link Priority} for how, and the privileges
+     * needed). Costs one extra round trip before a wait; requests that do not wait are unaffected.
+     *
+     * @param priority for example {@code Priority.terminateBlockers().after(Duration.ofSeconds(5))}
+     * @return a new, immutable lock
+     */
+    AdvisoryLock prioritised(Priority priority);
 }

@@ -100,4 +100,14 @@ public interface TableLock {
      * could not be locked in time.
      */
     <R, X extends Exception> Optional<R> tryInTransaction(Duration wait, TransactionCallback<R, X> work) throws X;
+
+    /**
+     * Returns a copy of this lock whose waits push blockers aside per {@code priority}: while waiting, dblock
+     * cancels or terminates the sessions blocking this request (see {@link Priority} for how, and the privileges
+     * needed). Costs one extra round trip before a wait; requests that do not wait are unaffected.
+     *
+     * @param priority for example {@code Priority.terminateBlockers().after(Duration.ofSeconds(5))}
+     * @return a new, immutable lock
+     */
+    TableLock prioritised(Priority priority);
 }

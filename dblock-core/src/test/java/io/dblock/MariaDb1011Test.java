@@ -31,4 +31,7 @@ class MariaDb1011Test {
 
     @Nested
     class LockTimeoutScopes extends LockTimeoutScopeContract {}
+
+    @Nested
+    class Priorities extends PriorityContract {}
 }

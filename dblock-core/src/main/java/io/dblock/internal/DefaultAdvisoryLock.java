@@ -7,6 +7,7 @@ import io.dblock.LockCallback;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
 import io.dblock.LockTimeoutException;
+import io.dblock.Priority;
 import io.dblock.spi.Wait;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,12 +26,15 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     private final List<LockKey> keys;
     private final AdvisoryLockMode mode;
     private final Duration timeout;
+    private final Priority priority;
 
-    private DefaultAdvisoryLock(LockContext context, List<LockKey> keys, AdvisoryLockMode mode, Duration timeout) {
+    private DefaultAdvisoryLock(
+            LockContext context, List<LockKey> keys, AdvisoryLockMode mode, Duration timeout, Priority priority) {
         this.context = context;
         this.keys = keys;
         this.mode = mode;
         this.timeout = timeout;
+        this.priority = priority;
     }
 
     /**
@@ -45,7 +49,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
             throw new IllegalArgumentException("an advisory lock needs at least one key");
         }
         return new DefaultAdvisoryLock(
-                context, List.copyOf(new TreeSet<>(keys)), AdvisoryLockMode.EXCLUSIVE, context.defaultTimeout);
+                context, List.copyOf(new TreeSet<>(keys)), AdvisoryLockMode.EXCLUSIVE, context.defaultTimeout, null);
     }
 
     @Override
@@ -66,22 +70,28 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public AdvisoryLock shared() {
         context.engine.checkSupported(AdvisoryLockMode.SHARED, false);
-        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.SHARED, timeout);
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.SHARED, timeout, priority);
     }
 
     @Override
     public AdvisoryLock exclusive() {
-        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.EXCLUSIVE, timeout);
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.EXCLUSIVE, timeout, priority);
     }
 
     @Override
     public AdvisoryLock timeout(Duration timeout) {
-        return new DefaultAdvisoryLock(context, keys, mode, Durations.checkWait(timeout, description()));
+        return new DefaultAdvisoryLock(context, keys, mode, Durations.checkWait(timeout, description()), priority);
     }
 
     @Override
     public AdvisoryLock waitForever() {
-        return new DefaultAdvisoryLock(context, keys, mode, null);
+        return new DefaultAdvisoryLock(context, keys, mode, null, priority);
+    }
+
+    @Override
+    public AdvisoryLock prioritised(Priority priority) {
+        return new DefaultAdvisoryLock(
+                context, keys, mode, timeout, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
     @Override
@@ -108,7 +118,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private Optional<LockHandle> session(Wait wait) {
         context.engine.checkSupported(mode, false);
-        return context.sessions.acquire(keys, mode, wait, description());
+        return context.sessions.acquire(keys, mode, wait, description(), priority);
     }
 
     private Wait configuredWait() {
@@ -188,7 +198,8 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
             throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
         }
         try {
-            return context.engine.acquireTransaction(connection, keys, mode, wait, InterruptWatcher.INSTANCE);
+            return context.engine.acquireTransaction(
+                    connection, keys, mode, wait, context.guard(connection, wait, priority, description()));
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), Durations.since(start));
         }

@@ -2,6 +2,7 @@ package io.dblock.internal;
 
 import io.dblock.LockTimeoutException;
 import io.dblock.LockUsageException;
+import io.dblock.Priority;
 import io.dblock.TableLock;
 import io.dblock.TableLockMode;
 import io.dblock.TableLockRequest;
@@ -27,11 +28,14 @@ public final class DefaultTableLock implements TableLock {
     private final LockContext context;
     private final List<TableLockRequest> requests;
     private final Duration timeout;
+    private final Priority priority;
 
-    private DefaultTableLock(LockContext context, List<TableLockRequest> requests, Duration timeout) {
+    private DefaultTableLock(
+            LockContext context, List<TableLockRequest> requests, Duration timeout, Priority priority) {
         this.context = context;
         this.requests = requests;
         this.timeout = timeout;
+        this.priority = priority;
     }
 
     /** A lock on {@code tables} in {@link TableLockMode#ACCESS_EXCLUSIVE} mode (none: add them with read/write). */
@@ -41,7 +45,7 @@ public final class DefaultTableLock implements TableLock {
             requests.add(new TableLockRequest(
                     Objects.requireNonNull(table, "table must not be null"), TableLockMode.ACCESS_EXCLUSIVE));
         }
-        return new DefaultTableLock(context, canonical(context, requests), context.defaultTimeout);
+        return new DefaultTableLock(context, canonical(context, requests), context.defaultTimeout, null);
     }
 
     private static List<TableLockRequest> canonical(LockContext context, List<TableLockRequest> requests) {
@@ -64,14 +68,14 @@ public final class DefaultTableLock implements TableLock {
         Objects.requireNonNull(mode, "mode must not be null");
         List<TableLockRequest> changed = new ArrayList<>();
         requests.forEach(r -> changed.add(new TableLockRequest(r.table(), mode)));
-        return new DefaultTableLock(context, canonical(context, changed), timeout);
+        return new DefaultTableLock(context, canonical(context, changed), timeout, priority);
     }
 
     @Override
     public TableLock table(TableName table, TableLockMode mode) {
         List<TableLockRequest> more = new ArrayList<>(requests);
         more.add(new TableLockRequest(table, mode));
-        return new DefaultTableLock(context, canonical(context, more), timeout);
+        return new DefaultTableLock(context, canonical(context, more), timeout, priority);
     }
 
     @Override
@@ -90,17 +94,23 @@ public final class DefaultTableLock implements TableLock {
         for (String table : tables) {
             more.add(new TableLockRequest(TableName.parse(table), mode));
         }
-        return new DefaultTableLock(context, canonical(context, more), timeout);
+        return new DefaultTableLock(context, canonical(context, more), timeout, priority);
     }
 
     @Override
     public TableLock timeout(Duration timeout) {
-        return new DefaultTableLock(context, requests, Durations.checkWait(timeout, description()));
+        return new DefaultTableLock(context, requests, Durations.checkWait(timeout, description()), priority);
     }
 
     @Override
     public TableLock waitForever() {
-        return new DefaultTableLock(context, requests, null);
+        return new DefaultTableLock(context, requests, null, priority);
+    }
+
+    @Override
+    public TableLock prioritised(Priority priority) {
+        return new DefaultTableLock(
+                context, requests, timeout, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
     @Override
@@ -133,7 +143,8 @@ public final class DefaultTableLock implements TableLock {
         }
         long start = System.nanoTime();
         try {
-            return context.engine.lockTables(connection, requests, wait, InterruptWatcher.INSTANCE);
+            return context.engine.lockTables(
+                    connection, requests, wait, context.guard(connection, wait, priority, description()));
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), Durations.since(start));
         }

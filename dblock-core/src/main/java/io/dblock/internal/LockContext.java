@@ -46,6 +46,19 @@ public final class LockContext {
         return withConnection(c -> engine.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
     }
 
+    /**
+     * The wait guard for a lock statement on {@code connection}: interrupts always; with a priority and a wait, also
+     * the blocker check, for which the connection's server id is read first (one round trip).
+     */
+    io.dblock.spi.WaitGuard guard(
+            Connection connection, io.dblock.spi.Wait wait, io.dblock.Priority priority, String description)
+            throws SQLException {
+        if (priority == null || wait.isNone()) {
+            return InterruptWatcher.INSTANCE;
+        }
+        return new PrioritisingGuard(dataSource, engine, priority, engine.connectionId(connection), description);
+    }
+
     /** Runs a read-only query on the thread's pinned connection if it has one, else on a borrowed one. */
     <R> R withConnection(SqlFunction<R> query, String description) {
         try {

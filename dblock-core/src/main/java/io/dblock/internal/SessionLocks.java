@@ -7,6 +7,7 @@ import io.dblock.LockKey;
 import io.dblock.LockLostException;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
+import io.dblock.spi.WaitGuard;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,7 +49,8 @@ final class SessionLocks {
         this.engine = engine;
     }
 
-    Optional<LockHandle> acquire(List<LockKey> keys, AdvisoryLockMode mode, Wait wait, String description) {
+    Optional<LockHandle> acquire(
+            List<LockKey> keys, AdvisoryLockMode mode, Wait wait, String description, io.dblock.Priority priority) {
         long start = System.nanoTime();
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.interrupted(description, engine.name(), Duration.ZERO, null);
@@ -69,8 +71,15 @@ final class SessionLocks {
         }
         OptionalLong id;
         try {
-            id = engine.acquireSession(
-                    pin.connection, claim.freshKeys, mode, remaining(wait, start), InterruptWatcher.INSTANCE);
+            Wait left = remaining(wait, start);
+            WaitGuard guard = InterruptWatcher.INSTANCE;
+            if (priority != null && !left.isNone()) {
+                if (pin.connectionId < 0) {
+                    pin.connectionId = engine.connectionId(pin.connection);
+                }
+                guard = new PrioritisingGuard(dataSource, engine, priority, pin.connectionId, description);
+            }
+            id = engine.acquireSession(pin.connection, claim.freshKeys, mode, left, guard);
         } catch (SQLException e) {
             local.undo(claim);
             unpinIfIdle(pin, e);

@@ -38,7 +38,18 @@ final class MySqlInspection {
 
     private static final int SESSION_COLUMN_COUNT = 7;
 
-    /** Transaction start from InnoDB, which needs the PROCESS privilege on MySQL 8; without it, NULL. */
+    /** Sessions holding granted table metadata locks (live, unlike INNODB_TRX). */
+    private static final String TABLE_LOCK_HOLDERS = "SELECT DISTINCT t.PROCESSLIST_ID"
+            + " FROM performance_schema.metadata_locks m"
+            + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
+            + " WHERE m.OBJECT_TYPE = 'TABLE' AND m.LOCK_STATUS = 'GRANTED' AND t.PROCESSLIST_ID IS NOT NULL";
+
+    /**
+     * Transaction start from InnoDB, which needs the PROCESS privilege on MySQL 8 (without it, NULL). The server serves
+     * INNODB_TRX from a cache refreshed only after 100 ms without reads, so frequent polling sees it stale: whether a
+     * sleeping session is in a transaction is therefore also judged from the table metadata locks it holds, which are
+     * live (held until COMMIT, or UNLOCK TABLES).
+     */
     private static final String TRX_START =
             "(SELECT UNIX_TIMESTAMP(MIN(x.trx_started)) FROM information_schema.INNODB_TRX x"
                     + " WHERE x.trx_mysql_thread_id = t.PROCESSLIST_ID)";
@@ -77,9 +88,10 @@ final class MySqlInspection {
         Instant at = rows.isEmpty()
                 ? now(connection)
                 : seconds(rows.get(0)[5 + SESSION_COLUMN_COUNT]).orElseThrow();
+        Set<Long> holdingTables = rows.isEmpty() ? Set.of() : tableLockHolders(connection);
         List<Row> parsed = new ArrayList<>();
         for (Object[] row : rows) {
-            SessionInfo session = session(row, 5, at);
+            SessionInfo session = session(row, 5, at, holdingTables);
             boolean granted = "GRANTED".equals(row[4]);
             String objectType = (String) row[0];
             String lockType = (String) row[3];
@@ -148,9 +160,10 @@ final class MySqlInspection {
         }
         String sql = "SELECT " + sessionColumns() + ", UNIX_TIMESTAMP(NOW(6)) FROM performance_schema.threads t"
                 + " WHERE t.PROCESSLIST_ID IN (" + in + ")";
+        Set<Long> holdingTables = tableLockHolders(connection);
         for (Object[] row : Sql.rows(connection, sql, List.of(), WaitGuard.NONE)) {
             Instant at = seconds(row[SESSION_COLUMN_COUNT]).orElseThrow();
-            SessionInfo session = session(row, 0, at);
+            SessionInfo session = session(row, 0, at, holdingTables);
             sessions.put(session.connectionId(), session);
         }
         return sessions;
@@ -248,13 +261,24 @@ final class MySqlInspection {
         return SESSION_COLUMNS.formatted(transactionsVisible ? TRX_START : "NULL");
     }
 
-    private static SessionInfo session(Object[] row, int from, Instant at) {
+    private static Set<Long> tableLockHolders(Connection connection) throws SQLException {
+        Set<Long> ids = new java.util.HashSet<>();
+        for (Object[] row : Sql.rows(connection, TABLE_LOCK_HOLDERS, List.of(), WaitGuard.NONE)) {
+            ids.add(((Number) row[0]).longValue());
+        }
+        return ids;
+    }
+
+    private static SessionInfo session(Object[] row, int from, Instant at, Set<Long> holdingTables) {
         long id = ((Number) row[from]).longValue();
         String command = (String) row[from + 3];
         Optional<Instant> transactionStart = seconds(row[from + 5]);
         SessionState state;
+        boolean holdsTableLocks = holdingTables.contains(id);
         if ("Sleep".equals(command)) {
-            state = transactionStart.isPresent() ? SessionState.IDLE_IN_TRANSACTION : SessionState.IDLE;
+            state = transactionStart.isPresent() || holdsTableLocks
+                    ? SessionState.IDLE_IN_TRANSACTION
+                    : SessionState.IDLE;
         } else if ("Query".equals(command) || "Execute".equals(command)) {
             state = SessionState.ACTIVE;
         } else {

@@ -1,0 +1,132 @@
+package io.dblock.internal;
+
+import io.dblock.Priority;
+import io.dblock.inspect.SessionInfo;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.WaitGuard;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Watches a waiting lock statement like {@link InterruptWatcher} and, per {@link Priority}, signals the sessions that
+ * block it, from a shared daemon thread and a connection borrowed for the duration of the wait.
+ */
+final class PrioritisingGuard implements WaitGuard {
+
+    private static final System.Logger LOG = System.getLogger(Priority.class.getName());
+    private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
+
+    private final DataSource dataSource;
+    private final LockEngine engine;
+    private final Priority priority;
+    private final long waiterId;
+    private final String description;
+
+    PrioritisingGuard(DataSource dataSource, LockEngine engine, Priority priority, long waiterId, String description) {
+        this.dataSource = dataSource;
+        this.engine = engine;
+        this.priority = priority;
+        this.waiterId = waiterId;
+        this.description = description;
+    }
+
+    @Override
+    public Registration watch(Statement statement) {
+        Registration interrupts = InterruptWatcher.INSTANCE.watch(statement);
+        Check check = new Check();
+        long first = Math.max(20, priority.grace().toMillis());
+        check.future = SCHEDULER.scheduleWithFixedDelay(
+                check::run, first, priority.interval().toMillis(), TimeUnit.MILLISECONDS);
+        return () -> {
+            check.stop();
+            interrupts.close();
+        };
+    }
+
+    private final class Check {
+        volatile ScheduledFuture<?> future;
+        private Connection connection;
+        private boolean stopped;
+
+        synchronized void run() {
+            if (stopped) {
+                return;
+            }
+            try {
+                if (connection == null) {
+                    connection = dataSource.getConnection();
+                }
+                Set<Long> blockers = engine.blockers(connection, waiterId);
+                blockers.remove(waiterId);
+                if (blockers.isEmpty()) {
+                    return;
+                }
+                Map<Long, SessionInfo> sessions = engine.sessions(connection, blockers);
+                Set<Long> victims = new LinkedHashSet<>();
+                for (Long blocker : blockers) {
+                    SessionInfo session = sessions.getOrDefault(blocker, SessionInfo.unknown(blocker));
+                    if (priority.filter().test(session)) {
+                        victims.add(blocker);
+                    }
+                }
+                for (Long victim : victims) {
+                    if (stopped) {
+                        return;
+                    }
+                    boolean done = priority.terminates()
+                            ? engine.terminate(connection, victim)
+                            : engine.cancel(connection, victim);
+                    LOG.log(
+                            Level.INFO,
+                            () -> (priority.terminates() ? "terminated" : "cancelled") + " session " + victim
+                                    + " blocking " + description + " (waiting session " + waiterId + ")"
+                                    + (done ? "" : ": it had already gone"));
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not prioritise " + description + "; it waits on as usual", e);
+                closeConnection();
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+            closeConnection();
+        }
+
+        private void closeConnection() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.log(Level.DEBUG, "closing the prioritiser's connection failed", e);
+                }
+                connection = null;
+            }
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor scheduler() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dblock-prioritiser");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+}
