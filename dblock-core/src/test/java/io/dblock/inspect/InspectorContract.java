@@ -285,6 +285,43 @@ abstract class InspectorContract {
         assertThat(probe.alive(holder.connectionId())).isTrue();
     }
 
+    /** Application name, transaction start and state-since come from the server, as the holder set them. */
+    @Test
+    void sessionFieldsComeFromTheServer() throws Exception {
+        String url = db.jdbcUrl()
+                + (db.jdbcUrl().contains("?") ? "&" : "?")
+                + (postgres ? "ApplicationName=billing" : "connectionAttributes=program_name:billing");
+        try (java.sql.Connection holder =
+                new io.dblock.support.UserDataSource(url, db.user(), db.password()).getConnection()) {
+            holder.setAutoCommit(false);
+            Instant before = Instant.now().minusSeconds(1);
+            locks.tables().write("inspected").acquire(holder);
+            try (java.sql.Statement s = holder.createStatement()) {
+                s.executeUpdate("INSERT INTO inspected VALUES (1)");
+            }
+            LockInfo held = inspector
+                    .locks(LockFilter.all().table("inspected").granted(true))
+                    .get(0);
+            SessionInfo session = held.session();
+            assertThat(session.applicationName()).contains("billing");
+            assertThat(session.user()).contains(db.user());
+            assertThat(session.state()).isEqualTo(SessionState.IDLE_IN_TRANSACTION);
+            assertThat(session.idleInTransaction()).isTrue();
+            assertThat(session.stateSince()).hasValueSatisfying(t -> assertThat(t)
+                    .isBetween(before, Instant.now().plusSeconds(1)));
+            assertThat(session.inStateFor(Instant.now().plusSeconds(5)))
+                    .hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(3)));
+            if (postgres) {
+                assertThat(session.transactionStart()).hasValueSatisfying(t -> assertThat(t)
+                        .isBetween(before, Instant.now().plusSeconds(1)));
+                assertThat(session.query())
+                        .hasValueSatisfying(q -> assertThat(q).contains("INSERT INTO inspected"));
+            }
+            holder.rollback();
+            locks.tables().release(holder);
+        }
+    }
+
     @Test
     void nothingLockedMeansEmptyAnswers() {
         assertThat(inspector.locks(LockFilter.all().granted(false))).isEmpty();
