@@ -197,6 +197,7 @@ public final class DbLocks {
         private final DataSource dataSource;
         private Duration defaultTimeout;
         private LockEngine engine;
+        private final java.util.List<LockListener> listeners = new java.util.ArrayList<>();
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -218,6 +219,15 @@ public final class DbLocks {
         }
 
         /**
+         * Adds a listener that hears every acquisition, failure, release and loss of this instance's locks (for
+         * metrics and logs); may be called several times. See {@link LockListener} for when it is called.
+         */
+        public Builder listener(LockListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
          * Uses this engine instead of detecting one (for engines not registered with {@link java.util.ServiceLoader},
          * or to skip the detection round trip).
          */
@@ -233,7 +243,7 @@ public final class DbLocks {
          */
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
-            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout));
+            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout, listeners));
         }
     }
 }

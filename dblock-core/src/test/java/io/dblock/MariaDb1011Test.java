@@ -34,4 +34,7 @@ class MariaDb1011Test {
 
     @Nested
     class Priorities extends PriorityContract {}
+
+    @Nested
+    class Listeners extends ListenerContract {}
 }

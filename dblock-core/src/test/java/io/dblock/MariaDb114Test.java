@@ -34,4 +34,7 @@ class MariaDb114Test {
 
     @Nested
     class Priorities extends PriorityContract {}
+
+    @Nested
+    class Listeners extends ListenerContract {}
 }

@@ -118,7 +118,12 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private Optional<LockHandle> session(Wait wait) {
         context.engine.checkSupported(mode, false);
-        return context.sessions.acquire(keys, mode, wait, description(), priority);
+        return context.listeners.attempt(
+                description(),
+                io.dblock.LockEvent.Kind.SESSION_ADVISORY,
+                System.nanoTime(),
+                () -> context.sessions.acquire(keys, mode, wait, description(), priority),
+                Optional::isPresent);
     }
 
     private Wait configuredWait() {
@@ -190,6 +195,15 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     }
 
     private boolean transaction(Connection connection, Wait wait) {
+        return context.listeners.attempt(
+                description(),
+                io.dblock.LockEvent.Kind.TRANSACTION_ADVISORY,
+                System.nanoTime(),
+                () -> transactionUnobserved(connection, wait),
+                granted -> granted);
+    }
+
+    private boolean transactionUnobserved(Connection connection, Wait wait) {
         Objects.requireNonNull(connection, "connection must not be null");
         context.engine.checkSupported(mode, true);
         long start = System.nanoTime();

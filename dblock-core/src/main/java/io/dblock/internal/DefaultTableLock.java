@@ -132,6 +132,15 @@ public final class DefaultTableLock implements TableLock {
     }
 
     private boolean lock(Connection connection, Wait wait) {
+        return context.listeners.attempt(
+                description(),
+                io.dblock.LockEvent.Kind.TABLE,
+                System.nanoTime(),
+                () -> lockUnobserved(connection, wait),
+                granted -> granted);
+    }
+
+    private boolean lockUnobserved(Connection connection, Wait wait) {
         Objects.requireNonNull(connection, "connection must not be null");
         if (requests.isEmpty()) {
             throw new LockUsageException(

@@ -18,11 +18,18 @@ public final class LockContext {
     /** Null means wait without limit. */
     final Duration defaultTimeout;
 
+    final Listeners listeners;
+
     /** Creates the shared state for one {@code DbLocks}. */
-    public LockContext(DataSource dataSource, LockEngine engine, Duration defaultTimeout) {
+    public LockContext(
+            DataSource dataSource,
+            LockEngine engine,
+            Duration defaultTimeout,
+            java.util.List<io.dblock.LockListener> listeners) {
         this.dataSource = dataSource;
         this.engine = engine;
-        this.sessions = new SessionLocks(dataSource, engine);
+        this.listeners = new Listeners(listeners, engine.name());
+        this.sessions = new SessionLocks(dataSource, engine, this.listeners);
         this.defaultTimeout = defaultTimeout;
     }
 

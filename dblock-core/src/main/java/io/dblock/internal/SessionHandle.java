@@ -74,7 +74,17 @@ final class SessionHandle implements LockHandle {
                     description());
         }
         released = true;
-        locks.release(this);
+        try {
+            locks.release(this);
+        } catch (io.dblock.LockLostException e) {
+            locks.listeners.lost(description(), waited, java.util.Optional.of(e));
+            throw e;
+        }
+        if (pin.broken) {
+            locks.listeners.lost(description(), waited, java.util.Optional.empty());
+        } else {
+            locks.listeners.released(description(), waited, Duration.between(acquiredAt, Instant.now()));
+        }
     }
 
     @Override

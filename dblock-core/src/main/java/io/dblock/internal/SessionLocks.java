@@ -44,9 +44,12 @@ final class SessionLocks {
     private final LocalLocks local = new LocalLocks();
     private final ThreadLocal<Pin> pins = new ThreadLocal<>();
 
-    SessionLocks(DataSource dataSource, LockEngine engine) {
+    final Listeners listeners;
+
+    SessionLocks(DataSource dataSource, LockEngine engine, Listeners listeners) {
         this.dataSource = dataSource;
         this.engine = engine;
+        this.listeners = listeners;
     }
 
     Optional<LockHandle> acquire(

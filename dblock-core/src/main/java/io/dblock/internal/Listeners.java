@@ -1,0 +1,94 @@
+package io.dblock.internal;
+
+import io.dblock.LockEvent;
+import io.dblock.LockException;
+import io.dblock.LockListener;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The listeners of one DbLocks, called safely: a failing listener is logged and skipped. */
+final class Listeners {
+
+    private static final System.Logger LOG = System.getLogger(LockListener.class.getName());
+
+    private final List<LockListener> listeners;
+    private final String engine;
+
+    Listeners(List<LockListener> listeners, String engine) {
+        this.listeners = List.copyOf(listeners);
+        this.engine = engine;
+    }
+
+    boolean isEmpty() {
+        return listeners.isEmpty();
+    }
+
+    /** Runs {@code attempt}, reporting acquired / not acquired; returns its result or rethrows its exception. */
+    <T> T attempt(
+            String lock,
+            LockEvent.Kind kind,
+            long startNanos,
+            Supplier<T> attempt,
+            java.util.function.Predicate<T> granted) {
+        if (listeners.isEmpty()) {
+            return attempt.get();
+        }
+        T result;
+        try {
+            result = attempt.get();
+        } catch (LockException e) {
+            LockEvent event = new LockEvent(
+                    lock, kind, engine, LockEvent.outcomeOf(e), Durations.since(startNanos), Optional.of(e));
+            each(l -> l.notAcquired(event));
+            throw e;
+        }
+        boolean ok = granted.test(result);
+        LockEvent event = new LockEvent(
+                lock,
+                kind,
+                engine,
+                ok ? LockEvent.Outcome.ACQUIRED : LockEvent.Outcome.TIMEOUT,
+                Durations.since(startNanos),
+                Optional.empty());
+        each(l -> {
+            if (ok) {
+                l.acquired(event);
+            } else {
+                l.notAcquired(event);
+            }
+        });
+        return result;
+    }
+
+    void released(String lock, Duration waited, Duration held) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        LockEvent event = new LockEvent(
+                lock, LockEvent.Kind.SESSION_ADVISORY, engine, LockEvent.Outcome.ACQUIRED, waited, Optional.empty());
+        each(l -> l.released(event, held));
+    }
+
+    void lost(String lock, Duration waited, Optional<LockException> failure) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        LockEvent event = new LockEvent(
+                lock, LockEvent.Kind.SESSION_ADVISORY, engine, LockEvent.Outcome.ACQUIRED, waited, failure);
+        each(l -> l.lost(event));
+    }
+
+    private void each(Consumer<LockListener> call) {
+        for (LockListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "lock listener " + listener + " failed; ignored", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.support.Probe;
+import io.dblock.support.Server;
+import io.dblock.testing.Await;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a LockListener hears, on every engine. */
+abstract class ListenerContract {
+
+    /** Events as "method outcome kind lock". */
+    final List<String> heard = new CopyOnWriteArrayList<>();
+
+    DataSource dataSource;
+    DbLocks locks;
+    DbLocks otherNode;
+    Probe probe;
+
+    @BeforeEach
+    void setUp(DataSource dataSource, TestDatabase db) {
+        this.dataSource = dataSource;
+        locks = DbLocks.builder(dataSource)
+                .listener(new LockListener() {
+                    @Override
+                    public void acquired(LockEvent e) {
+                        heard.add("acquired " + e.outcome() + " " + e.kind() + " " + e.lock());
+                    }
+
+                    @Override
+                    public void notAcquired(LockEvent e) {
+                        heard.add("notAcquired " + e.outcome() + " " + e.kind() + " " + e.lock()
+                                + e.failure()
+                                        .map(f -> " " + f.getClass().getSimpleName())
+                                        .orElse(""));
+                    }
+
+                    @Override
+                    public void released(LockEvent e, Duration held) {
+                        assertThat(held.isNegative()).isFalse();
+                        heard.add("released " + e.kind() + " " + e.lock());
+                    }
+
+                    @Override
+                    public void lost(LockEvent e) {
+                        heard.add("lost " + e.kind() + " " + e.lock());
+                    }
+                })
+                .listener(new LockListener() {
+                    @Override
+                    public void acquired(LockEvent e) {
+                        throw new IllegalStateException("a broken listener must not break locking");
+                    }
+                })
+                .build();
+        otherNode = DbLocks.create(dataSource);
+        probe = Probe.of(db);
+        new Server(dataSource).execute("CREATE TABLE IF NOT EXISTS heard (v int)");
+    }
+
+    @Test
+    void acquireAndReleaseAreHeard() {
+        locks.advisory("l1").acquire().close();
+        assertThat(heard)
+                .containsExactly(
+                        "acquired ACQUIRED SESSION_ADVISORY advisory \"l1\"",
+                        "released SESSION_ADVISORY advisory \"l1\"");
+    }
+
+    @Test
+    void aRefusedTryAndATimedOutAcquireAreHeardAsTimeouts() {
+        try (LockHandle blocker = otherNode.advisory("l2").acquire()) {
+            assertThat(locks.advisory("l2").tryAcquire()).isEmpty();
+            assertThatThrownBy(() ->
+                            locks.advisory("l2").timeout(Duration.ofMillis(50)).acquire())
+                    .isInstanceOf(LockTimeoutException.class);
+        }
+        assertThat(heard)
+                .containsExactly(
+                        "notAcquired TIMEOUT SESSION_ADVISORY advisory \"l2\"",
+                        "notAcquired TIMEOUT SESSION_ADVISORY advisory \"l2\"");
+    }
+
+    @Test
+    void tableLocksAreHeardWithoutARelease() {
+        locks.tables().write("heard").inTransaction(c -> null);
+        assertThat(heard).singleElement().asString().startsWith("acquired ACQUIRED TABLE tables");
+    }
+
+    @Test
+    void aLostLockIsHeardAsLostNotReleased() {
+        LockHandle h = locks.advisory("l3").acquire();
+        probe.terminate(h.connectionId());
+        Await.until(Duration.ofSeconds(5), "the session is gone", () -> !probe.alive(h.connectionId()));
+        h.release(); // the unlock fails on the dead connection; dblock discards it
+        assertThat(heard)
+                .containsExactly(
+                        "acquired ACQUIRED SESSION_ADVISORY advisory \"l3\"", "lost SESSION_ADVISORY advisory \"l3\"");
+    }
+
+    @Test
+    void errorsAreHeardWithTheirException() {
+        assertThatThrownBy(() -> locks.tables().write("no_such_table_heard").inTransaction(c -> null))
+                .isInstanceOf(LockUsageException.class);
+        assertThat(heard)
+                .singleElement()
+                .asString()
+                .startsWith("notAcquired ERROR TABLE")
+                .endsWith("LockUsageException");
+    }
+}
