@@ -192,12 +192,18 @@ public final class DbLocks {
         return context.locallyWaitingThreads();
     }
 
+    /** The watchdog's default interval in seconds. */
+    public static final int DEFAULT_WATCHDOG_SECONDS = 10;
+
+    private static final Duration DEFAULT_WATCHDOG_INTERVAL = Duration.ofSeconds(DEFAULT_WATCHDOG_SECONDS);
+
     /** Configures a {@link DbLocks}; not thread-safe, use it from one thread. */
     public static final class Builder {
         private final DataSource dataSource;
         private Duration defaultTimeout;
         private LockEngine engine;
         private final java.util.List<LockListener> listeners = new java.util.ArrayList<>();
+        private Duration watchdogInterval = DEFAULT_WATCHDOG_INTERVAL;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -215,6 +221,28 @@ public final class DbLocks {
                 throw new IllegalArgumentException("default timeout must not be negative: " + timeout);
             }
             this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often the watchdog checks that held session locks are still held on the server. Default: every {@value
+         * #DEFAULT_WATCHDOG_SECONDS} s; {@link Duration#ZERO} turns it off. A lock whose session is gone (backend
+         * terminated, server restarted, connection killed) is found within one interval: its handle's {@link
+         * LockHandle#isHeld()} turns false, its {@link LockHandle#onLost} callbacks and the listeners' {@link
+         * LockListener#lost} run once, and {@link LockHandle#release()} then completes without a driver error. A pass
+         * borrows one connection only while this instance holds session locks, and runs one query per connection
+         * holding them. Transaction-scoped and table locks are not watched: their transaction fails instead.
+         *
+         * @param interval at least 10 ms, or zero
+         * @throws IllegalArgumentException if negative or between zero and 10 ms
+         */
+        public Builder watchdog(Duration interval) {
+            Objects.requireNonNull(interval, "watchdog interval must not be null (Duration.ZERO turns it off)");
+            if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
+                throw new IllegalArgumentException(
+                        "watchdog interval must be zero (off) or at least 10 ms, got " + interval);
+            }
+            this.watchdogInterval = interval;
             return this;
         }
 
@@ -243,7 +271,7 @@ public final class DbLocks {
          */
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
-            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout, listeners));
+            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout, listeners, watchdogInterval));
         }
     }
 }

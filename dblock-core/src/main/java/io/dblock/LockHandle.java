@@ -51,6 +51,16 @@ public interface LockHandle extends AutoCloseable {
      */
     void release();
 
+    /**
+     * Registers {@code callback} to run once if the lock is found lost while held: by the watchdog (see {@link
+     * DbLocks.Builder#watchdog(java.time.Duration)}), which runs it on its own daemon thread within one interval of the
+     * loss, or at {@link #release()} when the connection turns out to have failed. If the lock is already known lost, the
+     * callback runs at once on the calling thread. A callback's exception is logged and ignored.
+     *
+     * @return this handle
+     */
+    LockHandle onLost(java.util.function.Consumer<LockHandle> callback);
+
     /** Releases the lock if this handle still holds it; unlike {@link #release()}, calling it again does nothing. */
     @Override
     void close();

@@ -37,4 +37,7 @@ class MariaDb1011Test {
 
     @Nested
     class Listeners extends ListenerContract {}
+
+    @Nested
+    class Watchdogs extends WatchdogContract {}
 }

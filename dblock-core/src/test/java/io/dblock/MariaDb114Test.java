@@ -37,4 +37,7 @@ class MariaDb114Test {
 
     @Nested
     class Listeners extends ListenerContract {}
+
+    @Nested
+    class Watchdogs extends WatchdogContract {}
 }

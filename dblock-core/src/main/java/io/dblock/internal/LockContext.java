@@ -25,12 +25,14 @@ public final class LockContext {
             DataSource dataSource,
             LockEngine engine,
             Duration defaultTimeout,
-            java.util.List<io.dblock.LockListener> listeners) {
+            java.util.List<io.dblock.LockListener> listeners,
+            Duration watchdogInterval) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = new Listeners(listeners, engine.name());
         this.sessions = new SessionLocks(dataSource, engine, this.listeners);
         this.defaultTimeout = defaultTimeout;
+        Watchdog.start(sessions, dataSource, watchdogInterval);
     }
 
     /** The engine in use. */

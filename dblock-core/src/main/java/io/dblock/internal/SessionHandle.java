@@ -20,6 +20,10 @@ final class SessionHandle implements LockHandle {
     private final Duration waited;
     private final long connectionId;
     private volatile boolean released;
+    private final java.util.concurrent.atomic.AtomicBoolean lostReported =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.List<java.util.function.Consumer<LockHandle>> lostCallbacks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SessionHandle(
             SessionLocks locks, List<LockKey> keys, AdvisoryLockMode mode, Pin pin, Thread owner, Duration waited) {
@@ -74,14 +78,15 @@ final class SessionHandle implements LockHandle {
                     description());
         }
         released = true;
+        boolean wasBroken = pin.broken;
         try {
             locks.release(this);
         } catch (io.dblock.LockLostException e) {
-            locks.listeners.lost(description(), waited, java.util.Optional.of(e));
+            reportLost(java.util.Optional.of(e));
             throw e;
         }
-        if (pin.broken) {
-            locks.listeners.lost(description(), waited, java.util.Optional.empty());
+        if (wasBroken || pin.broken) {
+            reportLost(java.util.Optional.empty());
         } else {
             locks.listeners.released(description(), waited, Duration.between(acquiredAt, Instant.now()));
         }
@@ -96,6 +101,42 @@ final class SessionHandle implements LockHandle {
 
     Pin pin() {
         return pin;
+    }
+
+    @Override
+    public LockHandle onLost(java.util.function.Consumer<LockHandle> callback) {
+        java.util.Objects.requireNonNull(callback, "callback must not be null");
+        lostCallbacks.add(callback);
+        if (lostReported.get() && lostCallbacks.remove(callback)) {
+            runCallback(callback);
+        }
+        return this;
+    }
+
+    /** Reports the loss once: listeners, then callbacks. Called by the watchdog or at release. */
+    void reportLost(java.util.Optional<io.dblock.LockException> failure) {
+        if (!lostReported.compareAndSet(false, true)) {
+            return;
+        }
+        locks.listeners.lost(description(), waited, failure);
+        for (java.util.function.Consumer<LockHandle> callback : lostCallbacks) {
+            if (lostCallbacks.remove(callback)) {
+                runCallback(callback);
+            }
+        }
+    }
+
+    boolean isReleased() {
+        return released;
+    }
+
+    private void runCallback(java.util.function.Consumer<LockHandle> callback) {
+        try {
+            callback.accept(this);
+        } catch (RuntimeException e) {
+            System.getLogger(LockHandle.class.getName())
+                    .log(System.Logger.Level.WARNING, "an onLost callback of " + description() + " failed", e);
+        }
     }
 
     Thread owner() {

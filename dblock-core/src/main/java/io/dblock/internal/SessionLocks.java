@@ -128,7 +128,48 @@ final class SessionLocks {
     }
 
     private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start) {
-        return new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start));
+        SessionHandle handle = new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start));
+        live.add(handle);
+        return handle;
+    }
+
+    /** Handles not yet released, for the watchdog. */
+    final java.util.Set<SessionHandle> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * One watchdog pass: for each pinned connection with live handles, asks the server (on {@code probe}, another
+     * connection) whether that session still holds its keys; if not, marks the connection broken and reports every
+     * handle on it lost. Returns the number of handles found lost.
+     */
+    int checkLive(java.sql.Connection probe) throws SQLException {
+        java.util.Map<Pin, java.util.List<SessionHandle>> byPin = new java.util.IdentityHashMap<>();
+        for (SessionHandle handle : live) {
+            if (handle.isReleased()) {
+                live.remove(handle);
+            } else if (handle.pin().connectionId >= 0) {
+                byPin.computeIfAbsent(handle.pin(), p -> new java.util.ArrayList<>())
+                        .add(handle);
+            }
+        }
+        int lost = 0;
+        for (var entry : byPin.entrySet()) {
+            Pin pin = entry.getKey();
+            java.util.Set<LockKey> keys = new java.util.TreeSet<>();
+            entry.getValue().forEach(h -> keys.addAll(h.keys()));
+            boolean held = pin.broken
+                    ? false
+                    : engine.holders(probe, List.copyOf(keys)).contains(pin.connectionId);
+            if (!held) {
+                pin.broken = true;
+                for (SessionHandle handle : entry.getValue()) {
+                    if (!handle.isReleased()) {
+                        handle.reportLost(Optional.empty());
+                        lost++;
+                    }
+                }
+            }
+        }
+        return lost;
     }
 
     private Pin currentPin() {
@@ -167,6 +208,7 @@ final class SessionLocks {
 
     /** Called by {@link SessionHandle#release()} on the owner thread. */
     void release(SessionHandle handle) {
+        live.remove(handle);
         List<LockKey> last = local.exit(handle.keys(), handle.mode(), handle.owner());
         if (last.isEmpty()) {
             return;

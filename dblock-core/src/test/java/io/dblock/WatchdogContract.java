@@ -1,0 +1,101 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.support.CountingDataSource;
+import io.dblock.support.Probe;
+import io.dblock.testing.Await;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The watchdog finds lost session locks within one interval, reports them once, and leaves healthy ones alone. */
+abstract class WatchdogContract {
+
+    static final Duration INTERVAL = Duration.ofMillis(100);
+
+    DataSource dataSource;
+    CountingDataSource counting;
+    Probe probe;
+    DbLocks locks;
+    final List<String> lostHeard = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp(DataSource dataSource, TestDatabase db) {
+        this.dataSource = dataSource;
+        counting = new CountingDataSource(dataSource);
+        probe = Probe.of(db);
+        locks = DbLocks.builder(counting.dataSource())
+                .watchdog(INTERVAL)
+                .listener(new LockListener() {
+                    @Override
+                    public void lost(LockEvent event) {
+                        lostHeard.add(event.lock());
+                    }
+                })
+                .build();
+    }
+
+    @Test
+    void aTerminatedHolderIsFoundLostOnceAndReleaseIsQuiet() throws Exception {
+        LockHandle h = locks.advisory("watched").acquire();
+        CountDownLatch lost = new CountDownLatch(1);
+        AtomicInteger callbacks = new AtomicInteger();
+        h.onLost(handle -> {
+            callbacks.incrementAndGet();
+            lost.countDown();
+        });
+        probe.terminate(h.connectionId());
+        assertThat(lost.await(10, TimeUnit.SECONDS)).as("onLost ran").isTrue();
+        assertThat(h.isHeld()).isFalse();
+        // another node can take the key now: the server really dropped it
+        try (LockHandle other =
+                DbLocks.create(dataSource).advisory("watched").tryAcquire().orElseThrow()) {
+            assertThat(other.isHeld()).isTrue();
+        }
+        h.release(); // no driver error: the handle is known lost
+        assertThat(callbacks).hasValue(1);
+        assertThat(lostHeard).containsExactly("advisory \"watched\"");
+        AtomicInteger late = new AtomicInteger();
+        h.onLost(handle -> late.incrementAndGet()); // registered after the loss: runs at once
+        assertThat(late).hasValue(1);
+        try (LockHandle again = locks.advisory("watched").acquire()) { // this thread gets a fresh connection
+            assertThat(again.isHeld()).isTrue();
+            assertThat(again.connectionId()).isNotEqualTo(h.connectionId());
+        }
+    }
+
+    @Test
+    void healthyLocksStayHeldAcrossManyPasses() {
+        try (LockHandle h = locks.advisory("healthy").acquire()) {
+            AtomicInteger callbacks = new AtomicInteger();
+            h.onLost(handle -> callbacks.incrementAndGet());
+            int before = counting.executions();
+            // each pass runs one query through this DbLocks' data source: wait for five of them
+            Await.until(Duration.ofSeconds(10), "five watchdog passes", () -> counting.executions() - before >= 5);
+            assertThat(h.isHeld()).isTrue();
+            assertThat(callbacks).hasValue(0);
+            assertThat(lostHeard).isEmpty();
+        }
+    }
+
+    @Test
+    void intervalsAreChecked() {
+        assertThatThrownBy(() -> DbLocks.builder(dataSource).watchdog(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DbLocks.builder(dataSource).watchdog(Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10 ms");
+        assertThatThrownBy(() -> DbLocks.builder(dataSource).watchdog(null)).isInstanceOf(NullPointerException.class);
+        DbLocks off = DbLocks.builder(dataSource).watchdog(Duration.ZERO).build();
+        off.advisory("off").acquire().close();
+    }
+}
