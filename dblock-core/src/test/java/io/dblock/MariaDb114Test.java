@@ -40,4 +40,7 @@ class MariaDb114Test {
 
     @Nested
     class Watchdogs extends WatchdogContract {}
+
+    @Nested
+    class MutualExclusion extends MutualExclusionContract {}
 }
