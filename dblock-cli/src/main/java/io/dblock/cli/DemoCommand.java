@@ -8,24 +8,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code dblock demo}: starts an embedded PostgreSQL and shows, as a timeline, workers contending for a table lock and
- * an advisory lock: one times out, one skips its work, one waits and proceeds.
+ * an advisory lock: one times out, one skips its work, one waits and proceeds. It ends with a chain of three waiting
+ * sessions, printed as {@code dblock waits} prints it.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Shows dblock at work: three workers contend for a table lock and an advisory lock on a real PostgreSQL.",
+            "Shows dblock at work on a real PostgreSQL: three workers contend for locks, then wait in a chain.",
+            "The locks are a table lock and an advisory lock; the chain is printed as `dblock waits` prints it.",
             "Without --url it starts an embedded PostgreSQL (Linux and macOS) and stops it afterwards."
         })
 public final class DemoCommand implements Callable<Integer> {
 
     /** The environment variable holding the password for {@code --url}, kept off the command line and shell history. */
     public static final String PASSWORD_ENV = "DBLOCK_PASSWORD";
+
+    @ParentCommand
+    private DblockCommand parent;
 
     @Spec
     private CommandSpec spec;
@@ -54,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println(
                     (url == null ? "Started " : "Connected to ") + database.description() + " in " + millis + " ms.");
             out.flush();
-            new DemoScenario(database, out).run();
+            new DemoScenario(database, out, parent.terminal().width()).run();
         }
         if (url == null) {
             out.println("Stopped the embedded PostgreSQL.");

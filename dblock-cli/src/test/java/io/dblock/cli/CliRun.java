@@ -13,11 +13,16 @@ import java.util.List;
  */
 record CliRun(int exitCode, String out, String err) {
 
-    /** Runs {@code dblock args...} in this JVM through picocli, capturing its output. */
+    /** Runs {@code dblock args...} in this JVM through picocli, capturing its output, on a {@link ScriptedTerminal}. */
     static CliRun inProcess(String... args) {
+        return inProcess(ScriptedTerminal.plain(), args);
+    }
+
+    /** Runs {@code dblock args...} in this JVM through picocli on the given terminal, capturing its output. */
+    static CliRun inProcess(Terminal terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = DblockCommand.commandLine()
+        int exitCode = DblockCommand.commandLine(terminal)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);

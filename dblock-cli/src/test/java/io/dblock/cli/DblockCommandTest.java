@@ -8,11 +8,18 @@ import org.junit.jupiter.api.Test;
 class DblockCommandTest {
 
     @Test
-    void helpExitsZeroAndListsTheSubcommands() {
+    void helpExitsZeroAndListsTheSubcommandsAndExitCodes() {
         CliRun run = CliRun.inProcess("--help");
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(run.out()).startsWith("Usage: dblock").containsPattern("(?m)^  demo  ");
+        assertThat(run.out())
+                .startsWith("Usage: dblock")
+                .containsPattern("(?m)^  locks  ")
+                .containsPattern("(?m)^  waits  ")
+                .containsPattern("(?m)^  cancel  ")
+                .containsPattern("(?m)^  terminate  ")
+                .containsPattern("(?m)^  demo  ")
+                .contains("Exit codes:", "  1   No such session", "  4   Unsupported");
     }
 
     @Test
@@ -29,6 +36,16 @@ class DblockCommandTest {
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.out()).startsWith("Usage: dblock demo").contains("--url=<jdbc-url>");
+    }
+
+    @Test
+    void anUnknownSubcommandIsAUsageErrorWithASuggestion() {
+        CliRun run = CliRun.inProcess("lock");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("Unmatched argument at index 0: 'lock'")
+                .contains("locks");
     }
 
     @Test

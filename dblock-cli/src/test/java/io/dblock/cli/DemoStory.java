@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks the demo's output, the same way whether it ran in-process or as the shaded jar: every timeline line is well
- * formed, time never goes backwards, and the events of the story come in their fixed order.
+ * formed, time never goes backwards, the events of the story come in their fixed order, and the tree of the chain of
+ * waits is drawn as {@code dblock waits} draws it.
  */
 final class DemoStory {
 
@@ -54,6 +55,50 @@ final class DemoStory {
                 .isSorted()
                 .doesNotHaveDuplicates();
         assertThat(run.out()).contains("Summary (").contains("  bob    skipped  ");
+        assertChainTree(run, events);
+    }
+
+    /**
+     * The chain scene: alice holds "ledger", bob holds "payouts" and waits for "ledger", carol waits for "payouts";
+     * the tree printed while they wait has alice at the root, bob one level down, carol two, each line naming what
+     * the session waits for; then the chain unwinds in order.
+     */
+    private static void assertChainTree(CliRun run, List<String> events) {
+        String alice = pid(events, "alice", "holds \"ledger\" on backend pid (\\d+)");
+        String bob = pid(events, "bob", "holds \"payouts\" on backend pid (\\d+), waits for \"ledger\"\\.\\.\\.");
+        String carol = pid(events, "carol", "got \"payouts\" after \\d+ ms on backend pid (\\d+), releases it");
+        List<String> lines = run.lines();
+        int heading = lines.indexOf("Who blocks whom, as `dblock waits` shows it:");
+        assertThat(heading).as("the tree's heading in\n%s", run.describe()).isNotNegative();
+        String waited = "waits (\\d+ ms|\\d+\\.\\d s)";
+        assertThat(lines.subList(heading + 1, heading + 6))
+                .as(run.describe())
+                .satisfiesExactly(
+                        header -> assertThat(header).matches("  SESSION +STATE +WAIT +USER +APPLICATION +QUERY"),
+                        root -> assertThat(root)
+                                .matches("  " + alice + " +idle +holds, blocks 2 +\\S+ +dblock-demo-alice +.*"),
+                        middle -> assertThat(middle)
+                                .matches("  `-- " + bob + " +active +" + waited
+                                        + " for advisory \"ledger\" EXCLUSIVE +\\S+ +dblock-demo-bob +.*"),
+                        leaf -> assertThat(leaf)
+                                .matches("      `-- " + carol + " +active +" + waited
+                                        + " for advisory \"payouts\" EXCLUSIVE +\\S+ +dblock-demo-carol +.*"),
+                        count -> assertThat(count).isEqualTo("  2 waiting, behind 1 blocking session."));
+        int aliceReleases = indexOf(events, "alice", e -> e.equals("releases \"ledger\"; the chain unwinds"));
+        int bobProceeds = indexOf(events, "bob", e -> e.matches("got \"ledger\" after \\d+ ms, releases both"));
+        int carolProceeds = indexOf(events, "carol", e -> e.startsWith("got \"payouts\""));
+        assertThat(List.of(aliceReleases, bobProceeds, carolProceeds)).isSorted();
+    }
+
+    /** The pid in the only event of {@code worker} that matches {@code event} (whose group 1 is the pid). */
+    private static String pid(List<String> events, String worker, String event) {
+        Pattern pattern = Pattern.compile(event);
+        String line = events.get(indexOf(events, worker, e -> pattern.matcher(e).matches()));
+        Matcher m = EVENT.matcher(line);
+        assertThat(m.matches()).isTrue();
+        Matcher pid = pattern.matcher(m.group(3));
+        assertThat(pid.matches()).isTrue();
+        return pid.group(1);
     }
 
     /** Index of the only event of {@code worker} whose text matches. */

@@ -1,5 +1,7 @@
 package io.dblock.cli.demo;
 
+import io.dblock.DbLocks;
+import io.dblock.inspect.LockInspector;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +11,8 @@ import java.util.List;
 
 /**
  * The demo's story: three workers contend for a table lock and then for an advisory lock, and the timeline shows who
- * holds, who times out, who skips and who waits and proceeds.
+ * holds, who times out, who skips and who waits and proceeds; after the summary they form a chain of waits, which is
+ * printed as {@code dblock waits} prints it, and unwind it.
  *
  * <p>The order of events is the same on every run, because nobody relies on timing: each step starts only when the
  * previous one has finished, and a holder releases only once {@code pg_locks} shows the waiter actually waiting. Only
@@ -23,20 +26,24 @@ public final class DemoScenario {
 
     private final DemoDatabase database;
     private final PrintWriter out;
+    private final int width;
 
     /**
      * Prepares the story.
      *
      * @param database the server to play it on
      * @param out where to print the timeline and the summary
+     * @param width the line width for the tree of waits, or 0 or less for no limit
      */
-    public DemoScenario(DemoDatabase database, PrintWriter out) {
+    public DemoScenario(DemoDatabase database, PrintWriter out, int width) {
         this.database = database;
         this.out = out;
+        this.width = width;
     }
 
     /**
-     * Creates the demo table, plays both scenes, prints the summary and drops the table again.
+     * Creates the demo table, plays the table and advisory scenes, prints the summary, plays the chain of waits and drops
+     * the table again.
      *
      * @throws Exception if a step fails or does not finish within its limit; the workers are stopped either way
      */
@@ -64,6 +71,10 @@ public final class DemoScenario {
             summary.print(out, NAME_WIDTH, total);
             out.println("Every wait happened on the server (lock_timeout, pg_advisory_lock); the workers were kept in"
                     + " step by watching pg_locks, not by sleeping.");
+            out.println();
+            LockInspector inspector =
+                    DbLocks.create(database.dataSource("dblock-demo-inspector")).inspector();
+            new ChainScene(cast, inspector, width).play();
         } finally {
             workers.forEach(Worker::close);
         }

@@ -1,0 +1,154 @@
+package io.dblock.cli.render;
+
+import io.dblock.LockKey;
+import io.dblock.TableName;
+import io.dblock.inspect.LockInfo;
+import io.dblock.inspect.SessionInfo;
+import io.dblock.inspect.WaitNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON documents of {@code dblock locks --format json} and {@code dblock waits --format json}: one line each,
+ * field names as in the {@code io.dblock.inspect} records, absent values as {@code null}, instants as ISO-8601 UTC
+ * strings and durations as whole milliseconds.
+ *
+ * <pre>{@code
+ * {"engine":"PostgreSQL","serverVersion":"17.6","locks":[{"connectionId":4242,"kind":"ADVISORY",
+ *   "target":"advisory 42","table":null,"key":{"kind":"LONG","value":42},"mode":"EXCLUSIVE","granted":true,
+ *   "waitingSince":null,"waitedMillis":null,"session":{"connectionId":4242,"user":"app",...}}]}
+ * {"engine":"PostgreSQL","serverVersion":"17.6","waitTree":[{"session":{...},"waitingFor":null,
+ *   "waitedMillis":null,"blockedCount":1,"blocks":[{"session":{...},"waitingFor":{...},...,"blocks":[]}]}]}
+ * }</pre>
+ */
+public final class LockJson {
+
+    private LockJson() {}
+
+    /**
+     * The document for a list of locks.
+     *
+     * @param locks the locks
+     * @param engine the engine's name, e.g. {@code "PostgreSQL"}
+     * @param serverVersion the server's version
+     * @return one line of JSON, without a line break
+     */
+    public static String locks(List<LockInfo> locks, String engine, String serverVersion) {
+        JsonWriter json = header(engine, serverVersion).name("locks").beginArray();
+        for (LockInfo lock : locks) {
+            lock(json, lock, true);
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    /**
+     * The document for the blocking trees.
+     *
+     * @param roots the roots of {@link io.dblock.inspect.LockInspector#waitTree()}
+     * @param engine the engine's name, e.g. {@code "PostgreSQL"}
+     * @param serverVersion the server's version
+     * @return one line of JSON, without a line break
+     */
+    public static String waitTree(List<WaitNode> roots, String engine, String serverVersion) {
+        JsonWriter json = header(engine, serverVersion).name("waitTree");
+        nodes(json, roots);
+        return json.endObject().toString();
+    }
+
+    private static JsonWriter header(String engine, String serverVersion) {
+        return new JsonWriter()
+                .beginObject()
+                .name("engine")
+                .value(engine)
+                .name("serverVersion")
+                .value(serverVersion);
+    }
+
+    private static void nodes(JsonWriter json, List<WaitNode> nodes) {
+        json.beginArray();
+        for (WaitNode node : nodes) {
+            json.beginObject().name("session");
+            session(json, node.session());
+            json.name("waitingFor");
+            node.waitingFor().ifPresentOrElse(lock -> lock(json, lock, false), json::nullValue);
+            json.name("waitedMillis");
+            millis(json, node.waited());
+            json.name("blockedCount").value(node.blockedCount()).name("blocks");
+            nodes(json, node.blocks());
+            json.endObject();
+        }
+        json.endArray();
+    }
+
+    /** A lock; its session left out where the enclosing node already gives it. */
+    private static void lock(JsonWriter json, LockInfo lock, boolean withSession) {
+        json.beginObject()
+                .name("connectionId")
+                .value(lock.connectionId())
+                .name("kind")
+                .value(lock.kind().name())
+                .name("target")
+                .value(lock.target())
+                .name("table");
+        lock.table().ifPresentOrElse(table -> table(json, table), json::nullValue);
+        json.name("key");
+        lock.key().ifPresentOrElse(key -> key(json, key), json::nullValue);
+        json.name("mode").value(lock.mode()).name("granted").value(lock.granted());
+        json.name("waitingSince");
+        instant(json, lock.waitingSince());
+        json.name("waitedMillis");
+        millis(json, lock.waited());
+        if (withSession) {
+            json.name("session");
+            session(json, lock.session());
+        }
+        json.endObject();
+    }
+
+    private static void table(JsonWriter json, TableName table) {
+        json.beginObject()
+                .name("schema")
+                .value(table.schema().orElse(null))
+                .name("name")
+                .value(table.table())
+                .endObject();
+    }
+
+    private static void key(JsonWriter json, LockKey key) {
+        json.beginObject().name("kind").value(key.kind().name());
+        switch (key.kind()) {
+            case NAME -> json.name("name").value(key.name().orElseThrow());
+            case LONG -> json.name("value").value(key.longValue());
+            case INT_PAIR ->
+                json.name("classKey").value(key.classKey()).name("objectKey").value(key.objectKey());
+        }
+        json.endObject();
+    }
+
+    private static void session(JsonWriter json, SessionInfo session) {
+        json.beginObject()
+                .name("connectionId")
+                .value(session.connectionId())
+                .name("user")
+                .value(session.user().orElse(null))
+                .name("applicationName")
+                .value(session.applicationName().orElse(null))
+                .name("state")
+                .value(session.state().name())
+                .name("stateSince");
+        instant(json, session.stateSince());
+        json.name("transactionStart");
+        instant(json, session.transactionStart());
+        json.name("query").value(session.query().orElse(null)).endObject();
+    }
+
+    private static void instant(JsonWriter json, Optional<Instant> instant) {
+        json.value(instant.map(Instant::toString).orElse(null));
+    }
+
+    private static void millis(JsonWriter json, Optional<Duration> duration) {
+        duration.ifPresentOrElse(d -> json.value(d.toMillis()), json::nullValue);
+    }
+}
