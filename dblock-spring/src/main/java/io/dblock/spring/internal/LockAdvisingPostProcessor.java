@@ -1,0 +1,50 @@
+package io.dblock.spring.internal;
+
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.core.Ordered;
+
+/**
+ * Adds one of dblock's interceptors to the beans that have annotated methods: to the proxy they already have (made by
+ * an auto-proxy creator, which runs before every ordinary post-processor), or to a new proxy.
+ *
+ * <p>The interceptor's place in the chain is positional, not by order value: session locks go first ({@code
+ * beforeExistingAdvisors}) or last, transaction-bound locks always last. That puts transaction-bound locks inside
+ * {@code @Transactional}'s interceptor whatever that advisor's order is, which an order value cannot guarantee (the
+ * transaction advisor's default order is already {@link Ordered#LOWEST_PRECEDENCE}). This post-processor runs after
+ * the session one ({@link Ordered#LOWEST_PRECEDENCE} vs one less), so its interceptor ends up innermost.
+ */
+public final class LockAdvisingPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+
+    private static final long serialVersionUID = 1L;
+
+    private final LockKind kind;
+
+    private LockAdvisingPostProcessor(LockKind kind, boolean outermost, boolean proxyTargetClass, int order) {
+        this.kind = kind;
+        this.beforeExistingAdvisors = outermost;
+        setProxyTargetClass(proxyTargetClass);
+        setOrder(order);
+    }
+
+    /** The post-processor for {@code @AdvisoryLock(scope = SESSION)}. */
+    static LockAdvisingPostProcessor sessionLocks(boolean outermost, boolean proxyTargetClass) {
+        return new LockAdvisingPostProcessor(
+                LockKind.SESSION, outermost, proxyTargetClass, Ordered.LOWEST_PRECEDENCE - 1);
+    }
+
+    /** The post-processor for {@code @TableLock} and {@code @AdvisoryLock(scope = TRANSACTION)}. */
+    static LockAdvisingPostProcessor transactionLocks(boolean proxyTargetClass) {
+        return new LockAdvisingPostProcessor(LockKind.TRANSACTION, false, proxyTargetClass, Ordered.LOWEST_PRECEDENCE);
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        super.setBeanFactory(beanFactory);
+        LockBeans beans = new LockBeans(beanFactory);
+        LockAttributeSource source = new LockAttributeSource();
+        LockInterceptor interceptor = new LockInterceptor(kind, source, beans);
+        this.advisor = new DefaultPointcutAdvisor(new LockPointcut(kind, source), interceptor);
+    }
+}

@@ -1,0 +1,290 @@
+package io.dblock.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.DbLocks;
+import io.dblock.spring.shedlock.DbLockProvider;
+import io.dblock.spring.support.SpringFixture;
+import io.dblock.testing.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.javacrumbs.shedlock.core.ClockProvider;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link DbLockProvider} against ShedLock's provider contract ({@code AbstractLockProviderIntegrationTest} in
+ * shedlock-test-support), with its {@code lockAtMostFor} expectation turned around: a database lock does not expire.
+ */
+public abstract class LockProviderContract extends SpringFixture {
+
+    static final String NAME = "shedlock-job";
+
+    DbLockProvider provider;
+    /** Another node's provider, with its own DbLocks. */
+    DbLockProvider otherProvider;
+
+    @BeforeEach
+    void start() {
+        provider = closeAfterTest(new DbLockProvider(DbLocks.create(dataSource)));
+        otherProvider = closeAfterTest(new DbLockProvider(DbLocks.create(dataSource)));
+    }
+
+    static LockConfiguration config(String name, Duration lockAtMostFor, Duration lockAtLeastFor) {
+        return new LockConfiguration(ClockProvider.now(), name, lockAtMostFor, lockAtLeastFor);
+    }
+
+    static LockConfiguration config(String name) {
+        return config(name, Duration.ofMinutes(5), Duration.ZERO);
+    }
+
+    private void assertLocked(String name) {
+        assertThat(heldElsewhere(name)).as(name + " locked").isTrue();
+    }
+
+    private void assertUnlocked(String name) {
+        assertThat(heldElsewhere(name)).as(name + " unlocked").isFalse();
+    }
+
+    @Test
+    void shouldCreateLock() {
+        Optional<SimpleLock> lock = provider.lock(config(NAME));
+        assertThat(lock).isNotEmpty();
+        assertLocked(NAME);
+        lock.get().unlock();
+        assertUnlocked(NAME);
+    }
+
+    @Test
+    void shouldNotReturnSecondLock() {
+        Optional<SimpleLock> lock = provider.lock(config(NAME));
+        assertThat(lock).isNotEmpty();
+        assertThat(provider.lock(config(NAME))).isEmpty();
+        assertThat(otherProvider.lock(config(NAME))).isEmpty();
+        lock.get().unlock();
+    }
+
+    @Test
+    void shouldCreateTwoIndependentLocks() {
+        Optional<SimpleLock> lock1 = provider.lock(config(NAME));
+        Optional<SimpleLock> lock2 = provider.lock(config("name2"));
+        assertThat(lock1).isNotEmpty();
+        assertThat(lock2).isNotEmpty();
+        lock1.get().unlock();
+        assertLocked("name2");
+        lock2.get().unlock();
+        assertUnlocked("name2");
+    }
+
+    @Test
+    void shouldLockTwiceInARow() {
+        Optional<SimpleLock> lock1 = provider.lock(config(NAME));
+        assertThat(lock1).isNotEmpty();
+        lock1.get().unlock();
+        Optional<SimpleLock> lock2 = provider.lock(config(NAME));
+        assertThat(lock2).isNotEmpty();
+        lock2.get().unlock();
+    }
+
+    @Test
+    void shouldBeAbleToLockRightAfterUnlock() {
+        LockConfiguration configuration = config(NAME);
+        for (int i = 0; i < 10; i++) {
+            Optional<SimpleLock> lock = provider.lock(configuration);
+            assertThat(lock).describedAs("Successfully locked").isNotEmpty();
+            assertThat(provider.lock(configuration)).isEmpty();
+            lock.get().unlock();
+            Optional<SimpleLock> elsewhere = otherProvider.lock(configuration);
+            assertThat(elsewhere).describedAs("free for another node at once").isNotEmpty();
+            elsewhere.get().unlock();
+        }
+    }
+
+    @Test
+    void theLockOutlivesLockAtMostForWhileTheTaskRuns() {
+        LockConfiguration configuration = config(NAME, Duration.ofMillis(50), Duration.ZERO);
+        Optional<SimpleLock> lock = provider.lock(configuration);
+        assertThat(lock).isNotEmpty();
+        Instant pastLease = configuration.getLockAtMostUntil().plusMillis(100);
+        Await.until(Duration.ofSeconds(5), "lockAtMostFor has passed", () -> ClockProvider.now()
+                .isAfter(pastLease));
+        assertLocked(NAME);
+        assertThat(otherProvider.lock(config(NAME))).isEmpty();
+        lock.get().unlock();
+        assertUnlocked(NAME);
+    }
+
+    @Test
+    void shouldLockAtLeastFor() {
+        Duration atLeast = Duration.ofMillis(500);
+        LockConfiguration configuration = config(NAME, atLeast.multipliedBy(2), atLeast);
+        Optional<SimpleLock> lock = provider.lock(configuration);
+        assertThat(lock).isNotEmpty();
+        lock.get().unlock();
+        assertThat(provider.lock(config(NAME)))
+                .describedAs("grace period, this node")
+                .isEmpty();
+        assertThat(otherProvider.lock(config(NAME)))
+                .describedAs("grace period, another node")
+                .isEmpty();
+        Await.until(Duration.ofSeconds(10), "the lock is released after lockAtLeastFor", () -> !heldElsewhere(NAME));
+        assertThat(ClockProvider.now()).isAfterOrEqualTo(configuration.getLockAtLeastUntil());
+        Optional<SimpleLock> after = otherProvider.lock(config(NAME));
+        assertThat(after).describedAs("can acquire after the grace period").isNotEmpty();
+        after.get().unlock();
+    }
+
+    @Test
+    void aLockAtLeastForThatHasPassedReleasesAtUnlock() {
+        LockConfiguration configuration = new LockConfiguration(
+                ClockProvider.now().minusSeconds(10), NAME, Duration.ofMinutes(1), Duration.ofSeconds(1));
+        Optional<SimpleLock> lock = provider.lock(configuration);
+        assertThat(lock).isNotEmpty();
+        lock.get().unlock();
+        assertUnlocked(NAME);
+    }
+
+    @Test
+    void unlockingTwiceIsAnError() {
+        SimpleLock lock = provider.lock(config(NAME)).orElseThrow();
+        lock.unlock();
+        assertThatThrownBy(lock::unlock)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(NAME);
+    }
+
+    @Test
+    void extendIsNotSupported() {
+        SimpleLock lock = provider.lock(config(NAME)).orElseThrow();
+        try {
+            assertThatThrownBy(() -> lock.extend(Duration.ofMinutes(1), Duration.ZERO))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void closeReleasesLocksStillInTheirLockAtLeastFor() {
+        SimpleLock lock = provider.lock(config(NAME, Duration.ofMinutes(5), Duration.ofMinutes(1)))
+                .orElseThrow();
+        lock.unlock();
+        assertLocked(NAME);
+        provider.close();
+        assertUnlocked(NAME);
+        assertThatThrownBy(() -> provider.lock(config(NAME))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shedLocksOwnExecutorSkipsATaskAnotherNodeIsRunning() throws Throwable {
+        DefaultLockingTaskExecutor executor = new DefaultLockingTaskExecutor(provider);
+        DefaultLockingTaskExecutor elsewhere = new DefaultLockingTaskExecutor(otherProvider);
+        AtomicInteger runs = new AtomicInteger();
+        executor.executeWithLock(
+                (Runnable) () -> {
+                    runs.incrementAndGet();
+                    // on another thread: ShedLock runs a task whose lock the calling thread holds without locking
+                    CompletableFuture.runAsync(
+                                    () -> elsewhere.executeWithLock((Runnable) runs::incrementAndGet, config(NAME)))
+                            .join();
+                },
+                config(NAME));
+        assertThat(runs).as("the other node's run was skipped").hasValue(1);
+        assertUnlocked(NAME);
+        elsewhere.executeWithLock((Runnable) runs::incrementAndGet, config(NAME));
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
+    void fuzzTestShouldPass() throws Exception {
+        // ShedLock's FuzzTester, scaled down: threads spin on lock(), increment a counter, unlock.
+        LockConfiguration job1 =
+                new LockConfiguration(ClockProvider.now(), "fuzz1", Duration.ofMinutes(5), Duration.ofMillis(5));
+        LockConfiguration job2 =
+                new LockConfiguration(ClockProvider.now(), "fuzz2", Duration.ofMinutes(5), Duration.ofMillis(5));
+        AtomicInteger counter1 = new AtomicInteger();
+        AtomicInteger counter2 = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                LockProvider node = t < 2 ? provider : otherProvider;
+                LockConfiguration job = t % 2 == 0 ? job1 : job2;
+                AtomicInteger counter = t % 2 == 0 ? counter1 : counter2;
+                tasks.add(threads.submit(() -> {
+                    for (int i = 0; i < 15; ) {
+                        Optional<SimpleLock> lock = node.lock(job);
+                        if (lock.isPresent()) {
+                            int value = counter.get();
+                            Thread.yield();
+                            counter.set(value + 1);
+                            lock.get().unlock();
+                            i++;
+                        } else {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> task : tasks) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(counter1).hasValue(30);
+        assertThat(counter2).hasValue(30);
+        Await.until(
+                Duration.ofSeconds(5), "fuzz locks released", () -> !heldElsewhere("fuzz1") && !heldElsewhere("fuzz2"));
+    }
+
+    @Test
+    void aSpringContextClosesTheProviderAndItsLocks() {
+        AnnotationConfigApplicationContext context = context(ProviderConfig.class);
+        LockProvider bean = context.getBean(LockProvider.class);
+        SimpleLock lock = bean.lock(config(NAME, Duration.ofMinutes(5), Duration.ofMinutes(1)))
+                .orElseThrow();
+        lock.unlock();
+        assertLocked(NAME);
+        context.close();
+        assertUnlocked(NAME);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ProviderConfig {
+        @Bean
+        DbLocks dbLocks(javax.sql.DataSource dataSource) {
+            return DbLocks.create(dataSource);
+        }
+
+        @Bean
+        LockProvider lockProvider(DbLocks locks) {
+            return new DbLockProvider(locks);
+        }
+    }
+
+    @AfterEach
+    void noLocksLeft() {
+        provider.close();
+        otherProvider.close();
+    }
+}

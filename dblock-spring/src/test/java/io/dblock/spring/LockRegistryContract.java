@@ -1,0 +1,342 @@
+package io.dblock.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dblock.DbLocks;
+import io.dblock.spring.integration.DbLockRegistry;
+import io.dblock.spring.support.SpringFixture;
+import io.dblock.testing.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DbLockRegistry} against what Spring Integration's own registry tests ({@code JdbcLockRegistryTests}) expect of
+ * a {@code LockRegistry}, plus interrupts and exclusion between nodes.
+ */
+public abstract class LockRegistryContract extends SpringFixture {
+
+    DbLocks locks;
+    DbLockRegistry registry;
+    /** Another node's registry: its own DbLocks, so it meets {@link #registry} on the server only. */
+    DbLockRegistry otherRegistry;
+
+    ExecutorService threads;
+
+    @BeforeEach
+    void start() {
+        locks = DbLocks.create(dataSource);
+        registry = new DbLockRegistry(locks);
+        otherRegistry = new DbLockRegistry(DbLocks.create(dataSource));
+        threads = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void lockAndUnlockRepeatedlyKeepOneCachedInstance() {
+        for (int i = 0; i < 10; i++) {
+            Lock lock = registry.obtain("foo");
+            lock.lock();
+            try {
+                assertThat(registry.cachedLocks()).isEqualTo(1);
+                assertThat(heldElsewhere("foo")).isTrue();
+            } finally {
+                lock.unlock();
+            }
+        }
+        assertThat(heldElsewhere("foo")).isFalse();
+        registry.expireUnusedOlderThan(-10000);
+        assertThat(registry.cachedLocks()).isZero();
+    }
+
+    @Test
+    void lockInterruptiblyRepeatedly() throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            Lock lock = registry.obtain("foo");
+            lock.lockInterruptibly();
+            lock.unlock();
+        }
+        assertThat(heldElsewhere("foo")).isFalse();
+    }
+
+    @Test
+    void theSameKeyGivesTheSameReentrantLock() throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            Lock lock1 = registry.obtain("foo");
+            lock1.lockInterruptibly();
+            try {
+                Lock lock2 = registry.obtain("foo");
+                assertThat(lock2).isSameAs(lock1);
+                lock2.lock();
+                assertThat(lock2.tryLock()).isTrue();
+                lock2.unlock();
+                lock2.unlock();
+                assertThat(heldElsewhere("foo")).as("still held once").isTrue();
+            } finally {
+                lock1.unlock();
+            }
+        }
+        assertThat(heldElsewhere("foo")).isFalse();
+    }
+
+    @Test
+    void twoKeysAreTwoLocks() throws InterruptedException {
+        Lock foo = registry.obtain("foo");
+        foo.lockInterruptibly();
+        try {
+            Lock bar = registry.obtain("bar");
+            assertThat(bar).isNotSameAs(foo);
+            bar.lockInterruptibly();
+            bar.unlock();
+        } finally {
+            foo.unlock();
+        }
+    }
+
+    @Test
+    void aSecondThreadFailsToGetTheLockAndCannotUnlockIt() throws Exception {
+        Lock lock = registry.obtain("foo");
+        lock.lockInterruptibly();
+        try {
+            Future<Object> other = threads.submit(() -> {
+                Lock same = registry.obtain("foo");
+                assertThat(same.tryLock(200, TimeUnit.MILLISECONDS)).isFalse();
+                try {
+                    same.unlock();
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertThat(other.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalMonitorStateException.class)
+                    .extracting(e -> ((Exception) e).getMessage())
+                    .asString()
+                    .contains("own");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void aSecondThreadGetsTheLockOnceTheFirstUnlocks() throws Exception {
+        Lock lock = registry.obtain("foo");
+        lock.lockInterruptibly();
+        AtomicBoolean locked = new AtomicBoolean();
+        Future<?> other = threads.submit(() -> {
+            Lock same = registry.obtain("foo");
+            same.lockInterruptibly();
+            locked.set(true);
+            same.unlock();
+            return null;
+        });
+        Await.until(Duration.ofSeconds(10), "the second thread waits", () -> locks.locallyWaitingThreads() == 1);
+        assertThat(locked).isFalse();
+        lock.unlock();
+        other.get(10, TimeUnit.SECONDS);
+        assertThat(locked).isTrue();
+    }
+
+    @Test
+    void registriesOfTwoNodesExcludeEachOtherThroughTheServer() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Lock lock = registry.obtain("foo");
+            lock.lockInterruptibly();
+            AtomicBoolean locked = new AtomicBoolean();
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> other = threads.submit(() -> {
+                Lock theirs = otherRegistry.obtain("foo");
+                theirs.lockInterruptibly();
+                try {
+                    locked.set(true);
+                    release.await(10, TimeUnit.SECONDS);
+                } finally {
+                    theirs.unlock();
+                }
+                return null;
+            });
+            Await.until(Duration.ofSeconds(10), "the other node waits on the server", () -> waitingForNamedLock() == 1);
+            assertThat(locked).isFalse();
+            lock.unlock();
+            Await.until(Duration.ofSeconds(10), "the other node has the lock", locked::get);
+            assertThat(lock.tryLock()).as("the other node holds it now").isFalse();
+            release.countDown();
+            other.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void unlockByAThreadThatDoesNotHoldTheLockThrows() throws Exception {
+        Lock lock = registry.obtain("foo");
+        lock.lockInterruptibly();
+        try {
+            Future<Object> other = threads.submit(() -> {
+                try {
+                    lock.unlock();
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertThat(other.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalMonitorStateException.class)
+                    .extracting(e -> ((Exception) e).getMessage())
+                    .asString()
+                    .contains("own");
+            assertThat(heldElsewhere("foo")).as("still held").isTrue();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void anEvictedKeyStillExcludesUntilItsHolderUnlocks() throws Exception {
+        registry.setCacheCapacity(2);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> holder = threads.submit(() -> {
+            Lock lock = registry.obtain("lock1");
+            lock.lock();
+            try {
+                held.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        Lock first = registry.obtain("lock1");
+        registry.obtain("lock2");
+        registry.obtain("lock3");
+        Lock again = registry.obtain("lock1");
+        assertThat(again).as("a new instance after eviction").isNotSameAs(first);
+        assertThat(again.tryLock(100, TimeUnit.MILLISECONDS)).isFalse();
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        again.lock();
+        again.unlock();
+    }
+
+    @Test
+    void anInterruptStopsLockInterruptiblyAndTheLockStaysFree() throws Exception {
+        Lock lock = otherRegistry.obtain("foo");
+        lock.lock();
+        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
+        Future<Object> waiter = threads.submit(() -> {
+            waiterThread.complete(Thread.currentThread());
+            try {
+                registry.obtain("foo").lockInterruptibly();
+                return "locked";
+            } catch (InterruptedException e) {
+                return e;
+            }
+        });
+        Await.until(Duration.ofSeconds(10), "the waiter waits on the server", () -> waitingForNamedLock() == 1);
+        waiterThread.get().interrupt();
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        Await.until(Duration.ofSeconds(10), "the server wait is cancelled", () -> waitingForNamedLock() == 0);
+        lock.unlock();
+        assertThat(heldElsewhere("foo")).as("nobody holds it").isFalse();
+    }
+
+    @Test
+    void lockWaitsThroughAnInterruptAndKeepsTheFlag() throws Exception {
+        Lock lock = otherRegistry.obtain("foo");
+        lock.lock();
+        CompletableFuture<Thread> waiterThread = new CompletableFuture<>();
+        Future<Boolean> waiter = threads.submit(() -> {
+            waiterThread.complete(Thread.currentThread());
+            Lock mine = registry.obtain("foo");
+            mine.lock();
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            mine.unlock();
+            return interrupted;
+        });
+        Await.until(Duration.ofSeconds(10), "the waiter waits on the server", () -> waitingForNamedLock() == 1);
+        waiterThread.get().interrupt();
+        Await.until(Duration.ofSeconds(10), "the waiter is back in line", () -> waitingForNamedLock() == 1);
+        assertThat(waiter).isNotDone();
+        lock.unlock();
+        assertThat(waiter.get(10, TimeUnit.SECONDS))
+                .as("interrupt flag set again")
+                .isTrue();
+    }
+
+    @Test
+    void conditionsAreNotSupported() {
+        assertThatThrownBy(() -> registry.obtain("foo").newCondition())
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("no conditions");
+    }
+
+    @Test
+    void keysMustBeStrings() {
+        assertThatThrownBy(() -> registry.obtain(42)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void executeLockedRunsTheTaskHoldingTheLock() throws Exception {
+        boolean heldInside = registry.executeLocked("foo", () -> heldElsewhere("foo"));
+        assertThat(heldInside).isTrue();
+        assertThat(heldElsewhere("foo")).isFalse();
+    }
+
+    @Test
+    void aPrefixSeparatesTheRegistrysKeys() {
+        DbLockRegistry prefixed = new DbLockRegistry(locks, "si:");
+        Lock lock = prefixed.obtain("foo");
+        lock.lock();
+        try {
+            assertThat(heldElsewhere("si:foo")).isTrue();
+            assertThat(heldElsewhere("foo")).isFalse();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void incrementsUnderLocksOfTwoNodesLoseNothing() throws Exception {
+        AtomicInteger counter = new AtomicInteger();
+        List<Future<?>> calls = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            DbLockRegistry node = t % 2 == 0 ? registry : otherRegistry;
+            calls.add(threads.submit(() -> {
+                for (int i = 0; i < 20; i++) {
+                    Lock lock = node.obtain("counter");
+                    lock.lock();
+                    try {
+                        int value = counter.get();
+                        Thread.yield();
+                        counter.set(value + 1);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> call : calls) {
+            call.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(counter).hasValue(80);
+    }
+}

@@ -1,0 +1,28 @@
+package io.dblock.spring;
+
+import io.dblock.testing.DatabaseTest;
+import io.dblock.testing.Engine;
+import org.junit.jupiter.api.Nested;
+
+/** The engine-neutral contracts on the embedded PostgreSQL. */
+@DatabaseTest(engine = Engine.POSTGRES)
+class PostgresTest {
+
+    @Nested
+    class TransactionBoundLocks extends TransactionalLocksContract {}
+
+    @Nested
+    class Annotations extends AnnotationContract {}
+
+    @Nested
+    class Ordering extends OrderingContract {}
+
+    @Nested
+    class RacingCounter extends RacingCounterContract {}
+
+    @Nested
+    class SpringIntegrationLockRegistry extends LockRegistryContract {}
+
+    @Nested
+    class ShedLockProvider extends LockProviderContract {}
+}
