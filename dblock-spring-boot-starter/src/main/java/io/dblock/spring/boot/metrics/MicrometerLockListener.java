@@ -1,0 +1,139 @@
+package io.dblock.spring.boot.metrics;
+
+import io.dblock.LockEvent;
+import io.dblock.LockListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Records lock operations as Micrometer meters.
+ *
+ * <ul>
+ *   <li>{@value #ACQUIRE} (timer): every lock request, waiting included; tags {@code outcome} ({@code acquired},
+ *       {@code timeout}, {@code deadlock}, {@code interrupted}, {@code error}), {@code kind} ({@code session_advisory},
+ *       {@code transaction_advisory}, {@code table}) and {@code engine} ({@code PostgreSQL}, {@code MariaDB}, {@code
+ *       MySQL}).
+ *   <li>{@value #HELD} (timer): how long released session locks were held; tag {@code engine}.
+ *   <li>{@value #HELD_ACTIVE} (gauge): session-lock handles held now (acquired, not yet released or lost); tag {@code
+ *       engine}. Registered when the first lock of an engine is acquired.
+ *   <li>{@value #LOST} (counter): session locks found lost (session terminated, connection failed); tag {@code
+ *       engine}.
+ * </ul>
+ *
+ * <p>A re-entrant acquisition counts like any other: it is one more handle, acquired without waiting. Transaction and
+ * table locks end with their transaction, which dblock does not see, so they appear in {@value #ACQUIRE} only. With
+ * {@code lockNameTag}, every meter except the gauge also carries tag {@code lock} with the lock's description (such as
+ * {@code advisory "invoice:42"}); leave it off unless the application locks a small, fixed set of names, because every
+ * distinct name makes new time series.
+ *
+ * <p>Thread-safe. Register it with {@link io.dblock.DbLocks.Builder#listener(LockListener)}; one listener may serve
+ * several {@code DbLocks}, whose gauges then add up per engine.
+ */
+public final class MicrometerLockListener implements LockListener {
+
+    /** Timer of lock requests. */
+    public static final String ACQUIRE = "dblock.acquire";
+
+    /** Timer of how long released session locks were held. */
+    public static final String HELD = "dblock.held";
+
+    /** Gauge of session locks held now. */
+    public static final String HELD_ACTIVE = "dblock.held.active";
+
+    /** Counter of lost session locks. */
+    public static final String LOST = "dblock.lost";
+
+    private final MeterRegistry registry;
+    private final boolean lockNameTag;
+    private final Map<String, AtomicLong> activeByEngine = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a listener recording into {@code registry}.
+     *
+     * @param registry where to record
+     * @param lockNameTag whether to tag meters with the lock's name (unbounded cardinality if the names are)
+     */
+    public MicrometerLockListener(MeterRegistry registry, boolean lockNameTag) {
+        this.registry = Objects.requireNonNull(registry, "registry must not be null");
+        this.lockNameTag = lockNameTag;
+    }
+
+    @Override
+    public void acquired(LockEvent event) {
+        acquireTimer(event).record(event.waited());
+        if (event.kind() == LockEvent.Kind.SESSION_ADVISORY) {
+            active(event.engine()).incrementAndGet();
+        }
+    }
+
+    @Override
+    public void notAcquired(LockEvent event) {
+        acquireTimer(event).record(event.waited());
+    }
+
+    @Override
+    public void released(LockEvent event, Duration held) {
+        Timer.builder(HELD)
+                .description("How long session locks were held, from acquisition to release")
+                .tags(tags(event))
+                .register(registry)
+                .record(held);
+        active(event.engine()).decrementAndGet();
+    }
+
+    @Override
+    public void lost(LockEvent event) {
+        Counter.builder(LOST)
+                .description("Session locks found lost: their session was terminated or their connection failed")
+                .tags(tags(event))
+                .register(registry)
+                .increment();
+        active(event.engine()).decrementAndGet();
+    }
+
+    private Timer acquireTimer(LockEvent event) {
+        return Timer.builder(ACQUIRE)
+                .description("Lock requests, waiting included, by outcome")
+                .tags(tags(event))
+                .tag("outcome", lowerCase(event.outcome()))
+                .tag("kind", lowerCase(event.kind()))
+                .register(registry);
+    }
+
+    private Tags tags(LockEvent event) {
+        Tags tags = Tags.of("engine", event.engine());
+        return lockNameTag ? tags.and("lock", event.lock()) : tags;
+    }
+
+    private AtomicLong active(String engine) {
+        return activeByEngine.computeIfAbsent(engine, this::registerActiveGauge);
+    }
+
+    private AtomicLong registerActiveGauge(String engine) {
+        AtomicLong held = new AtomicLong();
+        Gauge.builder(HELD_ACTIVE, held, AtomicLong::get)
+                .description("Session locks held now: acquired and not yet released or lost")
+                .tag("engine", engine)
+                .strongReference(true)
+                .register(registry);
+        return held;
+    }
+
+    private static String lowerCase(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return "MicrometerLockListener[" + registry.getClass().getSimpleName() + (lockNameTag ? ", lock tag]" : "]");
+    }
+}
