@@ -187,6 +187,16 @@ public final class DbLocks {
         return Optional.ofNullable(context.defaultTimeout());
     }
 
+    /**
+     * How often the watchdog checks that this instance's held session locks are still held, as set by {@link
+     * Builder#watchdog(Duration)}.
+     *
+     * @return the interval; {@link Duration#ZERO} when the watchdog is off
+     */
+    public Duration watchdogInterval() {
+        return context.watchdogInterval();
+    }
+
     /** Number of this instance's threads currently queued behind another of its threads for a key. */
     public int locallyWaitingThreads() {
         return context.locallyWaitingThreads();

@@ -20,6 +20,9 @@ public final class LockContext {
 
     final Listeners listeners;
 
+    /** Zero means off. */
+    final Duration watchdogInterval;
+
     /** Creates the shared state for one {@code DbLocks}. */
     public LockContext(
             DataSource dataSource,
@@ -32,6 +35,7 @@ public final class LockContext {
         this.listeners = new Listeners(listeners, engine.name());
         this.sessions = new SessionLocks(dataSource, engine, this.listeners);
         this.defaultTimeout = defaultTimeout;
+        this.watchdogInterval = watchdogInterval == null ? Duration.ZERO : watchdogInterval;
         Watchdog.start(sessions, dataSource, watchdogInterval);
     }
 
@@ -43,6 +47,11 @@ public final class LockContext {
     /** The default wait limit; null means without limit. */
     public Duration defaultTimeout() {
         return defaultTimeout;
+    }
+
+    /** How often the watchdog checks held session locks; zero when it is off. */
+    public Duration watchdogInterval() {
+        return watchdogInterval;
     }
 
     /** Number of threads queued locally behind another thread of this context (diagnostics). */

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
  *
  * <ol>
  *   <li>{@code DbLocks.builder(dataSource)};
- *   <li>{@code dblock.default-timeout}, if set;
+ *   <li>{@code dblock.default-timeout}, if set, and {@code dblock.watchdog-interval};
  *   <li>every {@link LockListener} bean, in {@code @Order} order (the Micrometer listener of {@link
  *       io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration} among them);
  *   <li>every {@link DbLocksBuilderCustomizer} bean, in {@code @Order} order;
@@ -64,6 +64,7 @@ public class DbLocksAutoConfiguration {
         if (properties.getDefaultTimeout() != null) {
             builder.defaultTimeout(properties.getDefaultTimeout());
         }
+        builder.watchdog(properties.getWatchdogInterval());
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();

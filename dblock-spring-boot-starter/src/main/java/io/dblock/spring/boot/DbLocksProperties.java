@@ -1,5 +1,6 @@
 package io.dblock.spring.boot;
 
+import io.dblock.DbLocks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -23,8 +24,18 @@ public class DbLocksProperties {
      */
     private Duration defaultTimeout;
 
+    /**
+     * How often the watchdog checks that held session locks are still held on the server (a lock whose session was
+     * terminated or whose server restarted is reported lost within one interval). 0 turns the watchdog off. Otherwise
+     * at least 10ms.
+     */
+    private Duration watchdogInterval = Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS);
+
     /** Micrometer metrics of lock operations. */
     private final Metrics metrics = new Metrics();
+
+    /** The dblock-spring annotations (@AdvisoryLock, @TableLock). */
+    private final Annotations annotations = new Annotations();
 
     /** Creates the properties with their defaults; Spring Boot binds them. */
     public DbLocksProperties() {}
@@ -71,12 +82,78 @@ public class DbLocksProperties {
     }
 
     /**
+     * The watchdog interval of the {@code DbLocks} bean.
+     *
+     * @return the interval, {@link Duration#ZERO} when off; default {@value DbLocks#DEFAULT_WATCHDOG_SECONDS} s
+     */
+    public Duration getWatchdogInterval() {
+        return watchdogInterval;
+    }
+
+    /**
+     * Sets the watchdog interval.
+     *
+     * @param watchdogInterval zero (off) or at least 10 ms
+     * @throws IllegalArgumentException if {@code null}, negative or between zero and 10 ms
+     */
+    public void setWatchdogInterval(Duration watchdogInterval) {
+        if (watchdogInterval == null
+                || watchdogInterval.isNegative()
+                || (!watchdogInterval.isZero() && watchdogInterval.toMillis() < 10)) {
+            throw new IllegalArgumentException(
+                    "dblock.watchdog-interval must be 0 (off) or at least 10ms, got " + watchdogInterval);
+        }
+        this.watchdogInterval = watchdogInterval;
+    }
+
+    /**
+     * The {@code dblock.annotations.*} properties.
+     *
+     * @return the annotation properties, never {@code null}
+     */
+    public Annotations getAnnotations() {
+        return annotations;
+    }
+
+    /**
      * The {@code dblock.metrics.*} properties.
      *
      * @return the metrics properties, never {@code null}
      */
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    /** The {@code dblock.annotations.*} properties: dblock-spring's method annotations. */
+    public static class Annotations {
+
+        /**
+         * Whether to turn on @AdvisoryLock and @TableLock on the application's beans (when dblock-spring is on the class
+         * path), as @EnableDbLocks does with its defaults. An @EnableDbLocks of the application takes precedence.
+         */
+        private boolean enabled = true;
+
+        /** Creates the annotation properties with their defaults. */
+        public Annotations() {}
+
+        /**
+         * Whether the annotations are turned on.
+         *
+         * @return {@code true} unless {@code dblock.annotations.enabled=false}
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether the annotations are turned on.
+         *
+         * @param enabled {@code false} to leave annotated methods unlocked (unless the application has
+         *     {@code @EnableDbLocks})
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /** The {@code dblock.metrics.*} properties: Micrometer metrics of lock operations. */

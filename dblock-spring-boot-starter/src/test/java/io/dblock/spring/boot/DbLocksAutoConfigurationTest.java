@@ -132,6 +132,35 @@ class DbLocksAutoConfigurationTest {
         }
 
         @Test
+        void watchdogIntervalBindsAndZeroTurnsItOff(TestDatabase database) {
+            withDatabase(runner, database)
+                    .run(context -> assertThat(context.getBean(DbLocks.class).watchdogInterval())
+                            .as("default")
+                            .isEqualTo(Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS)));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.watchdog-interval=250ms")
+                    .run(context -> assertThat(context.getBean(DbLocks.class).watchdogInterval())
+                            .isEqualTo(Duration.ofMillis(250)));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.watchdog-interval=0")
+                    .run(context -> assertThat(context.getBean(DbLocks.class).watchdogInterval())
+                            .isZero());
+        }
+
+        @Test
+        void aWatchdogIntervalBelowTenMillisecondsFailsTheStart(TestDatabase database) {
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.watchdog-interval=5ms")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure())
+                                .rootCause()
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessage("dblock.watchdog-interval must be 0 (off) or at least 10ms, got PT0.005S");
+                    });
+        }
+
+        @Test
         void anInvalidDurationFailsTheStartNamingTheProperty(TestDatabase database) {
             withDatabase(runner, database)
                     .withPropertyValues("dblock.default-timeout=soon")
@@ -178,6 +207,8 @@ class DbLocksAutoConfigurationTest {
                             "\"name\": \"dblock.default-timeout\"",
                             "\"name\": \"dblock.metrics.enabled\"",
                             "\"name\": \"dblock.metrics.lock-name-tag\"",
+                            "\"name\": \"dblock.watchdog-interval\"",
+                            "\"name\": \"dblock.annotations.enabled\"",
                             "\"type\": \"java.time.Duration\"",
                             "How long lock acquisitions that name no timeout wait");
         }

@@ -6,6 +6,7 @@ import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
 import io.dblock.inspect.LockFilter;
+import io.dblock.spring.annotation.AdvisoryLock;
 import io.dblock.spring.boot.actuate.DbLocksEndpoint;
 import io.dblock.spring.boot.metrics.MicrometerLockListener;
 import io.dblock.testing.Await;
@@ -32,6 +33,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.SpringVersion;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -194,8 +196,34 @@ class SpringBoot4StarterTest {
         return gauge == null ? 0 : gauge.value();
     }
 
+    @Test
+    void advisoryLockAnnotationsWorkWithoutEnableDbLocks(ApplicationContext context) {
+        Reports reports = context.getBean(Reports.class);
+        assertThat(reports.lockedWhileRunning(locks))
+                .as("the starter turned on @AdvisoryLock: the lock is held while the method runs")
+                .isTrue();
+        assertThat(locks.advisory(Reports.KEY).isLocked())
+                .as("and released after")
+                .isFalse();
+    }
+
+    /** A bean with an annotated method. */
+    static class Reports {
+        static final String KEY = "boot4-annotated";
+
+        @AdvisoryLock("'" + KEY + "'")
+        public boolean lockedWhileRunning(DbLocks locks) {
+            return locks.advisory(KEY).isLocked();
+        }
+    }
+
     /** A Spring Boot 4 application: every auto-configuration on the class path, nothing scanned. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class Application {}
+    static class Application {
+        @Bean
+        Reports reports() {
+            return new Reports();
+        }
+    }
 }
