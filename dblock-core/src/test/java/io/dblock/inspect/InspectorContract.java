@@ -299,9 +299,17 @@ abstract class InspectorContract {
             try (java.sql.Statement s = holder.createStatement()) {
                 s.executeUpdate("INSERT INTO inspected VALUES (1)");
             }
-            LockInfo held = inspector
-                    .locks(LockFilter.all().table("inspected").granted(true))
-                    .get(0);
+            // MariaDB switches the session's COMMAND from Query to Sleep just after it has answered the client, so a
+            // snapshot taken at once may still see it running: wait (with a deadline) for the server to settle.
+            java.util.concurrent.atomic.AtomicReference<LockInfo> seen =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            io.dblock.testing.Await.until(Duration.ofSeconds(10), "the holder's session to be reported idle", () -> {
+                seen.set(inspector
+                        .locks(LockFilter.all().table("inspected").granted(true))
+                        .get(0));
+                return seen.get().session().state() != SessionState.ACTIVE;
+            });
+            LockInfo held = seen.get();
             SessionInfo session = held.session();
             assertThat(session.applicationName()).contains("billing");
             assertThat(session.user()).contains(db.user());
