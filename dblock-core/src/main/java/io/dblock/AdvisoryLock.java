@@ -155,4 +155,22 @@ public interface AdvisoryLock {
      * @return a new, immutable lock
      */
     AdvisoryLock prioritised(Priority priority);
+
+    /**
+     * This lock with fencing tokens: every successful acquisition also increments the key's counter in the fencing
+     * table (see {@link DbLocks.Builder#fencingTable(String)}, default {@value DbLocks#DEFAULT_FENCING_TABLE}) and hands
+     * the new value out as {@link LockHandle#fencingToken()}.
+     *
+     * <p>One more statement per acquisition, on the lock's own connection while it holds the lock, committed before
+     * the handle is returned: PostgreSQL {@code INSERT ... ON CONFLICT (lock_key) DO UPDATE SET token = token + 1
+     * RETURNING token}; MySQL/MariaDB {@code INSERT ... ON DUPLICATE KEY UPDATE token = LAST_INSERT_ID(token + 1)}
+     * and {@code SELECT LAST_INSERT_ID()}. Re-entrant acquisitions reuse the token and run no SQL. Tokens are strictly
+     * increasing per key among fenced acquisitions; plain acquisitions of the same key take no token.
+     *
+     * <p>Only for exclusive session locks on one key: a shared lock has several holders at once, and a token written
+     * in a transaction-scoped lock's transaction would roll back with it.
+     *
+     * @throws LockUsageException if this lock is shared or has several keys
+     */
+    AdvisoryLock fenced();
 }

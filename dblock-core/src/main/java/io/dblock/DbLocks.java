@@ -202,6 +202,33 @@ public final class DbLocks {
         return context.locallyWaitingThreads();
     }
 
+    /** The default name of the fencing-token table. */
+    public static final String DEFAULT_FENCING_TABLE = "dblock_fencing_token";
+
+    /**
+     * Creates the fencing-token table of {@link AdvisoryLock#fenced()} if it does not exist ({@code CREATE TABLE IF NOT
+     * EXISTS}, see {@link #fencingTableDdl()}), on a borrowed connection. Needs the privilege to create tables; where
+     * the application's user lacks it, have a migration run the DDL instead. Safe to call on every start.
+     *
+     * @throws LockException if the statement fails
+     */
+    public void createFencingTable() {
+        context.withAutoCommitConnection(
+                c -> context.engine().createFencingTable(c, context.fencingTable()),
+                "fencing table " + context.fencingTable());
+    }
+
+    /**
+     * The statement that creates the fencing-token table on this engine, for migrations (Flyway, Liquibase): one row
+     * per key, {@code lock_key} (the server's identity of the lock) and {@code token}.
+     *
+     * @return the DDL, e.g. {@code CREATE TABLE IF NOT EXISTS "dblock_fencing_token" (lock_key varchar(64) PRIMARY KEY,
+     *     token bigint NOT NULL)}
+     */
+    public String fencingTableDdl() {
+        return context.engine().fencingTableDdl(context.fencingTable());
+    }
+
     /** The watchdog's default interval in seconds. */
     public static final int DEFAULT_WATCHDOG_SECONDS = 10;
 
@@ -214,6 +241,7 @@ public final class DbLocks {
         private LockEngine engine;
         private final java.util.List<LockListener> listeners = new java.util.ArrayList<>();
         private Duration watchdogInterval = DEFAULT_WATCHDOG_INTERVAL;
+        private TableName fencingTable = TableName.of(DEFAULT_FENCING_TABLE);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -266,6 +294,21 @@ public final class DbLocks {
         }
 
         /**
+         * The table where {@link AdvisoryLock#fenced() fenced} locks count their tokens. Default {@value
+         * #DEFAULT_FENCING_TABLE}, in the connection's default schema (PostgreSQL {@code search_path}, MySQL/MariaDB the
+         * URL's database). Create it once with {@link DbLocks#createFencingTable()} or the statement of {@link
+         * DbLocks#fencingTableDdl()}; every {@code DbLocks} that fences the same keys must name the same table.
+         *
+         * @param qualifiedName {@code table} or {@code schema.table}, as for table locks (quoted by dblock)
+         * @throws IllegalArgumentException if the name is malformed
+         */
+        public Builder fencingTable(String qualifiedName) {
+            Objects.requireNonNull(qualifiedName, "fencing table name must not be null");
+            this.fencingTable = TableName.parse(qualifiedName);
+            return this;
+        }
+
+        /**
          * Uses this engine instead of detecting one (for engines not registered with {@link java.util.ServiceLoader},
          * or to skip the detection round trip).
          */
@@ -281,7 +324,8 @@ public final class DbLocks {
          */
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
-            return new DbLocks(new LockContext(dataSource, chosen, defaultTimeout, listeners, watchdogInterval));
+            return new DbLocks(
+                    new LockContext(dataSource, chosen, defaultTimeout, listeners, watchdogInterval, fencingTable));
         }
     }
 }

@@ -33,6 +33,16 @@ public interface LockHandle extends AutoCloseable {
      */
     boolean isHeld();
 
+    /**
+     * The fencing token of this hold, for a lock acquired through {@link AdvisoryLock#fenced()}: a number strictly
+     * greater than every token handed out for the same key before (by any {@code DbLocks} on any node), so a resource
+     * the holder writes to can reject a write carrying a smaller token than one it has seen, from a holder that lost
+     * its lock without knowing. A re-entrant acquisition shares the token of the hold it re-enters. Runs no SQL.
+     *
+     * @return the token; empty for a lock acquired without {@code fenced()}
+     */
+    java.util.OptionalLong fencingToken();
+
     /** The server's id of the connection holding the lock: the backend pid on PostgreSQL (as in {@code pg_locks.pid}). */
     long connectionId();
 

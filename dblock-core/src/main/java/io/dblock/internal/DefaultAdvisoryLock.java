@@ -27,10 +27,17 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     private final AdvisoryLockMode mode;
     private final Duration timeout;
     private final Priority priority;
+    private final boolean fenced;
 
     private DefaultAdvisoryLock(
-            LockContext context, List<LockKey> keys, AdvisoryLockMode mode, Duration timeout, Priority priority) {
+            LockContext context,
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Duration timeout,
+            Priority priority,
+            boolean fenced) {
         this.context = context;
+        this.fenced = fenced;
         this.keys = keys;
         this.mode = mode;
         this.timeout = timeout;
@@ -49,7 +56,12 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
             throw new IllegalArgumentException("an advisory lock needs at least one key");
         }
         return new DefaultAdvisoryLock(
-                context, List.copyOf(new TreeSet<>(keys)), AdvisoryLockMode.EXCLUSIVE, context.defaultTimeout, null);
+                context,
+                List.copyOf(new TreeSet<>(keys)),
+                AdvisoryLockMode.EXCLUSIVE,
+                context.defaultTimeout,
+                null,
+                false);
     }
 
     @Override
@@ -70,28 +82,49 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public AdvisoryLock shared() {
         context.engine.checkSupported(AdvisoryLockMode.SHARED, false);
-        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.SHARED, timeout, priority);
+        if (fenced) {
+            throw new io.dblock.LockUsageException(
+                    "a fenced lock cannot be shared: fencing tokens order exclusive holders, and shared holders hold"
+                            + " at once",
+                    description());
+        }
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.SHARED, timeout, priority, false);
     }
 
     @Override
     public AdvisoryLock exclusive() {
-        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.EXCLUSIVE, timeout, priority);
+        return new DefaultAdvisoryLock(context, keys, AdvisoryLockMode.EXCLUSIVE, timeout, priority, fenced);
     }
 
     @Override
     public AdvisoryLock timeout(Duration timeout) {
-        return new DefaultAdvisoryLock(context, keys, mode, Durations.checkWait(timeout, description()), priority);
+        return new DefaultAdvisoryLock(
+                context, keys, mode, Durations.checkWait(timeout, description()), priority, fenced);
     }
 
     @Override
     public AdvisoryLock waitForever() {
-        return new DefaultAdvisoryLock(context, keys, mode, null, priority);
+        return new DefaultAdvisoryLock(context, keys, mode, null, priority, fenced);
     }
 
     @Override
     public AdvisoryLock prioritised(Priority priority) {
         return new DefaultAdvisoryLock(
-                context, keys, mode, timeout, Objects.requireNonNull(priority, "priority must not be null"));
+                context, keys, mode, timeout, Objects.requireNonNull(priority, "priority must not be null"), fenced);
+    }
+
+    @Override
+    public AdvisoryLock fenced() {
+        if (mode != AdvisoryLockMode.EXCLUSIVE) {
+            throw new io.dblock.LockUsageException(
+                    "fencing tokens need an exclusive lock: shared holders hold at once, so a token cannot order them",
+                    description());
+        }
+        if (keys.size() != 1) {
+            throw new io.dblock.LockUsageException(
+                    "fencing tokens are counted per key: fence a lock on one key, not " + keys.size(), description());
+        }
+        return new DefaultAdvisoryLock(context, keys, mode, timeout, priority, true);
     }
 
     @Override
@@ -122,7 +155,8 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
                 description(),
                 io.dblock.LockEvent.Kind.SESSION_ADVISORY,
                 System.nanoTime(),
-                () -> context.sessions.acquire(keys, mode, wait, description(), priority),
+                () -> context.sessions.acquire(
+                        keys, mode, wait, description(), priority, fenced ? context.fencingTable : null),
                 Optional::isPresent);
     }
 
@@ -205,6 +239,12 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private boolean transactionUnobserved(Connection connection, Wait wait) {
         Objects.requireNonNull(connection, "connection must not be null");
+        if (fenced) {
+            throw new io.dblock.LockUsageException(
+                    "fencing tokens need a session lock (acquire(), tryAcquire(...)): a token counted in the"
+                            + " transaction would roll back with it, and the next holder would get the same token",
+                    description());
+        }
         context.engine.checkSupported(mode, true);
         long start = System.nanoTime();
         TransactionGuards.requireTransaction(connection, description(), context.engine.name());

@@ -20,6 +20,9 @@ public final class LockContext {
 
     final Listeners listeners;
 
+    /** Where fenced locks count their tokens. */
+    final io.dblock.TableName fencingTable;
+
     /** Zero means off. */
     final Duration watchdogInterval;
 
@@ -29,8 +32,10 @@ public final class LockContext {
             LockEngine engine,
             Duration defaultTimeout,
             java.util.List<io.dblock.LockListener> listeners,
-            Duration watchdogInterval) {
+            Duration watchdogInterval,
+            io.dblock.TableName fencingTable) {
         this.dataSource = dataSource;
+        this.fencingTable = fencingTable;
         this.engine = engine;
         this.listeners = new Listeners(listeners, engine.name());
         this.sessions = new SessionLocks(dataSource, engine, this.listeners);
@@ -47,6 +52,30 @@ public final class LockContext {
     /** The default wait limit; null means without limit. */
     public Duration defaultTimeout() {
         return defaultTimeout;
+    }
+
+    /** The fencing-token table. */
+    public io.dblock.TableName fencingTable() {
+        return fencingTable;
+    }
+
+    /** Runs {@code work} on a borrowed connection in auto-commit mode, committing if the pool handed out a transaction. */
+    public void withAutoCommitConnection(SqlConsumer work, String description) {
+        try (Connection c = dataSource.getConnection()) {
+            work.accept(c);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw Errors.translate(engine, e, description, null);
+        }
+    }
+
+    /** A JDBC step that returns nothing. */
+    @FunctionalInterface
+    public interface SqlConsumer {
+        /** Runs the step. */
+        void accept(Connection connection) throws SQLException;
     }
 
     /** How often the watchdog checks held session locks; zero when it is off. */

@@ -20,6 +20,8 @@ final class Pin {
     int serverHolds;
     /** The server's id for the connection, once a lock statement has reported it. */
     long connectionId = -1;
+    /** The fencing token of each key held here that was acquired fenced, read once per hold. */
+    final java.util.Map<io.dblock.LockKey, Long> fencingTokens = new java.util.HashMap<>();
     /** Set once the connection failed or was discarded: every lock on it is gone. */
     volatile boolean broken;
 

@@ -25,8 +25,17 @@ final class SessionHandle implements LockHandle {
     private final java.util.List<java.util.function.Consumer<LockHandle>> lostCallbacks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final Long fencingToken;
+
     SessionHandle(
-            SessionLocks locks, List<LockKey> keys, AdvisoryLockMode mode, Pin pin, Thread owner, Duration waited) {
+            SessionLocks locks,
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Pin pin,
+            Thread owner,
+            Duration waited,
+            Long fencingToken) {
+        this.fencingToken = fencingToken;
         this.locks = locks;
         this.keys = keys;
         this.mode = mode;
@@ -49,6 +58,11 @@ final class SessionHandle implements LockHandle {
     @Override
     public boolean isHeld() {
         return !released && !pin.broken;
+    }
+
+    @Override
+    public java.util.OptionalLong fencingToken() {
+        return fencingToken == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(fencingToken);
     }
 
     @Override

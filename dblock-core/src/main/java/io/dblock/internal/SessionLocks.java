@@ -53,7 +53,12 @@ final class SessionLocks {
     }
 
     Optional<LockHandle> acquire(
-            List<LockKey> keys, AdvisoryLockMode mode, Wait wait, String description, io.dblock.Priority priority) {
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Wait wait,
+            String description,
+            io.dblock.Priority priority,
+            io.dblock.TableName fencingTable) {
         long start = System.nanoTime();
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.interrupted(description, engine.name(), Duration.ZERO, null);
@@ -63,7 +68,17 @@ final class SessionLocks {
             return Optional.empty();
         }
         if (claim.freshKeys.isEmpty()) {
-            return Optional.of(handle(keys, mode, currentPin(), start));
+            Pin held = currentPin();
+            Long token = null;
+            if (fencingTable != null) {
+                try {
+                    token = fencingToken(held, fencingTable, keys.get(0), description, start);
+                } catch (RuntimeException e) {
+                    local.undo(claim);
+                    throw e;
+                }
+            }
+            return Optional.of(handle(keys, mode, held, start, token));
         }
         Pin pin;
         try {
@@ -95,8 +110,63 @@ final class SessionLocks {
         }
         pin.connectionId = id.getAsLong();
         pin.serverHolds += claim.freshKeys.size();
+        Long token = null;
+        if (fencingTable != null) {
+            try {
+                token = fencingToken(pin, fencingTable, keys.get(0), description, start);
+            } catch (RuntimeException e) {
+                releaseAfterFailure(pin, claim.freshKeys, mode);
+                local.undo(claim);
+                unpinIfIdle(pin, null);
+                throw e;
+            }
+        }
         local.confirm(claim);
-        return Optional.of(handle(keys, mode, pin, start));
+        return Optional.of(handle(keys, mode, pin, start, token));
+    }
+
+    /**
+     * The fencing token of {@code key} for this hold: the one read when the thread's hold of the key began (re-entrant
+     * acquisitions cost no SQL), else a new one from the table.
+     */
+    private long fencingToken(Pin pin, io.dblock.TableName table, LockKey key, String description, long start) {
+        Long known = pin.fencingTokens.get(key);
+        if (known != null) {
+            return known;
+        }
+        try {
+            long token = engine.nextFencingToken(pin.connection, table, key);
+            pin.fencingTokens.put(key, token);
+            return token;
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if ("42P01".equals(state) || "42S02".equals(state)) {
+                throw new io.dblock.LockUsageException(
+                        "the fencing-token table " + table + " does not exist: create it once with"
+                                + " DbLocks.createFencingTable(), or run: " + engine.fencingTableDdl(table),
+                        description,
+                        engine.name(),
+                        Durations.since(start),
+                        e);
+            }
+            throw Errors.translate(engine, e, description, Durations.since(start));
+        }
+    }
+
+    /** Undoes a server acquisition whose follow-up failed; discards the connection if even that fails. */
+    private void releaseAfterFailure(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) {
+        pin.serverHolds -= keys.size();
+        try {
+            if (!pin.broken) {
+                engine.releaseSession(pin.connection, keys, mode);
+            }
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "unlocking " + keys + " after a failed acquisition failed; discarding the connection",
+                    e);
+            pin.discard();
+        }
     }
 
     private LocalLocks.Claim claimLocally(
@@ -127,8 +197,9 @@ final class SessionLocks {
         return left.isNegative() ? Wait.NONE : Wait.upTo(left);
     }
 
-    private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start) {
-        SessionHandle handle = new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start));
+    private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start, Long fencingToken) {
+        SessionHandle handle =
+                new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start), fencingToken);
         live.add(handle);
         return handle;
     }
@@ -228,6 +299,7 @@ final class SessionLocks {
             pin.discard();
         } finally {
             pin.serverHolds -= last.size();
+            last.forEach(pin.fencingTokens::remove);
             local.released(last, handle.mode(), handle.owner());
             unpinIfIdle(pin, null);
         }

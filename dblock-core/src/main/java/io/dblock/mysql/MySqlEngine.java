@@ -243,6 +243,21 @@ final class MySqlEngine implements LockEngine {
     }
 
     @Override
+    public long nextFencingToken(Connection connection, io.dblock.TableName table, LockKey key) throws SQLException {
+        return MySqlFencing.next(connection, table, key);
+    }
+
+    @Override
+    public void createFencingTable(Connection connection, io.dblock.TableName table) throws SQLException {
+        MySqlFencing.create(connection, table);
+    }
+
+    @Override
+    public String fencingTableDdl(io.dblock.TableName table) {
+        return MySqlFencing.ddl(table);
+    }
+
+    @Override
     public void releaseAllSession(Connection connection) throws SQLException {
         Sql.row(connection, "SELECT RELEASE_ALL_LOCKS()", List.of(), WaitGuard.NONE);
     }

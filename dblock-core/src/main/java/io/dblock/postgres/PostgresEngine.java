@@ -170,6 +170,21 @@ final class PostgresEngine implements LockEngine {
     }
 
     @Override
+    public long nextFencingToken(Connection connection, io.dblock.TableName table, LockKey key) throws SQLException {
+        return PostgresFencing.next(connection, table, key);
+    }
+
+    @Override
+    public void createFencingTable(Connection connection, io.dblock.TableName table) throws SQLException {
+        PostgresFencing.create(connection, table);
+    }
+
+    @Override
+    public String fencingTableDdl(io.dblock.TableName table) {
+        return PostgresFencing.ddl(table);
+    }
+
+    @Override
     public void releaseAllSession(Connection connection) throws SQLException {
         new Batch().add("SELECT pg_advisory_unlock_all()").execute(connection, WaitGuard.NONE);
     }

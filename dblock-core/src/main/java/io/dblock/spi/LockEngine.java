@@ -50,6 +50,28 @@ public interface LockEngine {
      */
     List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException;
 
+    /**
+     * Increments the fencing token of {@code key} in {@code table} and returns the new value (1 the first time), in one
+     * committed step. Called on the auto-commit connection that has just been granted the exclusive session lock on
+     * {@code key}, so increments of one key never race. The row is keyed by the server's identity of the lock, so keys
+     * the server treats as one lock share one sequence.
+     *
+     * @throws SQLException if the statement fails, e.g. because the table does not exist
+     */
+    default long nextFencingToken(Connection connection, io.dblock.TableName table, LockKey key) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine has no fencing tokens", key.toString());
+    }
+
+    /** Creates the fencing-token table if it does not exist. */
+    default void createFencingTable(Connection connection, io.dblock.TableName table) throws SQLException {
+        throw new io.dblock.UnsupportedLockException(name() + " engine has no fencing tokens", table.toString());
+    }
+
+    /** The {@code CREATE TABLE} statement for the fencing-token table, for messages and documentation. */
+    default String fencingTableDdl(io.dblock.TableName table) {
+        throw new io.dblock.UnsupportedLockException(name() + " engine has no fencing tokens", table.toString());
+    }
+
     /** Releases every session-level lock of the connection (PostgreSQL {@code pg_advisory_unlock_all()}). */
     void releaseAllSession(Connection connection) throws SQLException;
 

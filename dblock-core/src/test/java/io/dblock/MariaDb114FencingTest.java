@@ -1,0 +1,22 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dblock.testing.DatabaseTest;
+import io.dblock.testing.Engine;
+import org.junit.jupiter.api.Test;
+
+@DatabaseTest(engine = Engine.MARIADB_11_4)
+class MariaDb114FencingTest extends FencingContract {
+
+    @Test
+    void namesDifferingOnlyInCaseShareOneSequenceAsTheyShareOneNamedLock() {
+        try (LockHandle h =
+                locks.advisory(key.toUpperCase(java.util.Locale.ROOT)).fenced().acquire()) {
+            assertThat(h.fencingToken()).hasValue(1L);
+        }
+        try (LockHandle h = locks.advisory(key).fenced().acquire()) {
+            assertThat(h.fencingToken()).hasValue(2L);
+        }
+    }
+}
