@@ -33,12 +33,13 @@ public final class LockContext {
             Duration defaultTimeout,
             java.util.List<io.dblock.LockListener> listeners,
             Duration watchdogInterval,
-            io.dblock.TableName fencingTable) {
+            io.dblock.TableName fencingTable,
+            boolean recordSites) {
         this.dataSource = dataSource;
         this.fencingTable = fencingTable;
         this.engine = engine;
         this.listeners = new Listeners(listeners, engine.name());
-        this.sessions = new SessionLocks(dataSource, engine, this.listeners);
+        this.sessions = new SessionLocks(dataSource, engine, this.listeners, recordSites);
         this.defaultTimeout = defaultTimeout;
         this.watchdogInterval = watchdogInterval == null ? Duration.ZERO : watchdogInterval;
         Watchdog.start(sessions, dataSource, watchdogInterval);
@@ -109,9 +110,9 @@ public final class LockContext {
     /** Runs a read-only query on the thread's pinned connection if it has one, else on a borrowed one. */
     <R> R withConnection(SqlFunction<R> query, String description) {
         try {
-            var pinned = sessions.pinnedConnection();
+            var pinned = sessions.onPinned(query);
             if (pinned.isPresent()) {
-                return query.apply(pinned.get());
+                return pinned.get();
             }
             try (Connection c = dataSource.getConnection()) {
                 return query.apply(c);

@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * The connection a thread's session locks live on, borrowed from the {@code DataSource} for as long as the thread holds
  * at least one session lock.
  *
- * <p>Touched only by its owner thread, so it needs no synchronisation.
+ * <p>Touched by its owner thread, and by a thread releasing a leaked hold, each holding {@link #busy}.
  */
 final class Pin {
 
@@ -22,6 +22,15 @@ final class Pin {
     long connectionId = -1;
     /** The fencing token of each key held here that was acquired fenced, read once per hold. */
     final java.util.Map<io.dblock.LockKey, Long> fencingTokens = new java.util.HashMap<>();
+    /**
+     * Held by whichever thread works on this pin: its owner, or a thread releasing one of its holds whose handle was
+     * garbage-collected. Uncontended but for that.
+     */
+    final java.util.concurrent.locks.ReentrantLock busy = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Set once the connection went back to its pool or was closed: the owner must borrow a new one. */
+    volatile boolean returned;
+
     /** Set once the connection failed or was discarded: every lock on it is gone. */
     volatile boolean broken;
 
@@ -41,6 +50,7 @@ final class Pin {
 
     /** Gives the connection back to its pool; the caller has checked it holds no lock. */
     void giveBack() {
+        returned = true;
         try {
             if (restoreAutoCommit && !broken) {
                 connection.setAutoCommit(false);
@@ -58,6 +68,7 @@ final class Pin {
      */
     void discard() {
         broken = true;
+        returned = true;
         try {
             Connection physical =
                     connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;

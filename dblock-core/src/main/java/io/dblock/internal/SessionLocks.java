@@ -9,7 +9,6 @@ import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +45,10 @@ final class SessionLocks {
 
     final Listeners listeners;
 
-    SessionLocks(DataSource dataSource, LockEngine engine, Listeners listeners) {
+    private final boolean recordSites;
+
+    SessionLocks(DataSource dataSource, LockEngine engine, Listeners listeners, boolean recordSites) {
+        this.recordSites = recordSites;
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
@@ -63,12 +65,49 @@ final class SessionLocks {
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.interrupted(description, engine.name(), Duration.ZERO, null);
         }
+        if (!leaks.isEmpty()) {
+            releaseLeaks();
+        }
+        Pin[] entered = {enterCurrentPin()};
+        try {
+            return acquireEntered(keys, mode, wait, description, priority, fencingTable, start, entered);
+        } finally {
+            if (entered[0] != null) {
+                leave(entered[0]);
+            }
+        }
+    }
+
+    /**
+     * Lets go of a pin the calling thread entered, then releases leaked holds that were queued because it was busy
+     * (a leaked hold of this thread is queued exactly when its handle was collected while the thread was in here).
+     */
+    private void leave(Pin pin) {
+        pin.busy.unlock();
+        if (!leaks.isEmpty() && !pin.busy.isHeldByCurrentThread()) {
+            releaseLeaks();
+        }
+    }
+
+    /**
+     * The acquisition, with {@code entered[0]} the thread's pin (if it has one) held against concurrent leak releases;
+     * a pin this method borrows replaces it there, held too.
+     */
+    private Optional<LockHandle> acquireEntered(
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Wait wait,
+            String description,
+            io.dblock.Priority priority,
+            io.dblock.TableName fencingTable,
+            long start,
+            Pin[] entered) {
         LocalLocks.Claim claim = claimLocally(keys, mode, wait, start, description);
         if (claim == null) {
             return Optional.empty();
         }
         if (claim.freshKeys.isEmpty()) {
-            Pin held = currentPin();
+            Pin held = entered[0] != null ? entered[0] : currentPin();
             Long token = null;
             if (fencingTable != null) {
                 try {
@@ -82,7 +121,7 @@ final class SessionLocks {
         }
         Pin pin;
         try {
-            pin = pin(description);
+            pin = pin(description, entered);
         } catch (RuntimeException e) {
             local.undo(claim);
             throw e;
@@ -198,14 +237,71 @@ final class SessionLocks {
     }
 
     private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start, Long fencingToken) {
-        SessionHandle handle =
-                new SessionHandle(this, keys, mode, pin, Thread.currentThread(), Durations.since(start), fencingToken);
-        live.add(handle);
+        Hold hold = new Hold(
+                keys,
+                mode,
+                pin,
+                Thread.currentThread(),
+                Durations.since(start),
+                fencingToken,
+                recordSites ? Hold.captureSite() : null);
+        live.add(hold);
+        SessionHandle handle = new SessionHandle(this, hold);
+        CLEANER.register(handle, () -> leaked(hold));
         return handle;
     }
 
-    /** Handles not yet released, for the watchdog. */
-    final java.util.Set<SessionHandle> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Runs when a handle became unreachable: if it was never released, warns with where it was acquired and releases
+     * it as soon as its connection is free (at once if its thread is not inside dblock, else at that thread's next
+     * acquisition or the next watchdog pass).
+     */
+    private void leaked(Hold hold) {
+        if (hold.isReleased()) {
+            return;
+        }
+        LOG.log(
+                Level.WARNING,
+                "a LockHandle of " + hold.description() + " was garbage-collected without being released; thread '"
+                        + hold.owner.getName() + "' acquired it at:" + hold.siteText()
+                        + "\nReleasing it now. Release session locks with try-with-resources or withLock(...).");
+        leaks.add(hold);
+        releaseLeaks();
+    }
+
+    /** Releases leaked holds whose connection no thread is using; the others stay queued. Any thread. */
+    void releaseLeaks() {
+        for (Hold hold : leaks) {
+            if (!hold.pin.busy.tryLock()) {
+                continue;
+            }
+            try {
+                leaks.remove(hold);
+                if (hold.markReleased()) {
+                    releaseHold(hold);
+                    listeners.released(
+                            hold.description(),
+                            hold.waited,
+                            Duration.between(hold.acquiredAt, java.time.Instant.now()));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "releasing the leaked " + hold.description() + " failed", e);
+            } finally {
+                hold.pin.busy.unlock();
+            }
+        }
+    }
+
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "dblock-leaked-handles");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final java.util.Queue<Hold> leaks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Holds not yet released, for the watchdog. */
+    final java.util.Set<Hold> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * One watchdog pass: for each pinned connection with live handles, asks the server (on {@code probe}, another
@@ -213,28 +309,28 @@ final class SessionLocks {
      * handle on it lost. Returns the number of handles found lost.
      */
     int checkLive(java.sql.Connection probe) throws SQLException {
-        java.util.Map<Pin, java.util.List<SessionHandle>> byPin = new java.util.IdentityHashMap<>();
-        for (SessionHandle handle : live) {
-            if (handle.isReleased()) {
-                live.remove(handle);
-            } else if (handle.pin().connectionId >= 0) {
-                byPin.computeIfAbsent(handle.pin(), p -> new java.util.ArrayList<>())
-                        .add(handle);
+        java.util.Map<Pin, java.util.List<Hold>> byPin = new java.util.IdentityHashMap<>();
+        for (Hold hold : live) {
+            if (hold.isReleased()) {
+                live.remove(hold);
+            } else if (hold.pin.connectionId >= 0) {
+                byPin.computeIfAbsent(hold.pin, p -> new java.util.ArrayList<>())
+                        .add(hold);
             }
         }
         int lost = 0;
         for (var entry : byPin.entrySet()) {
             Pin pin = entry.getKey();
             java.util.Set<LockKey> keys = new java.util.TreeSet<>();
-            entry.getValue().forEach(h -> keys.addAll(h.keys()));
+            entry.getValue().forEach(h -> keys.addAll(h.keys));
             boolean held = pin.broken
                     ? false
                     : engine.holders(probe, List.copyOf(keys)).contains(pin.connectionId);
             if (!held) {
                 pin.broken = true;
-                for (SessionHandle handle : entry.getValue()) {
-                    if (!handle.isReleased()) {
-                        handle.reportLost(Optional.empty());
+                for (Hold hold : entry.getValue()) {
+                    if (!hold.isReleased()) {
+                        hold.reportLost(listeners, Optional.empty());
                         lost++;
                     }
                 }
@@ -247,18 +343,40 @@ final class SessionLocks {
         return pins.get();
     }
 
-    private Pin pin(String description) {
+    /** The thread's pin, held against concurrent leak releases; null if it has none (or it was given back). */
+    private Pin enterCurrentPin() {
         Pin pin = pins.get();
+        if (pin == null) {
+            return null;
+        }
+        pin.busy.lock();
+        if (pin.returned) {
+            pin.busy.unlock();
+            pins.remove();
+            return null;
+        }
+        return pin;
+    }
+
+    /** The entered pin if usable, else a newly borrowed one, entered in its place. */
+    private Pin pin(String description, Pin[] entered) {
+        Pin pin = entered[0];
         if (pin != null && !pin.broken) {
             return pin;
         }
+        Pin fresh;
         try {
-            pin = Pin.of(dataSource.getConnection());
+            fresh = Pin.of(dataSource.getConnection());
         } catch (SQLException e) {
             throw Errors.connectionUnavailable(description, engine.name(), e);
         }
-        pins.set(pin);
-        return pin;
+        fresh.busy.lock();
+        if (pin != null) {
+            pin.busy.unlock();
+        }
+        entered[0] = fresh;
+        pins.set(fresh);
+        return fresh;
     }
 
     private void unpinIfIdle(Pin pin, SQLException failure) {
@@ -278,17 +396,43 @@ final class SessionLocks {
     }
 
     /** Called by {@link SessionHandle#release()} on the owner thread. */
-    void release(SessionHandle handle) {
-        live.remove(handle);
-        List<LockKey> last = local.exit(handle.keys(), handle.mode(), handle.owner());
-        if (last.isEmpty()) {
-            return;
+    void release(Hold hold) {
+        hold.pin.busy.lock();
+        try {
+            if (!hold.markReleased()) {
+                throw new io.dblock.LockUsageException("this lock handle was already released", hold.description());
+            }
+            List<LockKey> notHeld = releaseHold(hold);
+            if (!notHeld.isEmpty()) {
+                throw new LockLostException(
+                        "the server says this session did not hold " + notHeld + " any more when it was released",
+                        hold.description(),
+                        engine.name(),
+                        null,
+                        null);
+            }
+        } finally {
+            leave(hold.pin);
         }
-        Pin pin = handle.pin();
+    }
+
+    /**
+     * Drops the hold's counts and unlocks the keys whose count reached zero, on any thread holding {@code pin.busy};
+     * gives the connection back when it holds nothing more.
+     *
+     * @return the keys the server said were not held any more
+     */
+    private List<LockKey> releaseHold(Hold hold) {
+        live.remove(hold);
+        List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
+        if (last.isEmpty()) {
+            return List.of();
+        }
+        Pin pin = hold.pin;
         List<LockKey> notHeld = List.of();
         try {
             if (!pin.broken) {
-                notHeld = engine.releaseSession(pin.connection, last, handle.mode());
+                notHeld = engine.releaseSession(pin.connection, last, hold.mode);
             }
         } catch (SQLException e) {
             LOG.log(
@@ -300,23 +444,28 @@ final class SessionLocks {
         } finally {
             pin.serverHolds -= last.size();
             last.forEach(pin.fencingTokens::remove);
-            local.released(last, handle.mode(), handle.owner());
+            local.released(last, hold.mode, hold.owner);
             unpinIfIdle(pin, null);
         }
-        if (!notHeld.isEmpty()) {
-            throw new LockLostException(
-                    "the server says this session did not hold " + notHeld + " any more when it was released",
-                    handle.description(),
-                    engine.name(),
-                    null,
-                    null);
-        }
+        return notHeld;
     }
 
-    /** The thread's pinned connection if it has one (used to inspect without borrowing a second connection). */
-    Optional<Connection> pinnedConnection() {
-        Pin pin = pins.get();
-        return pin == null || pin.broken ? Optional.empty() : Optional.of(pin.connection);
+    /**
+     * Runs a read-only query on the thread's pinned connection, if it has a usable one (to inspect without borrowing a
+     * second connection).
+     *
+     * @return the query's (non-null) result, or empty if the thread has no pinned connection
+     */
+    <R> Optional<R> onPinned(LockContext.SqlFunction<R> query) throws SQLException {
+        Pin pin = enterCurrentPin();
+        if (pin == null) {
+            return Optional.empty();
+        }
+        try {
+            return pin.broken ? Optional.empty() : Optional.of(query.apply(pin.connection));
+        } finally {
+            leave(pin);
+        }
     }
 
     LockEngine engine() {

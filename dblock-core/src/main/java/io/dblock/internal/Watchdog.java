@@ -52,6 +52,7 @@ final class Watchdog {
                 }
                 return;
             }
+            locks.releaseLeaks();
             if (locks.live.isEmpty()) {
                 return;
             }

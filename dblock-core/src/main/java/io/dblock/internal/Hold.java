@@ -1,0 +1,124 @@
+package io.dblock.internal;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockException;
+import io.dblock.LockHandle;
+import io.dblock.LockKey;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The state of one held session lock, apart from its {@link SessionHandle}: what the watchdog checks and what is
+ * released if the handle is garbage-collected while still held. It never refers to its handle strongly, so an
+ * application that drops a handle without releasing it lets the handle be collected, and dblock finds out.
+ */
+final class Hold {
+
+    final List<LockKey> keys;
+    final AdvisoryLockMode mode;
+    final Pin pin;
+    final Thread owner;
+    final Duration waited;
+    final Long fencingToken;
+    final long connectionId;
+    final Instant acquiredAt = Instant.now();
+    /** Where the application acquired it (a few frames), for the leak warning; null when not recorded. */
+    final StackTraceElement[] site;
+
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicBoolean lostReported = new AtomicBoolean();
+    private final List<Consumer<LockHandle>> lostCallbacks = new CopyOnWriteArrayList<>();
+    private volatile WeakReference<LockHandle> handle = new WeakReference<>(null);
+
+    Hold(
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Pin pin,
+            Thread owner,
+            Duration waited,
+            Long fencingToken,
+            StackTraceElement[] site) {
+        this.keys = keys;
+        this.mode = mode;
+        this.pin = pin;
+        this.owner = owner;
+        this.waited = waited;
+        this.fencingToken = fencingToken;
+        this.connectionId = pin.connectionId;
+        this.site = site;
+    }
+
+    void attach(LockHandle handle) {
+        this.handle = new WeakReference<>(handle);
+    }
+
+    /** Marks the hold released; true for the one caller that did it. */
+    boolean markReleased() {
+        return released.compareAndSet(false, true);
+    }
+
+    boolean isReleased() {
+        return released.get();
+    }
+
+    String description() {
+        return Describe.advisory(keys, mode);
+    }
+
+    void onLost(Consumer<LockHandle> callback, LockHandle from) {
+        lostCallbacks.add(callback);
+        if (lostReported.get() && lostCallbacks.remove(callback)) {
+            run(callback, from);
+        }
+    }
+
+    /** Reports the loss once: listeners, then the callbacks (if the handle is still reachable). */
+    void reportLost(Listeners listeners, Optional<LockException> failure) {
+        if (!lostReported.compareAndSet(false, true)) {
+            return;
+        }
+        listeners.lost(description(), waited, failure);
+        LockHandle h = handle.get();
+        for (Consumer<LockHandle> callback : lostCallbacks) {
+            if (lostCallbacks.remove(callback) && h != null) {
+                run(callback, h);
+            }
+        }
+    }
+
+    private void run(Consumer<LockHandle> callback, LockHandle h) {
+        try {
+            callback.accept(h);
+        } catch (RuntimeException e) {
+            System.getLogger(LockHandle.class.getName())
+                    .log(System.Logger.Level.WARNING, "an onLost callback of " + description() + " failed", e);
+        }
+    }
+
+    /** The acquisition site as indented lines, or a hint how to record it. */
+    String siteText() {
+        if (site == null) {
+            return "\n\t(acquisition sites are not recorded: DbLocks.builder(...).recordAcquisitionSites(true))";
+        }
+        StringBuilder text = new StringBuilder();
+        for (StackTraceElement frame : site) {
+            text.append("\n\tat ").append(frame);
+        }
+        return text.toString();
+    }
+
+    /** The caller's frames, dblock's own implementation frames left out. */
+    static StackTraceElement[] captureSite() {
+        return StackWalker.getInstance()
+                .walk(frames -> frames.dropWhile(f -> f.getClassName().startsWith("io.dblock.internal."))
+                        .limit(8)
+                        .map(StackWalker.StackFrame::toStackTraceElement)
+                        .toArray(StackTraceElement[]::new));
+    }
+}
