@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * One lock operation, as {@link LockListener} hears it.
  *
- * @param lock what was locked, for people: {@code advisory "invoice:42"}, {@code tables "public"."orders" SHARE}
+ * @param lock what was locked, for people: {@code advisory "invoice:42"}, {@code tables public.orders SHARE} (table names unquoted)
  * @param kind which kind of lock
  * @param engine the engine's name, e.g. {@code "PostgreSQL"}
  * @param outcome how the request ended ({@link Outcome#ACQUIRED} for acquire and release events)

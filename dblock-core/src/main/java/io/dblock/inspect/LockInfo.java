@@ -63,7 +63,7 @@ public record LockInfo(
         return session.connectionId();
     }
 
-    /** What is locked, for people: {@code table "public"."orders"} or {@code advisory "invoice:42"}. */
+    /** What is locked, for people: {@code table public.orders} or {@code advisory "invoice:42"} (table names unquoted, as {@link io.dblock.TableName#toString()} writes them). */
     public String target() {
         return kind == Kind.TABLE ? "table " + table.orElseThrow() : "advisory " + key.orElseThrow();
     }
