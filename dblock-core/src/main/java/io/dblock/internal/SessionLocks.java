@@ -402,37 +402,46 @@ final class SessionLocks {
             if (!hold.markReleased()) {
                 throw new io.dblock.LockUsageException("this lock handle was already released", hold.description());
             }
-            List<LockKey> notHeld = releaseHold(hold);
-            if (!notHeld.isEmpty()) {
-                throw new LockLostException(
-                        "the server says this session did not hold " + notHeld + " any more when it was released",
-                        hold.description(),
-                        engine.name(),
-                        null,
-                        null);
+            io.dblock.spi.LockEngine.Release result = releaseHold(hold);
+            if (!result.notHeld().isEmpty()) {
+                throw notHeld(hold, result);
             }
         } finally {
             leave(hold.pin);
         }
     }
 
+    /** The exception for keys found not held at release, naming a pooler when the release ran on another session. */
+    private LockLostException notHeld(Hold hold, io.dblock.spi.LockEngine.Release result) {
+        long ranOn = result.ranOn().orElse(hold.connectionId);
+        String message = ranOn == hold.connectionId || hold.connectionId < 0
+                ? "the server says this session did not hold " + result.notHeld() + " any more when it was released"
+                : "the lock was taken by server session " + hold.connectionId + " but released through session "
+                        + ranOn + " on the same connection: a pooler in transaction mode (PgBouncer pool_mode ="
+                        + " transaction, RDS Proxy, ...) sits between dblock and the server and hands each statement"
+                        + " to any server session, so session locks stay behind on whichever session took them. Use"
+                        + " transaction-scoped locks (acquireForTransaction) or table locks there, or session pooling";
+        return new LockLostException(message, hold.description(), engine.name(), null, null);
+    }
+
     /**
      * Drops the hold's counts and unlocks the keys whose count reached zero, on any thread holding {@code pin.busy};
      * gives the connection back when it holds nothing more.
      *
-     * @return the keys the server said were not held any more
+     * @return what the server said of the keys released
      */
-    private List<LockKey> releaseHold(Hold hold) {
+    private io.dblock.spi.LockEngine.Release releaseHold(Hold hold) {
         live.remove(hold);
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
+        io.dblock.spi.LockEngine.Release notHeld =
+                new io.dblock.spi.LockEngine.Release(List.of(), OptionalLong.empty());
         if (last.isEmpty()) {
-            return List.of();
+            return notHeld;
         }
         Pin pin = hold.pin;
-        List<LockKey> notHeld = List.of();
         try {
             if (!pin.broken) {
-                notHeld = engine.releaseSession(pin.connection, last, hold.mode);
+                notHeld = engine.releaseSessionReporting(pin.connection, last, hold.mode);
             }
         } catch (SQLException e) {
             LOG.log(

@@ -150,12 +150,20 @@ final class PostgresEngine implements LockEngine {
     @Override
     public List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
             throws SQLException {
+        return releaseSessionReporting(connection, keys, mode).notHeld();
+    }
+
+    /** One statement: {@code SELECT pg_advisory_unlock(...), ..., pg_backend_pid()}. */
+    @Override
+    public Release releaseSessionReporting(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+            throws SQLException {
         StringBuilder select = new StringBuilder("SELECT ");
         List<Object> params = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            select.append(i == 0 ? "" : ", ").append(PostgresSql.unlockCall(keys.get(i), mode));
-            params.addAll(List.of(PostgresSql.keyParams(keys.get(i))));
+        for (LockKey key : keys) {
+            select.append(PostgresSql.unlockCall(key, mode)).append(", ");
+            params.addAll(List.of(PostgresSql.keyParams(key)));
         }
+        select.append("pg_backend_pid()");
         Object[] row = new Batch()
                 .add(select.toString(), params.toArray())
                 .execute(connection, WaitGuard.NONE)
@@ -166,7 +174,7 @@ final class PostgresEngine implements LockEngine {
                 notHeld.add(keys.get(i));
             }
         }
-        return notHeld;
+        return new Release(notHeld, OptionalLong.of(((Number) row[keys.size()]).longValue()));
     }
 
     @Override

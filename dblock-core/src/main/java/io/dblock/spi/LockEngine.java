@@ -72,6 +72,24 @@ public interface LockEngine {
         throw new io.dblock.UnsupportedLockException(name() + " engine has no fencing tokens", table.toString());
     }
 
+    /**
+     * Releases as {@link #releaseSession}, and reports which server session ran the statement, so that dblock can tell
+     * a lock that was lost from a connection that is not one session (a pooler such as PgBouncer in transaction mode
+     * between dblock and the server). Engines that cannot tell in the same statement keep this default.
+     */
+    default Release releaseSessionReporting(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+            throws SQLException {
+        return new Release(releaseSession(connection, keys, mode), OptionalLong.empty());
+    }
+
+    /**
+     * What a release found.
+     *
+     * @param notHeld the keys the server says were not held
+     * @param ranOn the server id of the session that ran the release, if the engine reports it
+     */
+    record Release(List<LockKey> notHeld, OptionalLong ranOn) {}
+
     /** Releases every session-level lock of the connection (PostgreSQL {@code pg_advisory_unlock_all()}). */
     void releaseAllSession(Connection connection) throws SQLException;
 
