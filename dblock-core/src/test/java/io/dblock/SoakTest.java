@@ -37,6 +37,9 @@ class SoakTest {
     static final int KEYS = 10;
 
     @ParameterizedTest
+    @org.junit.jupiter.api.Timeout(
+            value = 1,
+            unit = TimeUnit.DAYS) // the soak's own length bounds it, not the 60 s default
     @EnumSource(
             value = Engine.class,
             names = {"POSTGRES", "MARIADB_11_4"})
