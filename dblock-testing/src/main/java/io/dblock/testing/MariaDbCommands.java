@@ -83,7 +83,10 @@ final class MariaDbCommands {
         // The socket cannot be turned off; keeping it in our own directory avoids clashing with anyone else's.
         args.add("--socket=" + instanceDir.resolve("mariadbd.sock"));
         args.add("--pid-file=" + pidFile(instanceDir));
-        return mariadbd(args).redirectOutput(logFile().toFile()).start();
+        // Appended, so that a restart keeps the log of the earlier run.
+        return mariadbd(args)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                .start();
     }
 
     /** SIGTERM, which mariadbd handles as a normal shutdown, then SIGKILL if it does not exit in time. */

@@ -43,11 +43,14 @@ final class MariaDbServer {
     private static final int PORT_ATTEMPTS = 3;
 
     final Path instanceDir;
-    final Process process;
     final int port;
+    private final MariaDbCommands commands;
+    /** The running mariadbd; replaced by {@link #restart()}. */
+    volatile Process process;
 
-    private MariaDbServer(Path instanceDir, Process process, int port) {
+    private MariaDbServer(Path instanceDir, MariaDbCommands commands, Process process, int port) {
         this.instanceDir = instanceDir;
+        this.commands = commands;
         this.process = process;
         this.port = port;
     }
@@ -66,7 +69,7 @@ final class MariaDbServer {
                 int port = freePort();
                 Process process = commands.server(port);
                 if (awaitReady(commands, process, port)) {
-                    return new MariaDbServer(instanceDir, process, port);
+                    return new MariaDbServer(instanceDir, commands, process, port);
                 }
                 // Another process took the port between our probe and mariadbd binding it.
                 String log = MariaDbCommands.tail(commands.logFile());
@@ -88,6 +91,20 @@ final class MariaDbServer {
     void stop() throws IOException {
         MariaDbCommands.stop(process.toHandle());
         PathUtils.deleteRecursively(instanceDir);
+    }
+
+    /**
+     * Normal shutdown (SIGTERM), then a new mariadbd on the same port and data directory, returning once it accepts
+     * connections. The caller serialises calls.
+     */
+    void restart() throws IOException {
+        MariaDbCommands.stop(process.toHandle());
+        Process restarted = commands.server(port);
+        if (!awaitReady(commands, restarted, port)) {
+            throw new IOException("mariadbd exited with code " + restarted.exitValue() + " while restarting on port "
+                    + port + MariaDbCommands.tailForMessage(commands.logFile()));
+        }
+        process = restarted;
     }
 
     /** Stops a server left in {@code instanceDir} (if any) and deletes the directory. */

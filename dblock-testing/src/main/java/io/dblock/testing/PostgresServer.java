@@ -41,8 +41,9 @@ final class PostgresServer {
 
     final ServerCommands commands;
     final Path instanceDir;
-    final Process process;
     final int port;
+    /** The running postmaster; replaced by {@link #restart()}. */
+    volatile Process process;
 
     private PostgresServer(ServerCommands commands, Path instanceDir, Process process, int port) {
         this.commands = commands;
@@ -88,6 +89,20 @@ final class PostgresServer {
     void stop() throws IOException {
         commands.stop(process);
         PathUtils.deleteRecursively(instanceDir);
+    }
+
+    /**
+     * Fast shutdown, then a new postmaster on the same port and data directory, returning once it accepts
+     * connections. The caller serialises calls.
+     */
+    void restart() throws IOException {
+        commands.stop(process);
+        Process restarted = commands.postgres(port, SETTINGS);
+        if (!awaitReady(commands, restarted, port)) {
+            throw new IOException("postgres exited with code " + restarted.exitValue() + " while restarting on port "
+                    + port + commands.logTailForMessage());
+        }
+        process = restarted;
     }
 
     static PGSimpleDataSource dataSource(int port, String database) {

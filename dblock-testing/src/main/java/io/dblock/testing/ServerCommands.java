@@ -58,8 +58,9 @@ final class ServerCommands {
             args.add("-c");
             args.add(setting);
         }
+        // Appended, so that a restart keeps the log of the earlier run.
         return builder("postgres", args.toArray(String[]::new))
-                .redirectOutput(logFile().toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .start();
     }
 

@@ -2,6 +2,7 @@ package io.dblock.testing;
 
 import static io.dblock.testing.EmbeddedPostgresTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -95,6 +96,28 @@ abstract class EmbeddedMariaDbContract {
             assertThat(query(reader, "SELECT IS_USED_LOCK('DBLOCK.X')")).isNull();
             query(holder, "SELECT RELEASE_ALL_LOCKS()");
         }
+    }
+
+    @Test
+    void restartKeepsPortSettingsAndDataButEndsEverySession(DataSource dataSource) throws SQLException {
+        EmbeddedMariaDb mariadb = EmbeddedMariaDb.shared(version());
+        int port = mariadb.port();
+        try (Connection holder = dataSource.getConnection();
+                Statement statement = holder.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS restart_survivor (v int)");
+            statement.execute("DELETE FROM restart_survivor");
+            statement.execute("INSERT INTO restart_survivor VALUES (42)");
+            query(holder, "SELECT GET_LOCK('dblock.restart', 0)");
+            mariadb.restart();
+            assertThatThrownBy(() -> statement.execute("SELECT 1"))
+                    .as("a connection from before the restart")
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(mariadb.port()).isEqualTo(port);
+        assertThat(query(dataSource, "SELECT v FROM restart_survivor")).isEqualTo("42");
+        assertThat(query(dataSource, "SELECT IS_USED_LOCK('dblock.restart')")).isNull();
+        assertThat(query(dataSource, "SELECT @@performance_schema")).isEqualTo("1");
+        assertThat(EmbeddedMariaDb.shared(version())).isSameAs(mariadb);
     }
 
     @Test

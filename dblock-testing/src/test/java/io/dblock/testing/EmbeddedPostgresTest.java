@@ -1,6 +1,7 @@
 package io.dblock.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,6 +66,29 @@ class EmbeddedPostgresTest {
             assertThat(TestDatabase.postgres()).isNotInstanceOf(EmbeddedPostgres.class);
             assertThat(TestDatabase.postgres().jdbcUrl()).isEqualTo(external.strip());
         }
+    }
+
+    @Test
+    void restartKeepsPortSettingsAndDataButEndsEverySession() throws SQLException {
+        int port = postgres.port();
+        DataSource dataSource = postgres.dataSource();
+        try (Connection holder = dataSource.getConnection();
+                Statement statement = holder.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS restart_survivor (v int)");
+            statement.execute("TRUNCATE restart_survivor");
+            statement.execute("INSERT INTO restart_survivor VALUES (42)");
+            query(holder, "SELECT pg_advisory_lock(4242)");
+            postgres.restart();
+            assertThatThrownBy(() -> statement.execute("SELECT 1"))
+                    .as("a connection from before the restart")
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(postgres.port()).isEqualTo(port);
+        assertThat(query(dataSource, "SELECT v FROM restart_survivor")).isEqualTo("42");
+        assertThat(query(dataSource, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+                .isEqualTo("0");
+        assertThat(query(dataSource, "show deadlock_timeout")).isEqualTo("100ms");
+        assertThat(EmbeddedPostgres.shared()).isSameAs(postgres);
     }
 
     static String query(DataSource dataSource, String sql) throws SQLException {
