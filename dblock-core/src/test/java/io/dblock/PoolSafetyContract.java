@@ -1,7 +1,6 @@
 package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -152,10 +151,6 @@ abstract class PoolSafetyContract implements DriverUnderTest {
      * before giving up; when that unlock fails, the connection must not go back to the pool holding the key.
      */
     @Test
-    @Disabled("KNOWN BUG (reported; main code not changed here), every engine: when the engine's own cleanup unlock"
-            + " after a partial grant (PostgresEngine.trySession -> releaseSession, MySqlEngine.acquireSession ->"
-            + " release) fails with an SQLException that is not a connection failure, SessionLocks.acquire calls"
-            + " unpinIfIdle(pin, e), which gives the connection back to the pool still holding the granted key")
     void aFailedUnlockOfAPartialGrantNeverLeavesTheKeyOnAPooledConnection() throws Exception {
         DbLocks otherNode = DbLocks.create(dataSource(db));
         try (LockHandle busy = otherNode.advisory(LockKey.of(902L)).acquire()) {
@@ -176,13 +171,6 @@ abstract class PoolSafetyContract implements DriverUnderTest {
     /** The same for a timed wait: the first key is granted, the second times out, the cleanup unlock fails. */
     @Test
     void aFailedUnlockAfterATimedOutWaitNeverLeavesTheKeyOnAPooledConnection() throws Exception {
-        assumeThat(postgres)
-                .as("KNOWN BUG on PostgreSQL (reported; main code not changed here): PostgresEngine.recoverSession"
-                        + " rethrows the original 55P03 when unlocking the keys granted before the timeout fails, so"
-                        + " tryAcquire(Duration) throws LockTimeoutException instead of returning empty, and"
-                        + " SessionLocks gives the connection back to the pool holding the granted key (MySQL/MariaDB"
-                        + " retry the release in acquireRest and pass)")
-                .isFalse();
         DbLocks otherNode = DbLocks.create(dataSource(db));
         try (LockHandle busy = otherNode.advisory(LockKey.of(912L)).acquire()) {
             AdvisoryLock both = nodeA.advisory(LockKey.of(911L), LockKey.of(912L));

@@ -28,6 +28,9 @@ final class Pin {
      */
     final java.util.concurrent.locks.ReentrantLock busy = new java.util.concurrent.locks.ReentrantLock();
 
+    /** Set after a failed lock or unlock statement: the session may hold locks dblock does not know of. */
+    boolean dirty;
+
     /** Set once the connection went back to its pool or was closed: the owner must borrow a new one. */
     volatile boolean returned;
 

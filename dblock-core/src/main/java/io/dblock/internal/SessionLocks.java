@@ -379,11 +379,33 @@ final class SessionLocks {
         return fresh;
     }
 
+    /**
+     * Gives the pin's connection back once it holds nothing. After a failed lock statement ({@code failure}) or a
+     * failed unlock ({@link Pin#dirty}), the server session may still hold a lock dblock does not know of (the engine's
+     * own clean-up can fail too), so it is first cleared with one unlock-all statement; if even that fails, the
+     * connection is discarded instead of pooled.
+     */
     private void unpinIfIdle(Pin pin, SQLException failure) {
-        if (failure != null && engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
-            pin.broken = true;
+        if (failure != null) {
+            pin.dirty = true;
+            if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+                pin.broken = true;
+            }
         }
         if (pin.serverHolds == 0) {
+            if (pin.dirty && !pin.broken) {
+                try {
+                    engine.releaseAllSession(pin.connection);
+                    pin.dirty = false;
+                } catch (SQLException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "clearing the session's locks after a failed lock operation failed; discarding the"
+                                    + " connection so the server ends its session and every lock on it",
+                            e);
+                    pin.broken = true;
+                }
+            }
             if (pin.broken) {
                 pin.discard();
             } else {
@@ -439,6 +461,7 @@ final class SessionLocks {
             return notHeld;
         }
         Pin pin = hold.pin;
+        SQLException failure = null;
         try {
             if (!pin.broken) {
                 notHeld = engine.releaseSessionReporting(pin.connection, last, hold.mode);
@@ -446,15 +469,15 @@ final class SessionLocks {
         } catch (SQLException e) {
             LOG.log(
                     Level.WARNING,
-                    "unlocking " + last + " failed; discarding the connection so the server ends"
-                            + " its session and every lock on it",
+                    "unlocking " + last + " failed; the session is cleared (or, failing that, discarded) before its"
+                            + " connection goes back to the pool",
                     e);
-            pin.discard();
+            failure = e;
         } finally {
             pin.serverHolds -= last.size();
             last.forEach(pin.fencingTokens::remove);
             local.released(last, hold.mode, hold.owner);
-            unpinIfIdle(pin, null);
+            unpinIfIdle(pin, failure);
         }
         return notHeld;
     }
