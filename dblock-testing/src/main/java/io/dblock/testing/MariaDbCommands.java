@@ -62,7 +62,10 @@ final class MariaDbCommands {
                 "--plugin-dir=" + installDir.resolve("lib").resolve("plugin"),
                 "--innodb-buffer-pool-size=64M",
                 "--innodb-log-file-size=8M",
-                "--skip-ssl"));
+                "--skip-ssl",
+                // Its own temporary directory: with the default (/tmp) a bootstrap was seen to fail when another
+                // server's clean-up removed its #sql-temptable files ("Error on delete of '/tmp/#sql-temptable-...'").
+                "--tmpdir=" + instanceDir));
         if (asRoot) {
             // mariadbd refuses to run as root unless told to; as root we own everything it touches anyway.
             command.add("--user=root");
