@@ -1,0 +1,253 @@
+package io.dblock.bench;
+
+import static io.dblock.bench.Checks.format;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** results.md: the targets first, then one table per scenario, with ratios to the raw-JDBC floor and to the peers. */
+final class MarkdownReport {
+
+    private final Results results;
+    private final List<Target> targets;
+    private final BenchMode mode;
+    private final StringBuilder md = new StringBuilder();
+
+    MarkdownReport(Results results, List<Target> targets, BenchMode mode) {
+        this.results = results;
+        this.targets = targets;
+        this.mode = mode;
+    }
+
+    String render() {
+        header();
+        checks();
+        for (Target t : targets) {
+            uncontended(t);
+        }
+        contended();
+        hold();
+        manyKeys();
+        return md.toString();
+    }
+
+    private void header() {
+        md.append("# dblock benchmarks\n\n");
+        Map<String, Object> run = results.run;
+        md.append(format(
+                "Mode **%s**, %s, %s cores, %s, Java %s. Servers: %s, embedded, over loopback. Took %s s.%n%n",
+                mode.name(),
+                run.get("finished"),
+                run.get("cores"),
+                run.get("os"),
+                run.get("java"),
+                String.join(", ", targets.stream().map(Target::displayName).toList()),
+                run.get("seconds")));
+        md.append(format("JMH: %s. Harness: %s.%n%n", run.get("jmh"), run.get("harness")));
+        if (!mode.name().equals("full")) {
+            md.append("**" + mode.name() + " mode: short iterations, so noisy figures; quote the full mode's.** ");
+        }
+        md.append("Each node (thread) has its own lock library instance and a HikariCP pool of " + Peer.POOL_SIZE
+                + " (raw JDBC: one connection of its own).\n\n");
+    }
+
+    private void checks() {
+        md.append("## Targets\n\n| target | engine | measured | limit | met |\n|---|---|---|---|---|\n");
+        for (Results.Check c : results.checks) {
+            md.append(format(
+                    "| %s | %s | %s | %s | %s |%n",
+                    c.target(), c.engine(), c.measured(), c.limit(), c.met() ? "yes" : "**no**"));
+        }
+        md.append('\n');
+    }
+
+    private void uncontended(Target t) {
+        String e = t.engine();
+        md.append("## Uncontended acquire + release, ").append(t.displayName()).append("\n\n");
+        md.append(
+                "| case | runs | µs/op | × raw floor | peer ÷ dblock | statements/op | tx calls/op | client CPU µs/op |"
+                        + (t.isPostgres() ? "" : " server Questions/op |") + "\n");
+        md.append("|---|---|---|---|---|---|---|---|" + (t.isPostgres() ? "" : "---|") + "\n");
+        Optional<Results.Uncontended> dblock = results.uncontended(e, UncontendedCase.DBLOCK_ACQUIRE);
+        for (UncontendedCase c : mode.casesOn(e)) {
+            Optional<Results.Uncontended> u = results.uncontended(e, c);
+            Optional<Results.RoundTrips> rt = results.roundTrips(e, c);
+            String floor = c.floor == null
+                    ? ""
+                    : u.flatMap(x -> results.uncontended(e, c.floor)
+                                    .map(f -> format("%.2f×", x.usPerOp() / f.usPerOp())))
+                            .orElse("");
+            String peer = c.isPeer()
+                    ? u.flatMap(x -> dblock.map(d -> format("%.1f×", x.usPerOp() / d.usPerOp())))
+                            .orElse("")
+                    : "";
+            md.append(format(
+                    "| %s | %s | %s | %s | %s | %s | %s | %s |%s%n",
+                    c.key,
+                    c.description(e),
+                    u.map(x -> withError(x.usPerOp(), x.error(), "%.1f")).orElse("failed (see log)"),
+                    floor,
+                    peer,
+                    rt.map(r -> format("%.2f", r.executions())).orElse(""),
+                    rt.map(r -> format("%.2f", r.transactionControl())).orElse(""),
+                    rt.map(r -> r.clientCpuUs() == null ? "" : format("%.1f", r.clientCpuUs()))
+                            .orElse(""),
+                    t.isPostgres()
+                            ? ""
+                            : " "
+                                    + rt.map(r -> r.questions() == null ? "" : format("%.2f", r.questions()))
+                                            .orElse("") + " |"));
+        }
+        md.append("\nStatements and tx calls are counted by a JDBC wrapper under the pool (tx calls: commit, rollback,"
+                + " setAutoCommit, setTransactionIsolation, setReadOnly; pgjdbc sends nothing for setAutoCommit)."
+                + " Client CPU: the calling thread's CPU time per operation (driver, pool and library), in a"
+                + " separate uncounted run after the JMH runs and a warm-up of its own."
+                + (t.isPostgres() ? "" : " Questions is MariaDB's own count of statements received.")
+                + "\n\n");
+    }
+
+    private void contended() {
+        md.append("## Contended, one key, no hold: throughput (ops/s)\n\n");
+        md.append("![contended throughput](contended-throughput.png)\n\n");
+        StringBuilder head = new StringBuilder("| engine | peer |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int n : mode.contendedThreads()) {
+            head.append(' ').append(n).append(" threads |");
+            rule.append("---|");
+        }
+        md.append(head).append('\n').append(rule).append('\n');
+        for (Target t : targets) {
+            for (Peer p : mode.peers()) {
+                md.append("| ").append(t.engine()).append(" | ").append(p.label).append(" |");
+                for (int n : mode.contendedThreads()) {
+                    md.append(' ')
+                            .append(results.contended(t.engine(), p, n)
+                                    .map(c -> withError(c.opsPerSec(), c.error(), "%.0f"))
+                                    .orElse("failed"))
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+            for (Peer p : mode.peers()) {
+                if (p == Peer.RAW) {
+                    continue;
+                }
+                md.append("| ").append(t.engine()).append(" | ").append(p.label).append(" ÷ raw |");
+                for (int n : mode.contendedThreads()) {
+                    md.append(' ').append(ratio(t.engine(), p, Peer.RAW, n)).append(" |");
+                }
+                md.append('\n');
+            }
+            for (Peer p : mode.peers()) {
+                if (p == Peer.RAW || p == Peer.DBLOCK) {
+                    continue;
+                }
+                md.append("| ")
+                        .append(t.engine())
+                        .append(" | dblock ÷ ")
+                        .append(p.label)
+                        .append(" |");
+                for (int n : mode.contendedThreads()) {
+                    md.append(' ').append(ratio(t.engine(), Peer.DBLOCK, p, n)).append(" |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append("\nShedLock cannot wait: a taken lock is tried again at once. JdbcLockRegistry waits in"
+                + " `tryLock(2 s)`, which polls every 100 ms.\n\n");
+    }
+
+    /** "52.1 ± 0.8", or without the error when JMH had too few iterations to give one. */
+    private static String withError(double score, Double error, String pattern) {
+        String s = format(pattern, score);
+        return error == null || error.isNaN() ? s : s + " ± " + format(pattern, error);
+    }
+
+    private String ratio(String engine, Peer p, Peer base, int threads) {
+        return results.contended(engine, p, threads)
+                .flatMap(a -> results.contended(engine, base, threads)
+                        .map(b -> format("%.2f×", a.opsPerSec() / b.opsPerSec())))
+                .orElse("");
+    }
+
+    private void hold() {
+        md.append("## Contended with a hold: fairness and waits (measured harness)\n\n");
+        md.append(
+                "| engine | peer | threads | hold ms | ops/s | per-thread acquisitions | max ÷ min | wait p50 ms | p90 |"
+                        + " p99 | max | p99 ÷ raw | retries/op | client CPU µs/op |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Results.Hold h : results.hold) {
+            if (h.error() != null) {
+                md.append(format(
+                        "| %s | %s | %d | %.0f | failed: %s ||||||||||%n",
+                        h.engine(), h.peer(), h.threads(), h.holdMs(), cell(h.error())));
+                continue;
+            }
+            Peer base = h.peer().endsWith("table") ? Peer.RAW_TABLE : Peer.RAW;
+            String p99 = results.hold(h.engine(), base, h.threads(), h.holdMs())
+                    .map(r -> format("%.2f×", h.waitP99Ms() / r.waitP99Ms()))
+                    .orElse("");
+            md.append(format(
+                    "| %s | %s | %d | %.0f | %.0f | %d–%d | %s | %.2f | %.2f | %.2f | %.2f | %s | %.2f | %.1f |%n",
+                    h.engine(),
+                    Peer.of(h.peer()).label,
+                    h.threads(),
+                    h.holdMs(),
+                    h.opsPerSec(),
+                    h.minPerThread(),
+                    h.maxPerThread(),
+                    h.minPerThread() == 0 ? "∞ (a node got none)" : format("%.2f×", h.maxMinRatio()),
+                    h.waitP50Ms(),
+                    h.waitP90Ms(),
+                    h.waitP99Ms(),
+                    h.waitMaxMs(),
+                    p99,
+                    h.retriesPerOp(),
+                    h.clientCpuUsPerOp()));
+        }
+        md.append("\nEach thread is a node; the hold is a park (as a thread doing I/O). Wait: from asking to being"
+                + " granted. Table locks: `LOCK TABLE`/`LOCK TABLES … WRITE` with a 2 s timeout, in a transaction"
+                + " committed after the hold. The no-hold rows (raw JDBC, dblock with and without acquisition sites)"
+                + " measure the hand-over itself: client CPU µs/op is each node thread's own CPU time per"
+                + " acquire+release, which on a 2-core machine shared with the servers lengthens every hand-over. Per-thread counts are in"
+                + " results.json.\n\n");
+    }
+
+    private void manyKeys() {
+        md.append("## Many keys held at once by one holder (measured harness)\n\n");
+        md.append("| engine | holder | keys | acquire all ms | release all ms | connections held | peak connections |"
+                + " statements | locks left | library warnings |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Results.ManyKeys m : results.manyKeys) {
+            boolean failed = m.error() != null;
+            md.append(format(
+                    "| %s | %s | %d | %s | %s | %d | %d | %d | %s | %s |%n",
+                    m.engine(),
+                    m.impl(),
+                    m.keys(),
+                    failed ? "failed: " + cell(m.error()) : format("%.0f", m.acquireMs()),
+                    failed ? "" : format("%.0f", m.releaseMs()),
+                    m.connectionsHeld(),
+                    m.peakConnections(),
+                    m.executions(),
+                    m.locksLeft() < 0 ? "" : Long.toString(m.locksLeft()),
+                    m.warnings() == null ? "" : cell(m.warnings())));
+        }
+        md.append("\n`dblock`: one `acquire()` per key on one thread (the holds share its pinned connection);"
+                + " `dblock-one-request`: one `advisory(keys).acquire()` of all keys. Connections are counted above"
+                + " the pool (borrowed and not yet returned; dblock's watchdog borrows one every 10 s while locks are"
+                + " held). Locks left: advisory/user locks on the server right after the release. Library warnings:"
+                + " what the library logged at WARNING meanwhile."
+                + (mode.manyKeys().stream().anyMatch(n -> n > mode.peerKeysLimit())
+                        ? " This mode runs raw JDBC and the peers (a round trip or more per key) with "
+                                + mode.peerKeysLimit() + " keys only."
+                        : "")
+                + "\n");
+    }
+
+    /** Text fit for one table cell: one line, no pipes, at most 160 characters. */
+    private static String cell(String text) {
+        String flat = text.replace('|', '/').replace('\n', ' ');
+        return flat.length() <= 160 ? flat : flat.substring(0, 157) + "...";
+    }
+}

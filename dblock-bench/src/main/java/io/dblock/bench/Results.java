@@ -1,0 +1,141 @@
+package io.dblock.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything one run measured, in the shape results.json has. Not thread-safe: filled by the runner's thread. */
+final class Results {
+
+    /** JMH: one uncontended acquire+release; {@code usPerOp} is null if the benchmark failed (see the JMH log). */
+    record Uncontended(String engine, String useCase, String runs, Double usPerOp, Double error) {}
+
+    /**
+     * Client-side counts per acquire+release, MariaDB's server-side {@code Questions} (null elsewhere), and the
+     * calling thread's CPU time per operation in microseconds.
+     */
+    record RoundTrips(
+            String engine,
+            String useCase,
+            double executions,
+            double transactionControl,
+            Double questions,
+            Double clientCpuUs) {
+        RoundTrips withClientCpu(double micros) {
+            return new RoundTrips(engine, useCase, executions, transactionControl, questions, micros);
+        }
+    }
+
+    /** JMH: contended throughput, no hold; null if the run failed. */
+    record Contended(String engine, String peer, int threads, Double opsPerSec, Double error) {}
+
+    /** Measured harness: contention with a hold time. Times in milliseconds. */
+    record Hold(
+            String engine,
+            String peer,
+            int threads,
+            double holdMs,
+            long ops,
+            double opsPerSec,
+            List<Long> perThread,
+            long minPerThread,
+            long maxPerThread,
+            double maxMinRatio,
+            double waitP50Ms,
+            double waitP90Ms,
+            double waitP99Ms,
+            double waitMaxMs,
+            double retriesPerOp,
+            double clientCpuUsPerOp,
+            String error) {}
+
+    /**
+     * Measured harness: one holder holding {@code keys} locks at once. {@code locksLeft}: locks still on the server
+     * after the release (-1 if not checked); {@code warnings}: what the library logged at WARNING meanwhile.
+     */
+    record ManyKeys(
+            String engine,
+            String impl,
+            int keys,
+            Double acquireMs,
+            Double releaseMs,
+            long connectionsHeld,
+            long peakConnections,
+            long executions,
+            long locksLeft,
+            String warnings,
+            String error) {
+        ManyKeys withWarnings(String text) {
+            return new ManyKeys(
+                    engine,
+                    impl,
+                    keys,
+                    acquireMs,
+                    releaseMs,
+                    connectionsHeld,
+                    peakConnections,
+                    executions,
+                    locksLeft,
+                    text,
+                    error);
+        }
+    }
+
+    /** One target of issue 7, judged against this run's figures. */
+    record Check(String target, String engine, String measured, String limit, boolean met) {}
+
+    final Map<String, Object> run = new LinkedHashMap<>();
+    final List<Uncontended> uncontended = new ArrayList<>();
+    final List<RoundTrips> roundTrips = new ArrayList<>();
+    final List<Contended> contended = new ArrayList<>();
+    final List<Hold> hold = new ArrayList<>();
+    final List<ManyKeys> manyKeys = new ArrayList<>();
+    final List<Check> checks = new ArrayList<>();
+
+    Optional<Uncontended> uncontended(String engine, UncontendedCase useCase) {
+        return uncontended.stream()
+                .filter(u -> u.engine.equals(engine) && u.useCase.equals(useCase.key) && u.usPerOp != null)
+                .findFirst();
+    }
+
+    Optional<RoundTrips> roundTrips(String engine, UncontendedCase useCase) {
+        return roundTrips.stream()
+                .filter(r -> r.engine.equals(engine) && r.useCase.equals(useCase.key))
+                .findFirst();
+    }
+
+    Optional<Contended> contended(String engine, Peer peer, int threads) {
+        return contended.stream()
+                .filter(c -> c.engine.equals(engine)
+                        && c.peer.equals(peer.key)
+                        && c.threads == threads
+                        && c.opsPerSec != null)
+                .findFirst();
+    }
+
+    /** The run with {@code holdMs} (1 or 0) of {@code peer}, if it succeeded. */
+    Optional<Hold> hold(String engine, Peer peer, int threads, double holdMs) {
+        return hold.stream()
+                .filter(h -> h.engine.equals(engine)
+                        && h.peer.equals(peer.key)
+                        && h.threads == threads
+                        && h.holdMs == holdMs
+                        && h.error == null)
+                .findFirst();
+    }
+
+    /** The JSON document: {@code run} (mode, machine, servers, timings), then one array per scenario. */
+    Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("run", run);
+        json.put("targets", checks);
+        json.put("uncontended", uncontended);
+        json.put("roundTrips", roundTrips);
+        json.put("contended", contended);
+        json.put("hold", hold);
+        json.put("manyKeys", manyKeys);
+        return json;
+    }
+}
