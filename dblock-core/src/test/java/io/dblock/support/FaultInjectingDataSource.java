@@ -18,7 +18,8 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li><b>Faults.</b> Inside {@link #failingNextUnlock(Fault, Runnable)}, the next unlock statement the calling thread
- *       executes ({@code pg_advisory_unlock*}, {@code RELEASE_LOCK}) throws an {@link SQLException}: {@link
+ *       executes ({@code pg_advisory_unlock*}, {@code RELEASE_LOCK}, {@code RELEASE_ALL_LOCKS}) throws an {@link
+ *       SQLException}: {@link
  *       Fault#BEFORE_UNLOCK} without running it (the lock stays held on the server), {@link Fault#AFTER_UNLOCK} after
  *       running it (the lock is gone but the client sees a failure, as when the connection drops after sending). Other
  *       threads and statements are untouched.
@@ -42,7 +43,19 @@ public final class FaultInjectingDataSource {
     private final DataSource target;
     private final boolean postgres;
     private final DataSource dataSource;
-    private final ThreadLocal<Fault> armed = new ThreadLocal<>();
+    /** Per thread: the fault and how many more unlock statements get it. */
+    private final ThreadLocal<Armed> armed = new ThreadLocal<>();
+
+    private static final class Armed {
+        final Fault fault;
+        int remaining;
+
+        Armed(Fault fault, int remaining) {
+            this.fault = fault;
+            this.remaining = remaining;
+        }
+    }
+
     private final AtomicInteger borrows = new AtomicInteger();
     private final AtomicInteger injectedBefore = new AtomicInteger();
     private final AtomicInteger injectedAfter = new AtomicInteger();
@@ -64,7 +77,15 @@ public final class FaultInjectingDataSource {
      * whether or not an unlock ran.
      */
     public void failingNextUnlock(Fault fault, Runnable action) {
-        armed.set(fault);
+        failingNextUnlocks(fault, 1, action);
+    }
+
+    /**
+     * Runs {@code action} with {@code fault} armed for the calling thread's next {@code count} unlock statements (an
+     * unlock and then dblock's unlock-all clean-up, for example); disarms afterwards.
+     */
+    public void failingNextUnlocks(Fault fault, int count, Runnable action) {
+        armed.set(new Armed(fault, count));
         try {
             action.run();
         } finally {
@@ -126,12 +147,14 @@ public final class FaultInjectingDataSource {
         if (!method.getName().startsWith("execute")) {
             return invoke(statement, method, args);
         }
-        Fault fault = armed.get();
-        if (fault == null) {
+        Armed arming = armed.get();
+        if (arming == null) {
             return invoke(statement, method, args);
         }
-        armed.remove();
-        if (fault == Fault.BEFORE_UNLOCK) {
+        if (--arming.remaining == 0) {
+            armed.remove();
+        }
+        if (arming.fault == Fault.BEFORE_UNLOCK) {
             injectedBefore.incrementAndGet();
             throw new SQLException("injected fault: the unlock statement failed before reaching the server", "HY000");
         }
@@ -141,7 +164,9 @@ public final class FaultInjectingDataSource {
     }
 
     private static boolean isUnlock(String sql) {
-        return sql.contains("pg_advisory_unlock") || sql.contains("RELEASE_LOCK(");
+        return sql.contains("pg_advisory_unlock")
+                || sql.contains("RELEASE_LOCK(")
+                || sql.contains("RELEASE_ALL_LOCKS(");
     }
 
     private interface Handler {
