@@ -66,7 +66,9 @@ public interface AdvisoryLock {
      * The same lock with another wait limit for {@link #acquire()} and {@link #withLock}; {@link Duration#ZERO} means do
      * not wait. PostgreSQL measures it in whole milliseconds (a fraction rounds up).
      *
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative, or longer than the engine can wait ({@link
+     *     io.dblock.spi.LockEngine#longestWait()}: PostgreSQL 2147483647 ms, about 24.9 days; MySQL/MariaDB 31536000 s,
+     *     one year), before any statement runs
      */
     AdvisoryLock timeout(Duration timeout);
 
@@ -90,7 +92,9 @@ public interface AdvisoryLock {
      * Acquires a session lock, waiting up to {@code wait} on the server.
      *
      * @return the handle, or empty if not granted in time
-     * @throws IllegalArgumentException if {@code wait} is negative
+     * @throws IllegalArgumentException if {@code wait} is negative, or longer than the engine can wait ({@link
+     *     io.dblock.spi.LockEngine#longestWait()}: PostgreSQL 2147483647 ms, about 24.9 days; MySQL/MariaDB 31536000 s,
+     *     one year), before any statement runs
      */
     Optional<LockHandle> tryAcquire(Duration wait);
 

@@ -140,7 +140,8 @@ public final class DbLocks {
      * @param connection the connection whose statements to limit; not closed by the scope
      * @param timeout the limit, not negative
      * @return the open scope; close it with try-with-resources
-     * @throws IllegalArgumentException if {@code timeout} is negative, or beyond PostgreSQL's 2 147 483 647 ms
+     * @throws IllegalArgumentException if {@code timeout} is negative or longer than the engine can set (PostgreSQL:
+     *     2147483647 ms; MySQL/MariaDB: 31536000 s, one year), before any statement runs
      */
     public LockTimeoutScope lockTimeout(Connection connection, Duration timeout) {
         return DefaultLockTimeoutScope.open(context, connection, timeout);
@@ -252,7 +253,8 @@ public final class DbLocks {
          * How long {@code acquire()} waits by default before throwing {@link LockTimeoutException}. Default: without
          * limit. {@link Duration#ZERO} means do not wait.
          *
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if negative; {@link #build()} throws it too if the timeout is longer than the
+         *     engine can wait (PostgreSQL: 2147483647 ms, about 24.9 days; MySQL/MariaDB: 31536000 s, one year)
          */
         public Builder defaultTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "default timeout must not be null (leave it unset to wait without limit)");
@@ -272,14 +274,18 @@ public final class DbLocks {
          * borrows one connection only while this instance holds session locks, and runs one query per connection
          * holding them. Transaction-scoped and table locks are not watched: their transaction fails instead.
          *
-         * @param interval at least 10 ms, or zero
-         * @throws IllegalArgumentException if negative or between zero and 10 ms
+         * @param interval at least 10 ms and at most 365 days, or zero
+         * @throws IllegalArgumentException if negative, between zero and 10 ms, or longer than 365 days
          */
         public Builder watchdog(Duration interval) {
             Objects.requireNonNull(interval, "watchdog interval must not be null (Duration.ZERO turns it off)");
-            if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
+            if (interval.isNegative() || (!interval.isZero() && interval.compareTo(Duration.ofMillis(10)) < 0)) {
                 throw new IllegalArgumentException(
                         "watchdog interval must be zero (off) or at least 10 ms, got " + interval);
+            }
+            if (interval.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("watchdog interval must be at most 365 days, got " + interval
+                        + "; Duration.ZERO turns the watchdog off");
             }
             this.watchdogInterval = interval;
             return this;

@@ -64,14 +64,31 @@ public final class LockKey implements Comparable<LockKey> {
     /**
      * A key named by a string, hashed as described in the class comment.
      *
-     * @param name any non-empty string; quotes, semicolons and any Unicode are fine, the name never becomes SQL text
+     * @param name any non-empty string of valid Unicode without NUL; quotes, semicolons, whitespace and any other
+     *     character are fine, the name never becomes SQL text
      * @throws NullPointerException if {@code name} is null
-     * @throws IllegalArgumentException if {@code name} is empty
+     * @throws IllegalArgumentException if {@code name} is empty, contains NUL (U+0000: MySQL and MariaDB end names
+     *     there, so {@code "a\0b"} would be the lock {@code "a"}) or an unpaired surrogate (not Unicode: its UTF-8
+     *     form would be {@code '?'}, so different names would be one lock)
      */
     public static LockKey of(String name) {
         Objects.requireNonNull(name, "lock name must not be null");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("lock name must not be empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException("lock name must not contain NUL (U+0000), found at index " + i
+                        + ": MySQL and MariaDB end names there, so it would lock a shorter name");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("lock name has an unpaired surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i
+                        + ": it is not Unicode and has no UTF-8 form, so different names would be one lock");
+            }
         }
         return new LockKey(Kind.NAME, hash(name), name);
     }

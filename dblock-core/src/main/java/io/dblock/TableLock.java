@@ -56,7 +56,9 @@ public interface TableLock {
     /**
      * The same lock with another wait limit; {@link Duration#ZERO} means {@code NOWAIT}.
      *
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative, or longer than the engine can wait ({@link
+     *     io.dblock.spi.LockEngine#longestWait()}: PostgreSQL 2147483647 ms, about 24.9 days; MySQL/MariaDB 31536000 s,
+     *     one year), before any statement runs
      */
     TableLock timeout(Duration timeout);
 

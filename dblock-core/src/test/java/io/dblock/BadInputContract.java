@@ -2,7 +2,6 @@ package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -117,9 +116,6 @@ abstract class BadInputContract implements DriverUnderTest {
     void row(BadInputRows.Row row) throws Exception {
         this.row = row;
         BadInputRows.Expect expect = postgres ? row.onPostgres() : row.onMysql();
-        if (expect.leavesPinned()) {
-            use(pool(db, 2)); // the known bug keeps a connection: give it a pool of its own, closed after the row
-        }
         int before = counting.executions();
         if (expect.succeeds()) {
             row.action().run(this);
@@ -136,34 +132,69 @@ abstract class BadInputContract implements DriverUnderTest {
     }
 
     /**
-     * A wait the engine cannot express (PostgreSQL: over 2^31 ms) may be refused, but leaves nothing behind: no pooled
-     * connection pinned to the thread, no in-memory claim that makes other threads queue for the key.
+     * A wait longer than the engine can set is refused before anything happens: no statement, no pooled connection
+     * pinned to the thread, no in-memory claim that makes other threads queue for the key.
      */
     @Test
-    void aRefusedWaitLeavesNoConnectionPinnedAndTheKeyFreeForOtherThreads() throws Exception {
-        assumeThat(postgres)
-                .as("KNOWN BUG on PostgreSQL (reported, not fixed here): SessionLocks.acquire catches only"
-                        + " SQLException around engine.acquireSession, so the IllegalArgumentException of"
-                        + " PostgresSql.checkLimit skips local.undo(claim) and unpinIfIdle(pin): the pooled"
-                        + " connection stays pinned to the thread and other threads of the DbLocks queue for the"
-                        + " key forever")
-                .isFalse();
-        try {
-            locks.advisory("bad-input-refused-wait")
-                    .tryAcquire(Duration.ofDays(100_000))
-                    .ifPresent(LockHandle::close);
-        } catch (IllegalArgumentException refused) {
-            // PostgreSQL's answer; what matters is what it leaves behind
-        }
+    void aWaitTooLongForTheEngineIsRefusedAndLeavesTheKeyFreeForOtherThreads() throws Exception {
+        int before = counting.executions();
+        Duration tooLong = db.engine().equals("PostgreSQL")
+                ? Duration.ofMillis(Integer.MAX_VALUE + 1L)
+                : Duration.ofSeconds(31_536_001);
+        assertThatThrownBy(() -> locks.advisory("bad-input-refused-wait").tryAcquire(tooLong))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use waitForever()");
+        assertThat(counting.executions() - before).as("statements run").isZero();
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
-        assertThat(CompletableFuture.supplyAsync(() -> locks.advisory("bad-input-refused-wait")
+        assertThat(grantedOnAnotherThread("bad-input-refused-wait")).contains("granted");
+    }
+
+    /**
+     * Should an engine fail with an unchecked exception while acquiring (an argument check it makes itself, a driver
+     * bug), the in-memory claim and the pinned connection are given back: nothing queues for the key afterwards, and
+     * the connection goes back to the pool cleared of its locks.
+     */
+    @Test
+    void anEngineFailingUncheckedWhileAcquiringLeavesNothingBehind() throws Exception {
+        io.dblock.spi.LockEngine real = io.dblock.internal.EngineDetection.detect(pool);
+        io.dblock.spi.LockEngine failing = (io.dblock.spi.LockEngine) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.dblock.spi.LockEngine.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("acquireSession")) {
+                        throw new IllegalStateException("engine failed unchecked");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DbLocks broken = DbLocks.builder(counting.dataSource())
+                .engine(failing)
+                .watchdog(Duration.ZERO)
+                .build();
+        assertThatThrownBy(() -> broken.advisory("bad-input-unchecked").tryAcquire(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("engine failed unchecked");
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        assertThat(CompletableFuture.supplyAsync(() -> broken.advisory("bad-input-unchecked")
                                 .tryAcquire(Duration.ofSeconds(1))
-                                .map(h -> {
-                                    h.close();
-                                    return "granted";
-                                }))
+                                .map(h -> "granted")
+                                .orElse("refused"))
+                        .handle((result, e) -> e == null ? result : e.getCause().getMessage())
                         .get(10, TimeUnit.SECONDS))
-                .contains("granted");
+                .as("another thread is not queued behind a claim left in memory")
+                .isEqualTo("engine failed unchecked");
+        assertThat(grantedOnAnotherThread("bad-input-unchecked")).contains("granted");
+    }
+
+    private Optional<String> grantedOnAnotherThread(String name) throws Exception {
+        return CompletableFuture.supplyAsync(() -> locks.advisory(name)
+                        .tryAcquire(Duration.ofSeconds(1))
+                        .map(h -> {
+                            h.close();
+                            return "granted";
+                        }))
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach

@@ -99,7 +99,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public AdvisoryLock timeout(Duration timeout) {
         return new DefaultAdvisoryLock(
-                context, keys, mode, Durations.checkWait(timeout, description()), priority, fenced);
+                context, keys, mode, Durations.checkWait(timeout, description(), context.engine), priority, fenced);
     }
 
     @Override
@@ -146,7 +146,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     @Override
     public Optional<LockHandle> tryAcquire(Duration wait) {
-        return session(Wait.upTo(Durations.checkWait(wait, description())));
+        return session(Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
     }
 
     private Optional<LockHandle> session(Wait wait) {
@@ -225,7 +225,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     @Override
     public boolean tryAcquireForTransaction(Connection connection, Duration wait) {
-        return transaction(connection, Wait.upTo(Durations.checkWait(wait, description())));
+        return transaction(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
     }
 
     private boolean transaction(Connection connection, Wait wait) {

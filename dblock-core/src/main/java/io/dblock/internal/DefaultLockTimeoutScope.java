@@ -42,7 +42,8 @@ public final class DefaultLockTimeoutScope implements LockTimeoutScope {
     public static LockTimeoutScope open(LockContext context, Connection connection, Duration timeout) {
         Objects.requireNonNull(connection, "connection must not be null");
         String description = "lock timeout scope of " + timeout;
-        Durations.checkWait(timeout, description);
+        Durations.checkWait(
+                timeout, "wait duration", description, context.engine, "to keep the server's own limit, open no scope");
         Wait wait = timeout.isZero() ? Wait.NONE : Wait.upTo(timeout);
         List<String> previous;
         try {

@@ -99,7 +99,8 @@ public final class DefaultTableLock implements TableLock {
 
     @Override
     public TableLock timeout(Duration timeout) {
-        return new DefaultTableLock(context, requests, Durations.checkWait(timeout, description()), priority);
+        return new DefaultTableLock(
+                context, requests, Durations.checkWait(timeout, description(), context.engine), priority);
     }
 
     @Override
@@ -128,7 +129,7 @@ public final class DefaultTableLock implements TableLock {
 
     @Override
     public boolean tryAcquire(Connection connection, Duration wait) {
-        return lock(connection, Wait.upTo(Durations.checkWait(wait, description())));
+        return lock(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
     }
 
     private boolean lock(Connection connection, Wait wait) {
@@ -178,7 +179,8 @@ public final class DefaultTableLock implements TableLock {
     @Override
     public <R, X extends Exception> Optional<R> tryInTransaction(Duration wait, TransactionCallback<R, X> work)
             throws X {
-        return run(Wait.upTo(Durations.checkWait(wait, description())), work).map(r -> r.value);
+        return run(Wait.upTo(Durations.checkWait(wait, description(), context.engine)), work)
+                .map(r -> r.value);
     }
 
     /** Boxes a result so that a null result and "not locked" stay distinguishable. */

@@ -35,6 +35,14 @@ public final class LockContext {
             Duration watchdogInterval,
             io.dblock.TableName fencingTable,
             boolean recordSites) {
+        if (defaultTimeout != null) {
+            Durations.checkWait(
+                    defaultTimeout,
+                    "default timeout",
+                    null,
+                    engine,
+                    "leave the default timeout unset to wait without limit");
+        }
         this.dataSource = dataSource;
         this.fencingTable = fencingTable;
         this.engine = engine;

@@ -141,6 +141,13 @@ final class SessionLocks {
             local.undo(claim);
             unpinIfIdle(pin, e);
             throw Errors.translate(engine, e, description, Durations.since(start));
+        } catch (RuntimeException | Error e) {
+            // an engine's argument check or a driver bug: the session's state is unknown, so clear it (dirty) before
+            // the connection goes back, and give the in-memory claim back
+            local.undo(claim);
+            pin.dirty = true;
+            unpinIfIdle(pin, null);
+            throw e;
         }
         if (id.isEmpty()) {
             local.undo(claim);

@@ -64,6 +64,15 @@ final class MySqlEngine implements LockEngine {
         return mariaDb ? "MariaDB" : "MySQL";
     }
 
+    /**
+     * One year, 31536000 s: the maximum of {@code lock_wait_timeout} (table locks, lock-timeout scopes) on both
+     * servers, and the "forever" dblock gives MariaDB's {@code GET_LOCK}; user-lock waits are held to the same limit.
+     */
+    @Override
+    public java.time.Duration longestWait() {
+        return java.time.Duration.ofSeconds(YEAR_SECONDS.longValueExact());
+    }
+
     @Override
     public String serverVersion() {
         return version;

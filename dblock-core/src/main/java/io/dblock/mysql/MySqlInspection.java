@@ -228,8 +228,12 @@ final class MySqlInspection {
                     BigDecimal.valueOf(wait.limitOrNull().toNanos(), 9)
                             .setScale(0, java.math.RoundingMode.CEILING)
                             .longValueExact());
-            lockWait = Math.min(seconds, 31_536_000);
-            innodbWait = Math.min(seconds, 1_073_741_824);
+            if (seconds > 31_536_000) {
+                throw new IllegalArgumentException("lock_wait_timeout is at most 31536000 s (one year); a wait of "
+                        + wait.limitOrNull() + " cannot be set"); // dblock checks this before calling
+            }
+            lockWait = seconds;
+            innodbWait = seconds; // InnoDB allows up to 1073741824 s
         }
         Sql.execute(
                 connection,

@@ -58,6 +58,12 @@ final class PostgresEngine implements LockEngine {
         return "PostgreSQL";
     }
 
+    /** {@code lock_timeout} is an int of milliseconds: 2147483647 ms, about 24.9 days. */
+    @Override
+    public java.time.Duration longestWait() {
+        return java.time.Duration.ofMillis(Integer.MAX_VALUE);
+    }
+
     @Override
     public String serverVersion() {
         return version;

@@ -27,6 +27,16 @@ public interface LockEngine {
     String serverVersion();
 
     /**
+     * The longest lock wait this engine can set on the server. dblock refuses longer waits with an {@link
+     * IllegalArgumentException} before running any statement (it never shortens a wait silently); {@code
+     * waitForever()} is the way to wait without limit. Default: {@code Duration.ofNanos(Long.MAX_VALUE)}, about 292
+     * years.
+     */
+    default java.time.Duration longestWait() {
+        return java.time.Duration.ofNanos(Long.MAX_VALUE);
+    }
+
+    /**
      * Throws {@link io.dblock.UnsupportedLockException} (saying what to use instead) if this engine cannot take locks
      * of {@code mode} in the given scope.
      */
