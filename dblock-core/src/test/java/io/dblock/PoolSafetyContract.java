@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -217,10 +216,6 @@ abstract class PoolSafetyContract implements DriverUnderTest {
      * must still stay out of the pool behind such a wrapper.
      */
     @Test
-    @Disabled("KNOWN BUG (reported; main code not changed here), every engine: Pin.discard closes"
-            + " connection.unwrap(Connection.class) to end the session; a wrapper may return itself there (JDBC allows"
-            + " it), and then only the wrapper is closed, which hands the physical connection back to the pool with"
-            + " the lock still held")
     void aConnectionEndedBehindAWrapperThatUnwrapsToItselfNeverGoesBackToThePoolHoldingTheKey() throws Exception {
         DbLocks wrapped = DbLocks.builder(SpecCompliantWrapper.of(faults.dataSource()))
                 .watchdog(Duration.ZERO)

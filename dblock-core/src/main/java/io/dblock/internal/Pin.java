@@ -68,6 +68,11 @@ final class Pin {
     /**
      * Closes the physical connection so that the server ends the session and every lock with it, then closes the
      * pool's handle: a pool then finds the connection closed and never hands it out holding a lock.
+     *
+     * <p>The physical connection is {@code unwrap(Connection.class)}. JDBC lets a wrapper answer that with itself
+     * (Spring's proxies do); closing it would then only hand the physical connection back to the pool, locks and all,
+     * so such a connection is {@link Connection#abort aborted} instead, which every wrapper passes down to the driver
+     * and which ends the physical connection.
      */
     void discard() {
         broken = true;
@@ -75,7 +80,11 @@ final class Pin {
         try {
             Connection physical =
                     connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
-            physical.close();
+            if (physical != connection) {
+                physical.close();
+            } else {
+                connection.abort(Runnable::run);
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not close the physical connection of a failed lock release", e);
         } finally {
