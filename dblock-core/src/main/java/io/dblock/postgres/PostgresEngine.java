@@ -128,7 +128,11 @@ final class PostgresEngine implements LockEngine {
         }
     }
 
-    /** After a failed wait: succeed if the server granted everything anyway, else undo the partial grant. */
+    /**
+     * After a failed wait: succeed if the server granted everything anyway, else undo the partial grant. If undoing it
+     * fails, that failure is thrown (the wait's own failure suppressed in it), so the caller never reads "not granted,
+     * nothing held" from a session that may still hold keys.
+     */
     private OptionalLong recoverSession(
             Connection connection, List<LockKey> keys, AdvisoryLockMode mode, SQLException e) throws SQLException {
         Failure failure = classify(e);
@@ -144,8 +148,9 @@ final class PostgresEngine implements LockEngine {
                 releaseSession(connection, granted.keys(), mode);
             }
         } catch (SQLException cleanup) {
-            e.addSuppressed(cleanup);
-            throw e;
+            // the session may still hold part of the grant: that failure, not the timeout, is the outcome
+            cleanup.addSuppressed(e);
+            throw cleanup;
         }
         if (failure == Failure.TIMEOUT) {
             return OptionalLong.empty();
