@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,39 @@ abstract class AdvisoryLockContract implements DriverUnderTest {
             assertThat(locks.advisory(10L).holderConnectionIds()).isEmpty();
             assertThat(locks.advisory(30L).holderConnectionIds()).isEmpty();
         }
+    }
+
+    /**
+     * Thousands of keys in one lock (well past PostgreSQL's 1664 entries in one select list): taken at once, tried,
+     * waited for and released together, all or nothing.
+     */
+    @Test
+    void aLockOnThousandsOfKeysIsTakenTriedAndReleasedAsOne() {
+        List<LockKey> keys = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            keys.add(i % 2 == 0 ? LockKey.of(700_000L + i) : LockKey.of(7, i));
+        }
+        AdvisoryLock all = locks.advisory(keys.toArray(LockKey[]::new));
+        AdvisoryLock last = otherNode.advisory(keys.get(keys.size() - 1));
+        try (LockHandle h = all.tryAcquire().orElseThrow()) {
+            assertThat(otherNode.advisory(keys.get(0)).holderConnectionIds()).containsExactly(h.connectionId());
+            assertThat(last.holderConnectionIds()).containsExactly(h.connectionId());
+        }
+        assertThat(otherNode.advisory(keys.toArray(LockKey[]::new)).isLocked()).isFalse();
+        try (LockHandle h = all.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+            assertThat(last.tryAcquire()).isEmpty();
+        }
+        try (LockHandle h = all.waitForever().acquire()) {
+            assertThat(last.tryAcquire()).isEmpty();
+        }
+        try (LockHandle theirs = last.acquire()) {
+            assertThat(all.tryAcquire()).isEmpty();
+            assertThat(all.tryAcquire(Duration.ofMillis(50))).isEmpty();
+            assertThat(otherNode.advisory(keys.get(0), keys.get(1)).tryAcquire())
+                    .as("the keys granted before the busy one were given back")
+                    .hasValueSatisfying(LockHandle::close);
+        }
+        assertThat(otherNode.advisory(keys.toArray(LockKey[]::new)).isLocked()).isFalse();
     }
 
     @Test

@@ -43,6 +43,37 @@ class AdvisoryTransactionLockTest {
         }
     }
 
+    /** Thousands of keys (past the 1664 entries of one select list, and pgjdbc's Sync every ~250 statements). */
+    @Test
+    void thousandsOfKeysAreTakenTogetherForTheTransaction() throws SQLException {
+        LockKey[] keys = new LockKey[5_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = i % 2 == 0 ? LockKey.of(800_000L + i) : LockKey.of(8, i);
+        }
+        AdvisoryLock all = locks.advisory(keys);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            assertThat(all.tryAcquireForTransaction(c)).isTrue();
+            assertThat(otherNode.advisory(keys[keys.length - 1]).tryAcquire()).isEmpty();
+            c.commit();
+            assertThat(all.tryAcquireForTransaction(c, Duration.ofSeconds(5))).isTrue();
+            c.commit();
+            all.acquireForTransaction(c);
+            assertThat(otherNode.advisory(keys[0]).holderConnectionIds()).containsExactly(Server.pid(c));
+            c.rollback();
+            try (LockHandle theirs = otherNode.advisory(keys[keys.length - 1]).acquire()) {
+                assertThat(all.tryAcquireForTransaction(c)).isFalse();
+                assertThat(all.tryAcquireForTransaction(c, Duration.ofMillis(50)))
+                        .isFalse();
+                assertThat(otherNode.advisory(keys[0]).tryAcquire())
+                        .as("the partial grant was rolled back")
+                        .hasValueSatisfying(LockHandle::close);
+            }
+            c.rollback();
+        }
+        assertThat(otherNode.advisory(keys).isLocked()).isFalse();
+    }
+
     @Test
     void heldUntilRollback() throws SQLException {
         try (Connection c = dataSource.getConnection()) {

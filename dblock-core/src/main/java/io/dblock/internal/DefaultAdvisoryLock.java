@@ -269,8 +269,15 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
         return context.withConnection(c -> context.engine.holders(c, keys), description());
     }
 
+    /** Built once, on first use (a benign race: every thread builds the same string). */
+    private String description;
+
     private String description() {
-        return Describe.advisory(keys, mode);
+        String d = description;
+        if (d == null) {
+            description = d = Describe.advisory(keys, mode);
+        }
+        return d;
     }
 
     @Override

@@ -256,8 +256,15 @@ public final class DefaultTableLock implements TableLock {
                 null);
     }
 
+    /** Built once, on first use (a benign race: every thread builds the same string). */
+    private String description;
+
     private String description() {
-        return Describe.tables(requests);
+        String d = description;
+        if (d == null) {
+            description = d = Describe.tables(requests);
+        }
+        return d;
     }
 
     @Override

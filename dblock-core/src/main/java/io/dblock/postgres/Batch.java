@@ -56,6 +56,63 @@ final class Batch {
         }
     }
 
+    /**
+     * Runs a {@code SELECT} of {@code columns} (each an expression with its own parameters) in one round trip and
+     * returns the values of its one row, in order. PostgreSQL allows at most 1664 entries in one select list, so longer
+     * lists are split into several statements of at most {@value #COLUMNS_PER_SELECT} columns each, sent in this same
+     * batch after whatever was added before; they run in order.
+     */
+    static Object[] selectRow(Batch batch, List<String> columns, List<Object[]> params, Connection connection)
+            throws SQLException {
+        int statements = 0;
+        for (int from = 0; from < columns.size(); from += COLUMNS_PER_SELECT) {
+            int to = Math.min(columns.size(), from + COLUMNS_PER_SELECT);
+            List<Object> values = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                values.addAll(List.of(params.get(i)));
+            }
+            batch.add("SELECT " + String.join(", ", columns.subList(from, to)), values.toArray());
+            statements++;
+        }
+        if (statements == 1) {
+            return batch.execute(connection, WaitGuard.NONE).get(0);
+        }
+        List<List<Object[]>> results = batch.executeAll(connection, WaitGuard.NONE);
+        Object[] row = new Object[columns.size()];
+        int at = 0;
+        for (List<Object[]> result : results.subList(results.size() - statements, results.size())) {
+            Object[] part = result.get(0);
+            System.arraycopy(part, 0, row, at, part.length);
+            at += part.length;
+        }
+        return row;
+    }
+
+    /** At most this many entries in one generated select list (PostgreSQL's limit is 1664). */
+    static final int COLUMNS_PER_SELECT = 1000;
+
+    /** Runs the batch and returns the rows of each of its result sets, in order. */
+    List<List<Object[]>> executeAll(Connection connection, WaitGuard guard) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            boolean isResultSet;
+            try (WaitGuard.Registration r = guard.watch(ps)) {
+                isResultSet = ps.execute();
+            }
+            List<List<Object[]>> all = new ArrayList<>();
+            while (true) {
+                if (isResultSet) {
+                    all.add(rows(ps.getResultSet()));
+                } else if (ps.getUpdateCount() == -1) {
+                    return all;
+                }
+                isResultSet = ps.getMoreResults();
+            }
+        }
+    }
+
     private static List<Object[]> rows(ResultSet rs) throws SQLException {
         try (rs) {
             int columns = rs.getMetaData().getColumnCount();

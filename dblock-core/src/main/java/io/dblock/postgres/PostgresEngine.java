@@ -84,16 +84,15 @@ final class PostgresEngine implements LockEngine {
 
     private OptionalLong trySession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
             throws SQLException {
-        Batch batch = new Batch();
-        StringBuilder select = new StringBuilder("SELECT pg_backend_pid()");
-        List<Object> params = new ArrayList<>();
+        List<String> columns = new ArrayList<>(keys.size() + 1);
+        List<Object[]> params = new ArrayList<>(keys.size() + 1);
+        columns.add("pg_backend_pid()");
+        params.add(new Object[0]);
         for (LockKey key : keys) {
-            select.append(", ").append(PostgresSql.lockCall(key, mode, false, true));
-            params.addAll(List.of(PostgresSql.keyParams(key)));
+            columns.add(PostgresSql.lockCall(key, mode, false, true));
+            params.add(PostgresSql.keyParams(key));
         }
-        Object[] row = batch.add(select.toString(), params.toArray())
-                .execute(connection, WaitGuard.NONE)
-                .get(0);
+        Object[] row = Batch.selectRow(new Batch(), columns, params, connection);
         List<LockKey> granted = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (Boolean.TRUE.equals(row[i + 1])) {
@@ -109,23 +108,45 @@ final class PostgresEngine implements LockEngine {
         return OptionalLong.empty();
     }
 
+    /**
+     * Keys waited for in one batch. pgjdbc ends a pipeline with a Sync (and so its implicit transaction, with the
+     * {@code lock_timeout} and deadline set in it) when it expects more than about 250 responses; a batch here stays
+     * well below that.
+     */
+    static final int KEYS_PER_WAIT_BATCH = 100;
+
     private OptionalLong waitSession(
             Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)
             throws SQLException {
-        List<String> statements = new ArrayList<>();
-        List<Object[]> params = new ArrayList<>();
-        for (LockKey key : keys) {
-            statements.add("SELECT " + PostgresSql.lockCall(key, mode, false, false));
-            params.add(PostgresSql.keyParams(key));
-        }
-        Batch batch = new Batch();
-        PostgresSql.addTimedLocks(batch, wait, statements, params);
-        batch.add("SELECT pg_backend_pid()");
+        long start = System.nanoTime();
         try {
-            return OptionalLong.of(((Number) batch.execute(connection, guard).get(0)[0]).longValue());
+            Object pid = null;
+            for (int from = 0; from < keys.size(); from += KEYS_PER_WAIT_BATCH) {
+                List<LockKey> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_WAIT_BATCH));
+                List<String> statements = new ArrayList<>();
+                List<Object[]> params = new ArrayList<>();
+                for (LockKey key : chunk) {
+                    statements.add("SELECT " + PostgresSql.lockCall(key, mode, false, false));
+                    params.add(PostgresSql.keyParams(key));
+                }
+                Batch batch = new Batch();
+                PostgresSql.addTimedLocks(batch, from == 0 ? wait : remaining(wait, start), statements, params);
+                batch.add("SELECT pg_backend_pid()");
+                pid = batch.execute(connection, guard).get(0)[0];
+            }
+            return OptionalLong.of(((Number) pid).longValue());
         } catch (SQLException e) {
             return recoverSession(connection, keys, mode, e);
         }
+    }
+
+    /** What is left of {@code wait} after the batches sent since {@code start}; at least 1 ms (0 means forever). */
+    private static Wait remaining(Wait wait, long start) {
+        if (wait.isForever()) {
+            return wait;
+        }
+        java.time.Duration left = wait.limitOrNull().minusNanos(System.nanoTime() - start);
+        return Wait.upTo(left.compareTo(java.time.Duration.ofMillis(1)) < 0 ? java.time.Duration.ofMillis(1) : left);
     }
 
     /**
@@ -164,21 +185,22 @@ final class PostgresEngine implements LockEngine {
         return releaseSessionReporting(connection, keys, mode).notHeld();
     }
 
-    /** One statement: {@code SELECT pg_advisory_unlock(...), ..., pg_backend_pid()}. */
+    /**
+     * One statement: {@code SELECT pg_advisory_unlock(...), ..., pg_backend_pid()} (over 999 keys: several, in one
+     * round trip).
+     */
     @Override
     public Release releaseSessionReporting(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
             throws SQLException {
-        StringBuilder select = new StringBuilder("SELECT ");
-        List<Object> params = new ArrayList<>();
+        List<String> columns = new ArrayList<>(keys.size() + 1);
+        List<Object[]> params = new ArrayList<>(keys.size() + 1);
         for (LockKey key : keys) {
-            select.append(PostgresSql.unlockCall(key, mode)).append(", ");
-            params.addAll(List.of(PostgresSql.keyParams(key)));
+            columns.add(PostgresSql.unlockCall(key, mode));
+            params.add(PostgresSql.keyParams(key));
         }
-        select.append("pg_backend_pid()");
-        Object[] row = new Batch()
-                .add(select.toString(), params.toArray())
-                .execute(connection, WaitGuard.NONE)
-                .get(0);
+        columns.add("pg_backend_pid()");
+        params.add(new Object[0]);
+        Object[] row = Batch.selectRow(new Batch(), columns, params, connection);
         List<LockKey> notHeld = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (!Boolean.TRUE.equals(row[i])) {

@@ -28,7 +28,8 @@ final class PostgresLockQueries {
         params.add(PostgresSql.pgLocksMode(mode));
         String sql = "SELECT pg_backend_pid(), l.classid::int8, l.objid::int8, l.objsubid::int4 FROM (SELECT 1) one"
                 + " LEFT JOIN pg_locks l ON l.pid = pg_backend_pid() AND l.mode = ? AND l." + ADVISORY_IN_THIS_DATABASE
-                + " AND (l.classid::int8, l.objid::int8, l.objsubid::int4) IN (" + idList(keys, params) + ")";
+                + " AND (l.classid::int8, l.objid::int8, l.objsubid::int4) IN (" + idList(connection, keys, params)
+                + ")";
         List<Object[]> rows = new Batch().add(sql, params.toArray()).execute(connection, WaitGuard.NONE);
         Set<PgLocksId> held = new HashSet<>();
         for (Object[] row : rows) {
@@ -48,7 +49,8 @@ final class PostgresLockQueries {
     static Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT DISTINCT pid FROM pg_locks WHERE " + ADVISORY_IN_THIS_DATABASE
-                + " AND (classid::int8, objid::int8, objsubid::int4) IN (" + idList(keys, params) + ") ORDER BY pid";
+                + " AND (classid::int8, objid::int8, objsubid::int4) IN (" + idList(connection, keys, params)
+                + ") ORDER BY pid";
         Set<Long> pids = new LinkedHashSet<>();
         for (Object[] row : new Batch().add(sql, params.toArray()).execute(connection, WaitGuard.NONE)) {
             pids.add(((Number) row[0]).longValue());
@@ -56,15 +58,23 @@ final class PostgresLockQueries {
         return pids;
     }
 
-    private static String idList(List<LockKey> keys, List<Object> params) {
-        StringBuilder list = new StringBuilder();
-        for (LockKey key : keys) {
-            PgLocksId id = key.pgLocksId();
-            list.append(list.length() == 0 ? "" : ", ").append("(?::int8, ?::int8, ?::int4)");
-            params.add(id.classid());
-            params.add(id.objid());
-            params.add(id.objsubid());
+    /**
+     * The keys' {@code pg_locks} ids as a subquery over three bound arrays (three parameters however many keys: the
+     * protocol allows at most 65535 per statement).
+     */
+    private static String idList(Connection connection, List<LockKey> keys, List<Object> params) throws SQLException {
+        Long[] classids = new Long[keys.size()];
+        Long[] objids = new Long[keys.size()];
+        Integer[] objsubids = new Integer[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            PgLocksId id = keys.get(i).pgLocksId();
+            classids[i] = id.classid();
+            objids[i] = id.objid();
+            objsubids[i] = id.objsubid();
         }
-        return list.toString();
+        params.add(connection.createArrayOf("int8", classids));
+        params.add(connection.createArrayOf("int8", objids));
+        params.add(connection.createArrayOf("int4", objsubids));
+        return "SELECT * FROM unnest(?::int8[], ?::int8[], ?::int4[])";
     }
 }

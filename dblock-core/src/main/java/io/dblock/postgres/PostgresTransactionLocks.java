@@ -46,19 +46,17 @@ final class PostgresTransactionLocks {
 
     /** All-or-nothing try: several keys need a savepoint to drop a partial grant (xact locks cannot be unlocked). */
     private boolean tryAcquire(Connection connection, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
-        StringBuilder select = new StringBuilder("SELECT ");
-        List<Object> params = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            select.append(i == 0 ? "" : ", ").append(PostgresSql.lockCall(keys.get(i), mode, true, true));
-            params.addAll(List.of(PostgresSql.keyParams(keys.get(i))));
+        List<String> columns = new ArrayList<>(keys.size());
+        List<Object[]> params = new ArrayList<>(keys.size());
+        for (LockKey key : keys) {
+            columns.add(PostgresSql.lockCall(key, mode, true, true));
+            params.add(PostgresSql.keyParams(key));
         }
         Batch batch = new Batch();
         if (keys.size() > 1) {
             batch.add("SAVEPOINT " + PostgresSql.SAVEPOINT);
         }
-        Object[] row = batch.add(select.toString(), params.toArray())
-                .execute(connection, WaitGuard.NONE)
-                .get(0);
+        Object[] row = Batch.selectRow(batch, columns, params, connection);
         boolean all = true;
         for (Object granted : row) {
             all &= Boolean.TRUE.equals(granted);
