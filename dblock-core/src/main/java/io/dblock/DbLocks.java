@@ -140,6 +140,7 @@ public final class DbLocks {
      * @param connection the connection whose statements to limit; not closed by the scope
      * @param timeout the limit, not negative
      * @return the open scope; close it with try-with-resources
+     * @throws LockUsageException if the connection is closed
      * @throws IllegalArgumentException if {@code timeout} is negative or longer than the engine can set (PostgreSQL:
      *     2147483647 ms; MySQL/MariaDB: 31536000 s, one year), before any statement runs
      */

@@ -85,7 +85,11 @@ public interface TableLock {
      * Ends table locks taken with {@link #acquire} after the caller's transaction has committed or rolled back. On
      * MySQL and MariaDB this runs {@code UNLOCK TABLES} (there, {@code COMMIT} does not release table locks, and a
      * pooled connection would otherwise keep them); on PostgreSQL it does nothing, since the locks ended with the
-     * transaction. {@link #inTransaction} does this itself.
+     * transaction. {@link #inTransaction} does this itself. Call it before closing the connection: a pooled connection
+     * closed first goes back to the pool with its MySQL table locks.
+     *
+     * @throws LockUsageException if the connection is closed already (on every engine, so the mistake shows on
+     *     PostgreSQL too)
      */
     void release(Connection connection);
 

@@ -234,7 +234,10 @@ abstract class FaultContract implements DriverUnderTest {
         try (LockHandle blocker = otherNode.advisory("fault-stmt").acquire()) {
             assertThatThrownBy(() -> locks.advisory("fault-stmt").acquire())
                     .isInstanceOfSatisfying(LockFailedException.class, e -> {
-                        assertThat(e.getMessage()).contains("cancelled").contains("fault-stmt");
+                        assertThat(e.getMessage())
+                                .contains("cancelled")
+                                .contains(postgres ? "statement_timeout" : "max_statement_time")
+                                .contains("fault-stmt");
                         assertThat(e.sqlState()).contains(state);
                         assertThat(e.waited())
                                 .hasValueSatisfying(w -> assertThat(w).isGreaterThanOrEqualTo(Duration.ofMillis(250)));

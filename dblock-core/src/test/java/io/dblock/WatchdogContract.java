@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dblock.support.CountingDataSource;
+import io.dblock.support.Holder;
 import io.dblock.support.Probe;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +72,48 @@ abstract class WatchdogContract {
         try (LockHandle again = locks.advisory("watched").acquire()) { // this thread gets a fresh connection
             assertThat(again.isHeld()).isTrue();
             assertThat(again.connectionId()).isNotEqualTo(h.connectionId());
+        }
+    }
+
+    @Test
+    void aLostLockLeftUnreleasedIsLoggedOnceNamingIt() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.dblock.internal.Watchdog");
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(capture);
+        Holder healthy =
+                Holder.start(() -> Optional.of(locks.advisory("watched-healthy").acquire()));
+        try {
+            healthy.acquired().get(10, TimeUnit.SECONDS);
+            LockHandle h = locks.advisory("watched-unreleased").acquire();
+            probe.terminate(h.connectionId());
+            Await.until(Duration.ofSeconds(10), "the loss found", () -> !h.isHeld());
+            int before = counting.executions();
+            // the healthy lock's connection is checked on every pass: wait for three more
+            Await.until(Duration.ofSeconds(10), "three more passes", () -> counting.executions() - before >= 3);
+            assertThat(warnings)
+                    .as("one warning for the lost lock, however many passes see it")
+                    .hasSize(1)
+                    .first()
+                    .asString()
+                    .contains("advisory \"watched-unreleased\"");
+            h.release();
+        } finally {
+            log.removeHandler(capture);
+            healthy.release();
         }
     }
 

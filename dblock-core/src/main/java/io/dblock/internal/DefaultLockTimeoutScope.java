@@ -44,6 +44,7 @@ public final class DefaultLockTimeoutScope implements LockTimeoutScope {
         String description = "lock timeout scope of " + timeout;
         Durations.checkWait(
                 timeout, "wait duration", description, context.engine, "to keep the server's own limit, open no scope");
+        TransactionGuards.requireOpen(connection, description, context.engine.name());
         Wait wait = timeout.isZero() ? Wait.NONE : Wait.upTo(timeout);
         List<String> previous;
         try {

@@ -163,6 +163,7 @@ public final class DefaultTableLock implements TableLock {
     @Override
     public void release(Connection connection) {
         Objects.requireNonNull(connection, "connection must not be null");
+        TransactionGuards.requireOpen(connection, description(), context.engine.name());
         try {
             context.engine.unlockTables(connection);
         } catch (SQLException e) {

@@ -30,8 +30,7 @@ final class Errors {
                 Thread.currentThread().isInterrupted()
                         ? interrupted(lock, name, waited, e)
                         : new LockFailedException(
-                                "the server cancelled the lock statement (statement_timeout, or a cancel from another"
-                                        + " session)",
+                                "the server cancelled the lock statement (" + cancelCauses(name) + ")",
                                 lock,
                                 name,
                                 waited,
@@ -72,6 +71,16 @@ final class Errors {
                 new LockFailedException("the connection failed during the lock operation", lock, name, waited, e);
             case OTHER ->
                 new LockFailedException("the lock operation failed: " + e.getMessage(), lock, name, waited, e);
+        };
+    }
+
+    /** What can cancel a statement on each engine, for the message. */
+    private static String cancelCauses(String engine) {
+        return switch (engine) {
+            case "PostgreSQL" -> "statement_timeout, or pg_cancel_backend from another session";
+            case "MariaDB" -> "max_statement_time, or KILL QUERY from another session";
+            case "MySQL" -> "max_execution_time, or KILL QUERY from another session";
+            default -> "a statement timeout, or a cancel from another session";
         };
     }
 

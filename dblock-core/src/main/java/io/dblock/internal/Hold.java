@@ -81,10 +81,13 @@ final class Hold {
         }
     }
 
-    /** Reports the loss once: listeners, then the callbacks (if the handle is still reachable). */
-    void reportLost(Listeners listeners, Optional<LockException> failure) {
+    /**
+     * Reports the loss once: listeners, then the callbacks (if the handle is still reachable). Returns whether this call
+     * reported it (false if it had been already).
+     */
+    boolean reportLost(Listeners listeners, Optional<LockException> failure) {
         if (!lostReported.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         listeners.lost(description(), waited, failure);
         LockHandle h = handle.get();
@@ -93,6 +96,7 @@ final class Hold {
                 run(callback, h);
             }
         }
+        return true;
     }
 
     private void run(Consumer<LockHandle> callback, LockHandle h) {

@@ -315,7 +315,8 @@ final class SessionLocks {
      * connection) whether that session still holds its keys; if not, marks the connection broken and reports every
      * handle on it lost. Returns the number of handles found lost.
      */
-    int checkLive(java.sql.Connection probe) throws SQLException {
+    /** One watchdog pass; returns the descriptions of the holds found lost in this pass (each is reported once). */
+    List<String> checkLive(java.sql.Connection probe) throws SQLException {
         java.util.Map<Pin, java.util.List<Hold>> byPin = new java.util.IdentityHashMap<>();
         for (Hold hold : live) {
             if (hold.isReleased()) {
@@ -325,7 +326,7 @@ final class SessionLocks {
                         .add(hold);
             }
         }
-        int lost = 0;
+        List<String> lost = new java.util.ArrayList<>();
         for (var entry : byPin.entrySet()) {
             Pin pin = entry.getKey();
             java.util.Set<LockKey> keys = new java.util.TreeSet<>();
@@ -336,9 +337,8 @@ final class SessionLocks {
             if (!held) {
                 pin.broken = true;
                 for (Hold hold : entry.getValue()) {
-                    if (!hold.isReleased()) {
-                        hold.reportLost(listeners, Optional.empty());
-                        lost++;
+                    if (!hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
+                        lost.add(hold.description());
                     }
                 }
             }

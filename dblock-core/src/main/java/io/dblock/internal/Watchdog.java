@@ -57,9 +57,12 @@ final class Watchdog {
                 return;
             }
             try (Connection probe = dataSource.getConnection()) {
-                int lost = locks.checkLive(probe);
-                if (lost > 0) {
-                    LOG.log(Level.WARNING, lost + " session lock(s) found lost: their connection no longer holds them");
+                java.util.List<String> lost = locks.checkLive(probe);
+                if (!lost.isEmpty()) {
+                    LOG.log(
+                            Level.WARNING,
+                            "session lock(s) found lost, their connection no longer holds them: "
+                                    + String.join("; ", lost));
                 }
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "watchdog pass failed; nothing marked lost, trying again next interval", e);

@@ -40,10 +40,23 @@ final class MySqlTableLocks {
         request.table().schema().ifPresent(MySqlTableLocks::checkLength);
     }
 
+    /**
+     * MySQL's identifier rules, checked before any statement: at most 64 characters, none outside the Basic
+     * Multilingual Plane (the server's identifier charset is 3-byte UTF-8), and no trailing space.
+     */
     private static void checkLength(String identifier) {
         if (identifier.codePointCount(0, identifier.length()) > 64) {
             throw new IllegalArgumentException(
                     "identifier '" + identifier + "' is longer than MySQL's 64-character limit");
+        }
+        identifier.codePoints().filter(c -> c > 0xFFFF).findFirst().ifPresent(c -> {
+            throw new IllegalArgumentException("identifier '" + identifier + "' has the character U+"
+                    + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                    + ", which MySQL and MariaDB identifiers cannot hold (only U+0001 to U+FFFF)");
+        });
+        if (identifier.endsWith(" ")) {
+            throw new IllegalArgumentException(
+                    "identifier '" + identifier + "' ends with a space, which MySQL and MariaDB table names cannot");
         }
     }
 
