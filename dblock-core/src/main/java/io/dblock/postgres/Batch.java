@@ -36,24 +36,8 @@ final class Batch {
 
     /** Runs the batch and returns the rows of its last result set (each row an array of column values). */
     List<Object[]> execute(Connection connection, WaitGuard guard) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            boolean isResultSet;
-            try (WaitGuard.Registration r = guard.watch(ps)) {
-                isResultSet = ps.execute();
-            }
-            List<Object[]> last = List.of();
-            while (true) {
-                if (isResultSet) {
-                    last = rows(ps.getResultSet());
-                } else if (ps.getUpdateCount() == -1) {
-                    return last;
-                }
-                isResultSet = ps.getMoreResults();
-            }
-        }
+        List<List<Object[]>> all = executeAll(connection, guard);
+        return all.isEmpty() ? List.of() : all.get(all.size() - 1);
     }
 
     /**
