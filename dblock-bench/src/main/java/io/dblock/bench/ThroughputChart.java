@@ -18,10 +18,17 @@ final class ThroughputChart {
 
     private ThroughputChart() {}
 
+    /** Writes the chart, or nothing if no contended throughput was measured. */
     static void write(Results results, List<Target> targets, BenchMode mode, Path file) throws IOException {
         List<CategoryChart> charts = new ArrayList<>();
         for (Target t : targets) {
-            charts.add(chart(results, t, mode));
+            CategoryChart chart = chart(results, t, mode);
+            if (!chart.getSeriesMap().isEmpty()) {
+                charts.add(chart);
+            }
+        }
+        if (charts.isEmpty()) {
+            return; // the contended scenario did not run (--scenarios without it): no chart
         }
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }

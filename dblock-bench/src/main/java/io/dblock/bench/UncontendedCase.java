@@ -32,8 +32,8 @@ enum UncontendedCase {
     RAW_DBLOCK_SQL(
             "raw-dblock-sql",
             RAW_LOCK_UNLOCK,
-            "dblock's statements by hand: one batch of set_config + pg_advisory_lock + pg_backend_pid, then"
-                    + " pg_advisory_unlock",
+            "dblock's statements by hand: one batch of set_config + (pg_advisory_lock, pg_backend_pid), then"
+                    + " (pg_advisory_unlock, pg_backend_pid)",
             "dblock's statements by hand: SELECT CONNECTION_ID(), GET_LOCK(name, 31536000.000000), then"
                     + " RELEASE_LOCK"),
     DBLOCK_ACQUIRE("dblock-acquire-release", RAW_LOCK_UNLOCK, "advisory(name).acquire() + release()"),
@@ -166,9 +166,9 @@ enum UncontendedCase {
         long key = io.dblock.LockKey.of(LOCK_NAME).longValue();
         String name = connection.getCatalog() + "." + LOCK_NAME;
         String lockSql = pg
-                ? "SELECT set_config('lock_timeout', ?, true);\nSELECT pg_advisory_lock(?::int8);\nSELECT pg_backend_pid()"
+                ? "SELECT set_config('lock_timeout', ?, true);\nSELECT pg_advisory_lock(?::int8), pg_backend_pid()"
                 : "SELECT CONNECTION_ID(), GET_LOCK(?, ?)";
-        String unlockSql = pg ? "SELECT pg_advisory_unlock(?::int8)" : "SELECT RELEASE_LOCK(?)";
+        String unlockSql = pg ? "SELECT pg_advisory_unlock(?::int8), pg_backend_pid()" : "SELECT RELEASE_LOCK(?)";
         return new Fixture() {
             @Override
             public void run() throws Exception {

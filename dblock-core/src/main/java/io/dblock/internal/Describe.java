@@ -24,6 +24,9 @@ final class Describe {
     }
 
     private static <T> String list(List<T> items, Function<T, String> name, String what) {
+        if (items.size() == 1) {
+            return name.apply(items.get(0));
+        }
         String named = items.stream().limit(NAMED).map(name).collect(Collectors.joining(", "));
         return items.size() <= NAMED ? named : named + ", … (" + items.size() + " " + what + ")";
     }

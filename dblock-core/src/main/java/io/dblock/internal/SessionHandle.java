@@ -84,7 +84,7 @@ final class SessionHandle implements LockHandle {
         }
         if (wasBroken || hold.pin.broken) {
             hold.reportLost(locks.listeners, Optional.empty());
-        } else {
+        } else if (!locks.listeners.isEmpty()) {
             locks.listeners.released(hold.description(), hold.waited, Duration.between(hold.acquiredAt, Instant.now()));
         }
     }

@@ -129,10 +129,11 @@ final class PostgresEngine implements LockEngine {
                     statements.add("SELECT " + PostgresSql.lockCall(key, mode, false, false));
                     params.add(PostgresSql.keyParams(key));
                 }
+                // the last lock statement also reports the session: SELECT pg_advisory_lock(..), pg_backend_pid()
+                statements.set(statements.size() - 1, statements.get(statements.size() - 1) + ", pg_backend_pid()");
                 Batch batch = new Batch();
                 PostgresSql.addTimedLocks(batch, from == 0 ? wait : remaining(wait, start), statements, params);
-                batch.add("SELECT pg_backend_pid()");
-                pid = batch.execute(connection, guard).get(0)[0];
+                pid = batch.execute(connection, guard).get(0)[1];
             }
             return OptionalLong.of(((Number) pid).longValue());
         } catch (SQLException e) {
