@@ -313,9 +313,9 @@ final class SessionLocks {
     /**
      * One watchdog pass: for each pinned connection with live handles, asks the server (on {@code probe}, another
      * connection) whether that session still holds its keys; if not, marks the connection broken and reports every
-     * handle on it lost. Returns the number of handles found lost.
+     * handle on it lost. Returns the descriptions of the holds found lost in this pass (each is reported once, so a
+     * lost hold left unreleased is not counted again).
      */
-    /** One watchdog pass; returns the descriptions of the holds found lost in this pass (each is reported once). */
     List<String> checkLive(java.sql.Connection probe) throws SQLException {
         java.util.Map<Pin, java.util.List<Hold>> byPin = new java.util.IdentityHashMap<>();
         for (Hold hold : live) {

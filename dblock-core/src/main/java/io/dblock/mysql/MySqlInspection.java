@@ -211,11 +211,6 @@ final class MySqlInspection {
      * locks), in whole seconds rounded up.
      */
     List<String> setLockTimeouts(Connection connection, Wait wait) throws SQLException {
-        Object[] previous = Sql.row(
-                connection,
-                "SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout",
-                List.of(),
-                WaitGuard.NONE);
         long minimum = mariaDb ? 0 : 1; // MySQL accepts neither at 0
         long lockWait;
         long innodbWait;
@@ -228,13 +223,18 @@ final class MySqlInspection {
                     BigDecimal.valueOf(wait.limitOrNull().toNanos(), 9)
                             .setScale(0, java.math.RoundingMode.CEILING)
                             .longValueExact());
-            if (seconds > 31_536_000) {
+            if (seconds > 31_536_000) { // dblock checks this before calling; refused here before any statement too
                 throw new IllegalArgumentException("lock_wait_timeout is at most 31536000 s (one year); a wait of "
-                        + wait.limitOrNull() + " cannot be set"); // dblock checks this before calling
+                        + wait.limitOrNull() + " cannot be set");
             }
             lockWait = seconds;
             innodbWait = seconds; // InnoDB allows up to 1073741824 s
         }
+        Object[] previous = Sql.row(
+                connection,
+                "SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout",
+                List.of(),
+                WaitGuard.NONE);
         Sql.execute(
                 connection,
                 "SET SESSION lock_wait_timeout = " + lockWait + ", innodb_lock_wait_timeout = " + innodbWait,

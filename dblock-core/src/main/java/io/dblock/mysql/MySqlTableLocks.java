@@ -36,15 +36,15 @@ final class MySqlTableLocks {
 
     void validate(TableLockRequest request) {
         mysqlMode(request.mode());
-        checkLength(request.table().table());
-        request.table().schema().ifPresent(MySqlTableLocks::checkLength);
+        checkIdentifier(request.table().table());
+        request.table().schema().ifPresent(MySqlTableLocks::checkIdentifier);
     }
 
     /**
      * MySQL's identifier rules, checked before any statement: at most 64 characters, none outside the Basic
      * Multilingual Plane (the server's identifier charset is 3-byte UTF-8), and no trailing space.
      */
-    private static void checkLength(String identifier) {
+    private static void checkIdentifier(String identifier) {
         if (identifier.codePointCount(0, identifier.length()) > 64) {
             throw new IllegalArgumentException(
                     "identifier '" + identifier + "' is longer than MySQL's 64-character limit");
