@@ -20,6 +20,10 @@ import java.util.Set;
  *       from the {@code DataSource} and pins to the calling thread for the hold. A thread's nested session locks share
  *       that one connection, so the server sees a deadlock between two threads as one. Re-acquiring a key the thread
  *       already holds runs no SQL: a hold count goes up and the server lock is released when it returns to zero.
+ *       That holds while the server confirmed the session's locks within the watchdog interval (every successful
+ *       lock, unlock or watchdog check confirms them); past it, or with the watchdog off, the re-entry first asks the
+ *       server on the pinned connection (one round trip). A hold known or found lost is not re-entered: the call
+ *       throws {@link LockLostException} and the hold's {@code onLost} callbacks run.
  *   <li><b>Transaction</b> ({@link #acquireForTransaction(Connection)}): PostgreSQL {@code pg_advisory_xact_lock} on the
  *       caller's connection, released by its {@code COMMIT} or {@code ROLLBACK}; there is no handle to release.
  * </ul>

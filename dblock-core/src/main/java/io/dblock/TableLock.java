@@ -78,7 +78,13 @@ public interface TableLock {
     /** Locks the tables if that is possible without waiting ({@code NOWAIT}); returns whether they were locked. */
     boolean tryAcquire(Connection connection);
 
-    /** Locks the tables, waiting up to {@code wait}; returns whether they were locked. */
+    /**
+     * Locks the tables, waiting up to {@code wait}; returns whether they were locked. The wait ends at its deadline to
+     * the millisecond on PostgreSQL ({@code lock_timeout}) and MariaDB ({@code SET STATEMENT max_statement_time ...
+     * FOR LOCK TABLES ... WAIT n}); on MySQL it is rounded up to whole seconds, at least 1 ({@code lock_wait_timeout}
+     * takes nothing finer, and {@code max_execution_time} covers only {@code SELECT}). The same holds for {@link
+     * #timeout(Duration)}, {@link #tryInTransaction} and {@link #inTransaction}.
+     */
     boolean tryAcquire(Connection connection, Duration wait);
 
     /**
@@ -88,8 +94,12 @@ public interface TableLock {
      * transaction. {@link #inTransaction} does this itself. Call it before closing the connection: a pooled connection
      * closed first goes back to the pool with its MySQL table locks.
      *
+     * <p>On MySQL and MariaDB {@code UNLOCK TABLES} commits an open transaction, so dblock first reads {@code
+     * SELECT @@in_transaction} (one more round trip) and refuses while it is set: commit or roll back first. The usual
+     * shape is {@code try { work; c.commit(); } catch (...) { c.rollback(); throw ...; } finally { lock.release(c); }}.
+     *
      * @throws LockUsageException if the connection is closed already (on every engine, so the mistake shows on
-     *     PostgreSQL too)
+     *     PostgreSQL too), or on MySQL/MariaDB if its transaction is still open; nothing is changed then
      */
     void release(Connection connection);
 

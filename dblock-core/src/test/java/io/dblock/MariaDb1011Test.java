@@ -52,4 +52,7 @@ class MariaDb1011Test {
 
     @Nested
     class BadInput extends BadInputContract {}
+
+    @Nested
+    class DeadConnections extends DeadConnectionContract {}
 }

@@ -69,4 +69,17 @@ class MariaDb114ConnectorJTest {
             return ConnectorJ.dataSource(db);
         }
     }
+
+    @Nested
+    class DeadConnections extends DeadConnectionContract {
+        @Override
+        public DataSource dataSource(TestDatabase db) {
+            return ConnectorJ.dataSource(db);
+        }
+
+        @Override
+        String jdbcUrl(TestDatabase db) {
+            return ConnectorJ.url(db);
+        }
+    }
 }

@@ -52,4 +52,7 @@ class MariaDb114Test {
 
     @Nested
     class BadInput extends BadInputContract {}
+
+    @Nested
+    class DeadConnections extends DeadConnectionContract {}
 }

@@ -1,5 +1,6 @@
 package io.dblock.internal;
 
+import io.dblock.LockException;
 import io.dblock.LockTimeoutException;
 import io.dblock.LockUsageException;
 import io.dblock.Priority;
@@ -10,7 +11,6 @@ import io.dblock.TableName;
 import io.dblock.TransactionCallback;
 import io.dblock.spi.Failure;
 import io.dblock.spi.Wait;
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,8 +22,6 @@ import java.util.TreeSet;
 
 /** The {@link TableLock} implementation: an immutable, canonically ordered list of table requests. */
 public final class DefaultTableLock implements TableLock {
-
-    private static final System.Logger LOG = System.getLogger(DefaultTableLock.class.getName());
 
     private final LockContext context;
     private final List<TableLockRequest> requests;
@@ -195,29 +193,57 @@ public final class DefaultTableLock implements TableLock {
         } catch (SQLException e) {
             throw Errors.connectionUnavailable(description(), context.engine.name(), e);
         }
-        try (connection) {
+        Throwable failure = null;
+        try {
             return inOwnTransaction(connection, wait, work);
         } catch (SQLException e) {
-            throw Errors.translate(context.engine, e, description(), null);
+            failure = Errors.translate(context.engine, e, description(), null);
+            throw (LockException) failure;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } catch (Exception e) { // X, the work's own checked exception
+            failure = e;
+            throw e;
+        } finally {
+            closeKeeping(connection, failure);
         }
     }
 
+    /** Closes the connection; a failure to close is added to {@code failure}, or thrown if there is none. */
+    private void closeKeeping(Connection connection, Throwable failure) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                throw Errors.translate(context.engine, e, description(), null);
+            }
+        }
+    }
+
+    /**
+     * Locks, runs the work, commits; on any failure rolls back. Then {@code UNLOCK TABLES} and the previous auto-commit
+     * mode. The first failure is the one thrown; failures of the clean-up after it (rollback, unlock, auto-commit) are
+     * added to it as suppressed exceptions, so the server's own error is never replaced by, say, the pool's
+     * "connection is closed".
+     */
     private <R, X extends Exception> Optional<Result<R>> inOwnTransaction(
             Connection connection, Wait wait, TransactionCallback<R, X> work) throws X, SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        boolean done = false;
+        Throwable failure = null;
         try {
             if (!lock(connection, wait)) {
                 return Optional.empty();
             }
             R value = work.inTransaction(connection);
             connection.commit();
-            done = true;
             return Optional.of(new Result<>(value));
         } catch (SQLException e) {
             if (context.engine.classify(e) == Failure.TABLE_NOT_LOCKED) {
-                throw new LockUsageException(
+                failure = new LockUsageException(
                         "the work touched a table this lock does not cover; MySQL and MariaDB require every table a"
                                 + " LOCK TABLES transaction uses to be locked: add it with read(...) or write(...): "
                                 + e.getMessage(),
@@ -225,22 +251,50 @@ public final class DefaultTableLock implements TableLock {
                         context.engine.name(),
                         null,
                         e);
+                throw (LockUsageException) failure;
             }
+            failure = e;
+            throw e;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } catch (Exception e) { // X
+            failure = e;
             throw e;
         } finally {
-            if (!done) {
-                rollbackQuietly(connection);
-            }
-            context.engine.unlockTables(connection);
-            connection.setAutoCommit(autoCommit);
+            cleanUp(connection, autoCommit, failure);
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    private void cleanUp(Connection connection, boolean autoCommit, Throwable failure) throws SQLException {
+        SQLException first = null;
+        if (failure != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            }
+        }
         try {
-            connection.rollback();
+            context.engine.unlockTables(connection);
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "rollback after a failed table-lock transaction failed", e);
+            first = e;
+        }
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            if (failure != null) {
+                failure.addSuppressed(first);
+            } else {
+                throw first;
+            }
         }
     }
 
@@ -249,11 +303,13 @@ public final class DefaultTableLock implements TableLock {
     }
 
     private LockTimeoutException timedOut(long start) {
+        Duration waited = Durations.since(start);
         return new LockTimeoutException(
-                "tables not locked (waited " + configuredWait() + ")",
+                "tables not locked within " + (timeout == null ? "forever" : timeout.toMillis() + " ms") + " (waited "
+                        + waited.toMillis() + " ms)",
                 description(),
                 context.engine.name(),
-                Durations.since(start),
+                waited,
                 null);
     }
 
@@ -263,7 +319,7 @@ public final class DefaultTableLock implements TableLock {
     private String description() {
         String d = description;
         if (d == null) {
-            description = d = Describe.tables(requests);
+            description = d = Describe.tables(requests, context.engine.name());
         }
         return d;
     }

@@ -2,6 +2,7 @@ package io.dblock.internal;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
+import io.dblock.TableLockMode;
 import io.dblock.TableLockRequest;
 import java.util.List;
 import java.util.function.Function;
@@ -19,8 +20,21 @@ final class Describe {
         return "advisory " + (mode == AdvisoryLockMode.SHARED ? "shared " : "") + list(keys, LockKey::toString, "keys");
     }
 
-    static String tables(List<TableLockRequest> requests) {
-        return "tables " + list(requests, r -> r.table() + " " + r.mode(), "tables");
+    /**
+     * The tables and their modes, in the engine's own words: MySQL and MariaDB say {@code READ} and {@code WRITE} (the
+     * only two modes they take, {@code SHARE} and {@code ACCESS_EXCLUSIVE} here), PostgreSQL its mode names.
+     */
+    static String tables(List<TableLockRequest> requests, String engine) {
+        boolean mysql = engine.equals("MySQL") || engine.equals("MariaDB");
+        return "tables " + list(requests, r -> r.table() + " " + (mysql ? mysqlWord(r.mode()) : r.mode()), "tables");
+    }
+
+    private static String mysqlWord(TableLockMode mode) {
+        return switch (mode) {
+            case SHARE -> "READ";
+            case ACCESS_EXCLUSIVE -> "WRITE";
+            default -> mode.toString();
+        };
     }
 
     private static <T> String list(List<T> items, Function<T, String> name, String what) {

@@ -47,9 +47,9 @@ public final class LockContext {
         this.fencingTable = fencingTable;
         this.engine = engine;
         this.listeners = new Listeners(listeners, engine.name());
-        this.sessions = new SessionLocks(dataSource, engine, this.listeners, recordSites);
         this.defaultTimeout = defaultTimeout;
         this.watchdogInterval = watchdogInterval == null ? Duration.ZERO : watchdogInterval;
+        this.sessions = new SessionLocks(dataSource, engine, this.listeners, recordSites, this.watchdogInterval);
         Watchdog.start(sessions, dataSource, watchdogInterval);
     }
 

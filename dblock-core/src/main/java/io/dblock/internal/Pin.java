@@ -37,6 +37,12 @@ final class Pin {
     /** Set once the connection failed or was discarded: every lock on it is gone. */
     volatile boolean broken;
 
+    /**
+     * {@link System#nanoTime()} when the server last confirmed this session's locks (a lock or unlock statement that
+     * succeeded, or a watchdog check), for re-entrant acquisitions.
+     */
+    volatile long confirmedAt = System.nanoTime();
+
     private Pin(Connection connection, boolean restoreAutoCommit) {
         this.connection = connection;
         this.restoreAutoCommit = restoreAutoCommit;
@@ -66,29 +72,61 @@ final class Pin {
     }
 
     /**
-     * Closes the physical connection so that the server ends the session and every lock with it, then closes the
-     * pool's handle: a pool then finds the connection closed and never hands it out holding a lock.
+     * Ends the session (and every lock on it) and makes sure the pool drops the connection, so that no later borrower
+     * gets a dead one or one still holding a lock.
      *
-     * <p>The physical connection is {@code unwrap(Connection.class)}. JDBC lets a wrapper answer that with itself
-     * (Spring's proxies do); closing it would then only hand the physical connection back to the pool, locks and all,
-     * so such a connection is {@link Connection#abort aborted} instead, which every wrapper passes down to the driver
-     * and which ends the physical connection.
+     * <ol>
+     *   <li>{@link Connection#abort} on the pool's own handle: the JDBC call every wrapper passes down to the driver,
+     *       which closes the physical connection (the server then ends the session). Should a wrapper refuse it, the
+     *       physical connection ({@code unwrap(Connection.class)}) is closed instead.
+     *   <li>A statement through the pool's handle, which now fails with the driver's "connection closed" error (SQLState
+     *       08xxx). Pools learn of dead connections from the failures that pass through their handles (HikariCP evicts
+     *       on SQLState 08, DBCP2 marks the connection fatal): an abort alone passes no failure through, and HikariCP
+     *       would hand the dead connection to the next borrower within its 500 ms validation-skip window. (On
+     *       PostgreSQL, pgjdbc's {@code clearWarnings()}, which HikariCP calls on return, fails the same way; MariaDB
+     *       Connector/J's does not, which is why only MariaDB showed the fault before.)
+     *   <li>{@code close()} on the handle, which gives it back for eviction.
+     * </ol>
      */
     void discard() {
         broken = true;
         returned = true;
         try {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "abort() refused; closing the physical connection instead", e);
+                closePhysical();
+            }
+            if (answers()) {
+                LOG.log(Level.WARNING, "a discarded connection still answered after abort(); closing it physically");
+                closePhysical();
+                answers();
+            }
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    /** Runs {@code SELECT 1} through the pool's handle: true if it worked, false if it failed (the pool saw it). */
+    private boolean answers() {
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException | RuntimeException expected) {
+            return false;
+        }
+    }
+
+    private void closePhysical() {
+        try {
             Connection physical =
                     connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
             if (physical != connection) {
                 physical.close();
-            } else {
-                connection.abort(Runnable::run);
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not close the physical connection of a failed lock release", e);
-        } finally {
-            closeQuietly(connection);
+            LOG.log(Level.WARNING, "could not close the physical connection of a discarded lock connection", e);
         }
     }
 

@@ -32,7 +32,7 @@ import javax.sql.DataSource;
  *
  * Release drops the hold counts, unlocks keys whose count reached zero in one statement, and gives the pinned
  * connection back when the thread's last server hold is gone. If the unlock statement fails, the connection is
- * discarded (closed physically) rather than returned to the pool with a lock possibly still held.
+ * discarded (aborted, and dropped by its pool) rather than returned to the pool with a lock possibly still held.
  */
 final class SessionLocks {
 
@@ -47,7 +47,20 @@ final class SessionLocks {
 
     private final boolean recordSites;
 
-    SessionLocks(DataSource dataSource, LockEngine engine, Listeners listeners, boolean recordSites) {
+    /**
+     * How old the last confirmation that a pin's session holds its locks may be before a re-entrant acquisition asks the
+     * server again: the watchdog's interval (it confirms that often), zero when the watchdog is off (then each
+     * re-entry asks).
+     */
+    private final long livenessNanos;
+
+    SessionLocks(
+            DataSource dataSource,
+            LockEngine engine,
+            Listeners listeners,
+            boolean recordSites,
+            Duration livenessBound) {
+        this.livenessNanos = livenessBound.toNanos();
         this.recordSites = recordSites;
         this.dataSource = dataSource;
         this.engine = engine;
@@ -109,13 +122,14 @@ final class SessionLocks {
         if (claim.freshKeys.isEmpty()) {
             Pin held = entered[0] != null ? entered[0] : currentPin();
             Long token = null;
-            if (fencingTable != null) {
-                try {
+            try {
+                requireAlive(held, keys, description, start);
+                if (fencingTable != null) {
                     token = fencingToken(held, fencingTable, keys.get(0), description, start);
-                } catch (RuntimeException e) {
-                    local.undo(claim);
-                    throw e;
                 }
+            } catch (RuntimeException e) {
+                local.undo(claim);
+                throw e;
             }
             return Optional.of(handle(keys, mode, held, start, token));
         }
@@ -155,6 +169,7 @@ final class SessionLocks {
             return Optional.empty();
         }
         pin.connectionId = id.getAsLong();
+        pin.confirmedAt = System.nanoTime();
         pin.serverHolds += claim.freshKeys.size();
         Long token = null;
         if (fencingTable != null) {
@@ -213,6 +228,51 @@ final class SessionLocks {
                     e);
             pin.discard();
         }
+    }
+
+    /**
+     * Before a re-entrant acquisition counts up: refuses a hold whose session is known lost, and asks the server (one
+     * round trip, on the pin's own connection) when the last confirmation is older than the liveness bound. A session
+     * found gone marks the pin broken and reports its holds lost.
+     *
+     * @throws LockLostException if the thread's hold of {@code keys} is gone
+     */
+    private void requireAlive(Pin pin, List<LockKey> keys, String description, long start) {
+        long now = System.nanoTime();
+        if (!pin.broken && now - pin.confirmedAt < livenessNanos) {
+            return;
+        }
+        SQLException failure = null;
+        if (!pin.broken) {
+            try {
+                if (engine.holders(pin.connection, keys).contains(pin.connectionId)) {
+                    pin.confirmedAt = now;
+                    return;
+                }
+            } catch (SQLException e) {
+                failure = e;
+            }
+            pin.broken = true;
+            reportLost(pin);
+        }
+        throw new LockLostException(
+                "this thread's hold was lost (its database session ended or no longer holds the lock), so it cannot"
+                        + " be re-entered: release the handle it holds, then acquire again",
+                description,
+                engine.name(),
+                Durations.since(start),
+                failure);
+    }
+
+    /** Reports every unreleased hold on {@code pin} lost (each once); returns their descriptions. */
+    private List<String> reportLost(Pin pin) {
+        List<String> lost = new java.util.ArrayList<>();
+        for (Hold hold : live) {
+            if (hold.pin == pin && !hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
+                lost.add(hold.description());
+            }
+        }
+        return lost;
     }
 
     private LocalLocks.Claim claimLocally(
@@ -331,10 +391,13 @@ final class SessionLocks {
             Pin pin = entry.getKey();
             java.util.Set<LockKey> keys = new java.util.TreeSet<>();
             entry.getValue().forEach(h -> keys.addAll(h.keys));
+            long asked = System.nanoTime();
             boolean held = pin.broken
                     ? false
                     : engine.holders(probe, List.copyOf(keys)).contains(pin.connectionId);
-            if (!held) {
+            if (held) {
+                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+            } else {
                 pin.broken = true;
                 for (Hold hold : entry.getValue()) {
                     if (!hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
@@ -471,7 +534,11 @@ final class SessionLocks {
         SQLException failure = null;
         try {
             if (!pin.broken) {
+                long asked = System.nanoTime();
                 notHeld = engine.releaseSessionReporting(pin.connection, last, hold.mode);
+                if (notHeld.notHeld().isEmpty()) {
+                    pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+                }
             }
         } catch (SQLException e) {
             LOG.log(

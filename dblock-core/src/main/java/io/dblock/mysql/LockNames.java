@@ -29,7 +29,8 @@ final class LockNames {
 
     static final int MAX_CHARS = 64;
     static final int MAX_BYTES = 192;
-    private static final int KEPT_CHARS = 31;
+    /** Characters of the full name ({@code database.} prefix included) a hashed name keeps in clear. */
+    static final int KEPT_CHARS = 31;
 
     private LockNames() {}
 
@@ -106,6 +107,28 @@ final class LockNames {
             // out of range: not one of ours; show it as a name
         }
         return Optional.of(LockKey.of(text));
+    }
+
+    /**
+     * The full name behind a server-side name: the name itself if it is not in the hashed form, the remembered full
+     * name if this JVM hashed it, else null.
+     */
+    static String resolve(String serverName) {
+        if (!isHashed(serverName)) {
+            return serverName;
+        }
+        synchronized (HASHED) {
+            return HASHED.get(serverName);
+        }
+    }
+
+    /** True for names of the hashed form: 31 characters, {@code ~}, 32 lower-case hex digits. */
+    static boolean isHashed(String name) {
+        if (name.codePointCount(0, name.length()) != MAX_CHARS) {
+            return false;
+        }
+        int tilde = name.offsetByCodePoints(0, KEPT_CHARS);
+        return name.charAt(tilde) == '~' && name.substring(tilde + 1).matches("[0-9a-f]{32}");
     }
 
     /** Hashed form → full name, for the {@value #REMEMBERED} most recently hashed names (access order). */

@@ -79,6 +79,9 @@ final class MySqlInspection {
         try {
             rows = Sql.rows(connection, sql, List.of(MySqlLockListing.escape(database + ".") + "%"), WaitGuard.NONE);
         } catch (SQLException e) {
+            if (e.getErrorCode() != 1227 && MySqlErrors.classify(e) == io.dblock.spi.Failure.PRIVILEGE) {
+                throw MySqlLockListing.missingPerformanceSchemaPrivilege(e);
+            }
             if (!transactionsVisible || e.getErrorCode() != 1227) {
                 throw e;
             }
@@ -252,7 +255,7 @@ final class MySqlInspection {
     }
 
     private void requirePerformanceSchema(Connection connection) throws SQLException {
-        if (!listing.performanceSchemaReady(connection)) {
+        if (listing.performanceSchema(connection) != MySqlLockListing.PerformanceSchema.READY) {
             throw new UnsupportedLockException(
                     engine + " does not expose its locks: start the server with --performance-schema=ON"
                             + " --performance-schema-instrument='wait/lock/metadata/sql/mdl=ON' (MySQL 8 has both"

@@ -1,5 +1,6 @@
 package io.dblock.mysql;
 
+import io.dblock.LockUsageException;
 import io.dblock.NamedLockHolder;
 import io.dblock.UnsupportedLockException;
 import io.dblock.spi.WaitGuard;
@@ -30,11 +31,27 @@ final class MySqlLockListing {
         this.engine = engine;
     }
 
+    /**
+     * The string-named locks held whose names, as the application wrote them, start with {@code prefix}.
+     *
+     * <p>The server-side form of a name is {@code database.} plus the name, with one more {@code #} in front of names
+     * starting with {@code #} (see {@link LockNames}); the prefix is turned into that form, so {@code "#t"} finds
+     * {@code "#tag"}, and names come back as written. Numeric keys have no name and are not listed. A name too long for
+     * the server is kept as its first {@link LockNames#KEPT_CHARS} characters (database prefix included) and a hash: a
+     * prefix within those characters finds it; a longer prefix can only be matched against hashed names this JVM made
+     * (it remembers their full text), so a hashed name from elsewhere that the clear part cannot rule out makes the
+     * call fail with {@link LockUsageException} instead of answering wrongly.
+     */
     List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String database, String prefix)
             throws SQLException {
-        String pattern = escape(database + "." + prefix) + "%";
+        String serverPrefix = database + "." + (prefix.startsWith("#") ? "#" + prefix : prefix);
+        boolean beyondClearPart = serverPrefix.codePointCount(0, serverPrefix.length()) > LockNames.KEPT_CHARS;
+        String searched = beyondClearPart
+                ? serverPrefix.substring(0, serverPrefix.offsetByCodePoints(0, LockNames.KEPT_CHARS))
+                : serverPrefix;
+        String pattern = escape(searched) + "%";
         List<Object[]> rows;
-        if (performanceSchemaReady(connection)) {
+        if (performanceSchema(connection) == PerformanceSchema.READY) {
             rows = Sql.rows(connection, PERFORMANCE_SCHEMA, List.of(pattern), WaitGuard.NONE);
         } else if (count(
                         connection,
@@ -50,28 +67,80 @@ final class MySqlLockListing {
                     null);
         }
         List<NamedLockHolder> held = new ArrayList<>();
-        int cut = database.length() + 1;
         for (Object[] row : rows) {
-            String name = (String) row[0];
-            held.add(new NamedLockHolder(name.substring(Math.min(cut, name.length())), ((Number) row[1]).longValue()));
+            String serverName = (String) row[0];
+            long holder = ((Number) row[1]).longValue();
+            String full = LockNames.resolve(serverName);
+            if (full == null) { // hashed by another process: only its clear part is known
+                if (beyondClearPart) {
+                    throw new LockUsageException(
+                            "the prefix '" + prefix + "' is longer than the part of a hashed lock name kept in clear ("
+                                    + (LockNames.KEPT_CHARS - database.length() - 1) + " characters of a name in"
+                                    + " database '" + database + "'), and the held lock '" + serverName + "' was"
+                                    + " hashed by another process, so whether it matches cannot be told: use a"
+                                    + " prefix of at most that length",
+                            null);
+                }
+                held.add(new NamedLockHolder(serverName.substring(database.length() + 1), holder));
+            } else if (full.startsWith(serverPrefix)) {
+                LockNames.decode(database, full)
+                        .flatMap(io.dblock.LockKey::name)
+                        .ifPresent(name -> held.add(new NamedLockHolder(name, holder)));
+            }
         }
         return held;
     }
 
-    /** True when performance_schema is on and its metadata-lock instrument enabled (and readable by this user). */
-    boolean performanceSchemaReady(Connection connection) {
-        return count(
-                        connection,
-                        "SELECT COUNT(*) FROM performance_schema.setup_instruments WHERE NAME ="
-                                + " 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES' AND @@performance_schema = 1")
-                > 0;
+    /** What {@code performance_schema} offers dblock on this server, for this user. */
+    enum PerformanceSchema {
+        READY,
+        OFF,
+        INSTRUMENT_OFF
+    }
+
+    /**
+     * Whether {@code performance_schema} is on with its metadata-lock instrument enabled.
+     *
+     * @throws io.dblock.LockUsageException when it is on but this user may not read it, naming the privilege
+     */
+    PerformanceSchema performanceSchema(Connection connection) throws SQLException {
+        Object on = Sql.row(connection, "SELECT @@performance_schema", List.of(), WaitGuard.NONE)[0];
+        if (on == null || ((Number) on).intValue() == 0) {
+            return PerformanceSchema.OFF;
+        }
+        try {
+            Object[] row = Sql.row(
+                    connection,
+                    "SELECT COUNT(*) FROM performance_schema.setup_instruments WHERE NAME ="
+                            + " 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES'",
+                    List.of(),
+                    WaitGuard.NONE);
+            return ((Number) row[0]).longValue() > 0 ? PerformanceSchema.READY : PerformanceSchema.INSTRUMENT_OFF;
+        } catch (SQLException e) {
+            if (MySqlErrors.classify(e) == io.dblock.spi.Failure.PRIVILEGE) {
+                throw missingPerformanceSchemaPrivilege(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The usage error for a user who may not read {@code performance_schema}. */
+    static LockUsageException missingPerformanceSchemaPrivilege(SQLException e) {
+        return new LockUsageException(
+                "the database user lacks the SELECT privilege on performance_schema, where dblock reads locks"
+                        + " (metadata_locks, threads, session_connect_attrs, setup_instruments): GRANT SELECT ON"
+                        + " performance_schema.* TO the user (server said: " + e.getMessage() + ")",
+                null,
+                null,
+                null,
+                e);
     }
 
     private static long count(Connection connection, String sql) {
         try {
             return ((Number) Sql.row(connection, sql, List.of(), WaitGuard.NONE)[0]).longValue();
         } catch (SQLException e) {
-            return 0; // the schema or variable does not exist on this server: treat as "not available"
+            return 0; // the schema or plugin table does not exist on this server: treat as "not available"
         }
     }
 

@@ -20,9 +20,20 @@ import java.util.TreeMap;
  * EXCLUSIVE} (nobody else may read or write) is {@code WRITE}. The other six modes have no MySQL equivalent and are
  * refused. A table requested in both modes is locked {@code WRITE} (one statement may name a table once).
  *
- * <p>Waits: MariaDB's {@code WAIT n}/{@code NOWAIT} clauses (whole seconds, rounded up). MySQL has neither, so dblock
- * sets the session's {@code lock_wait_timeout} (whole seconds, at least 1: MySQL cannot refuse at once) around the
- * statement and restores the previous value. "Forever" is the server's {@code lock_wait_timeout} maximum, one year.
+ * <p>Waits: on MariaDB a timed wait runs as {@code SET STATEMENT max_statement_time = s FOR LOCK TABLES ... WAIT n}:
+ * the statement limit ends it at its deadline (milliseconds), {@code WAIT n} (whole seconds, rounded up) is the
+ * server's own lock-wait clause behind it. A session {@code max_statement_time} shorter than the wait stays in force
+ * and its error (1969) is reported, not taken for a timeout. {@code NOWAIT} refuses at once. MySQL has neither clause,
+ * so dblock sets the session's {@code lock_wait_timeout} around the statement and restores the previous value: whole
+ * seconds, rounded up, at least 1 (MySQL cannot refuse at once, and its {@code max_execution_time} covers only
+ * {@code SELECT}). "Forever" is the server's {@code lock_wait_timeout} maximum, one year.
+ *
+ * <p>Implicit commits. Of the statements dblock runs on a caller's connection, the MySQL 8 and MariaDB manuals list
+ * {@code LOCK TABLES} and {@code UNLOCK TABLES} as committing an open transaction ("Statements That Cause an Implicit
+ * Commit"); both are refused while {@code @@in_transaction} is set. The others ({@code SELECT @@...}, {@code SET
+ * SESSION lock_wait_timeout}, {@code SET SESSION innodb_lock_wait_timeout}, {@code SET STATEMENT ... FOR}, {@code
+ * GET_LOCK}, {@code RELEASE_LOCK}, {@code IS_USED_LOCK}) are not on that list. {@code SET autocommit = 1}, which does
+ * commit, is only ever run on connections dblock borrowed itself.
  */
 final class MySqlTableLocks {
 
@@ -73,13 +84,27 @@ final class MySqlTableLocks {
 
     boolean lock(Connection connection, List<TableLockRequest> requests, Wait wait, WaitGuard guard)
             throws SQLException {
-        refuseOpenTransaction(connection);
-        String statement = "LOCK TABLES " + tableList(requests) + (mariaDb ? mariaDbWait(wait) : "");
+        Object[] session = Sql.row(
+                connection,
+                mariaDb ? "SELECT @@in_transaction, @@max_statement_time" : "SELECT @@in_transaction",
+                List.of(),
+                WaitGuard.NONE);
+        refuseOpenTransaction(
+                session[0], "LOCK TABLES", "lock the tables first, right after setAutoCommit(false) or COMMIT");
+        String tables = "LOCK TABLES " + tableList(requests);
         try {
             if (mariaDb) {
-                Sql.execute(connection, statement, guard);
+                String limit = statementLimit(wait, ((Number) session[1]).doubleValue());
+                try {
+                    Sql.execute(connection, limit + tables + mariaDbWait(wait), guard);
+                } catch (SQLException e) {
+                    if (!limit.isEmpty() && e.getErrorCode() == ER_STATEMENT_TIMEOUT) {
+                        return false; // our own deadline, set just for this statement
+                    }
+                    throw e;
+                }
             } else {
-                withLockWaitTimeout(connection, wait, statement, guard);
+                withLockWaitTimeout(connection, wait, tables, guard);
             }
             return true;
         } catch (SQLException e) {
@@ -90,13 +115,34 @@ final class MySqlTableLocks {
         }
     }
 
-    /** LOCK TABLES would silently commit an open transaction: refuse instead. */
-    private static void refuseOpenTransaction(Connection connection) throws SQLException {
-        Object inTransaction = Sql.row(connection, "SELECT @@in_transaction", List.of(), WaitGuard.NONE)[0];
+    /** MariaDB's {@code ER_STATEMENT_TIMEOUT}: {@code max_statement_time} ended the statement. */
+    private static final int ER_STATEMENT_TIMEOUT = 1969;
+
+    /**
+     * {@code SET STATEMENT max_statement_time = s FOR } for a timed wait, so it ends at its deadline to the millisecond
+     * ({@code WAIT n} is whole seconds); empty when the wait is none or forever, or when the session's own {@code
+     * max_statement_time} ({@code sessionLimit} seconds, 0 for none) is shorter and must stay in force.
+     */
+    private static String statementLimit(Wait wait, double sessionLimit) {
+        if (wait.isNone() || wait.isForever()) {
+            return "";
+        }
+        double seconds = Math.max(1, wait.millisRoundedUp()) / 1000.0;
+        if (sessionLimit > 0 && sessionLimit <= seconds) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "SET STATEMENT max_statement_time = %.3f FOR ", seconds);
+    }
+
+    /**
+     * LOCK TABLES and UNLOCK TABLES silently commit an open transaction: refuse instead, before anything changes.
+     *
+     * @param inTransaction the session's {@code @@in_transaction}
+     */
+    private static void refuseOpenTransaction(Object inTransaction, String statement, String instead) {
         if (inTransaction != null && ((Number) inTransaction).intValue() != 0) {
             throw new LockUsageException(
-                    "the connection's transaction has already done work, and LOCK TABLES would silently commit it:"
-                            + " lock the tables first, right after setAutoCommit(false) or COMMIT",
+                    "the connection's transaction is open, and " + statement + " would silently commit it: " + instead,
                     null);
         }
     }
@@ -139,7 +185,15 @@ final class MySqlTableLocks {
         }
     }
 
+    /**
+     * {@code UNLOCK TABLES}, after checking {@code @@in_transaction} (one more round trip): inside an open transaction
+     * the statement would commit it, so dblock refuses and changes nothing.
+     */
     void unlock(Connection connection) throws SQLException {
+        refuseOpenTransaction(
+                Sql.row(connection, "SELECT @@in_transaction", List.of(), WaitGuard.NONE)[0],
+                "UNLOCK TABLES",
+                "commit or roll back first, then release (inTransaction(...) does all three)");
         Sql.execute(connection, "UNLOCK TABLES", WaitGuard.NONE);
     }
 

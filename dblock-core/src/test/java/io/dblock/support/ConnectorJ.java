@@ -11,16 +11,21 @@ public final class ConnectorJ {
 
     /** A new non-pooling Connector/J data source for the server and database of {@code db}. */
     public static DataSource dataSource(TestDatabase db) {
+        MysqlDataSource dataSource = new MysqlDataSource();
+        dataSource.setURL(url(db));
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        return dataSource;
+    }
+
+    /** The Connector/J URL ({@code jdbc:mysql:}) for the server and database of {@code db}. */
+    public static String url(TestDatabase db) {
         String url = db.jdbcUrl()
                 .replaceFirst("^jdbc:mariadb:", "jdbc:mysql:")
                 .replaceAll("[?&]permitMysqlScheme(=[^&]*)?", "");
         if (!url.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("Not a MySQL-family URL: " + url);
         }
-        MysqlDataSource dataSource = new MysqlDataSource();
-        dataSource.setURL(url + (url.contains("?") ? "&" : "?") + "sslMode=DISABLED&allowPublicKeyRetrieval=true");
-        dataSource.setUser(db.user());
-        dataSource.setPassword(db.password());
-        return dataSource;
+        return url + (url.contains("?") ? "&" : "?") + "sslMode=DISABLED&allowPublicKeyRetrieval=true";
     }
 }

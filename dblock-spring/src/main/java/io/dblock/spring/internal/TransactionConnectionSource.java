@@ -35,14 +35,29 @@ final class TransactionConnectionSource implements DataSource {
                 new View(connection));
     }
 
-    /** Closes the physical connection under {@code connection} (after a failed release), logging any failure. */
+    /**
+     * Ends the session under {@code connection} (after a failed release) so that its pool evicts it instead of handing it
+     * to the next borrower: aborts it, then shows the pool the resulting failure. Logs what fails.
+     */
     static void closePhysically(Connection connection) {
         try {
-            Connection physical =
-                    connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
-            physical.close();
+            connection.abort(Runnable::run); // passed down to the driver by every wrapper: the session ends
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not close the connection of a failed lock release", e);
+            try {
+                Connection physical =
+                        connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
+                physical.close();
+            } catch (SQLException | RuntimeException closeFailed) {
+                e.addSuppressed(closeFailed);
+                LOG.log(Level.WARNING, "could not end the session of a failed lock release", e);
+            }
+        }
+        // a statement through the pool's own handle now fails with the driver's "connection closed" (SQLState 08xxx):
+        // the failure pools evict on (HikariCP would otherwise hand the dead connection to the next borrower)
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException | RuntimeException expected) {
+            // the pool has seen it
         }
     }
 
