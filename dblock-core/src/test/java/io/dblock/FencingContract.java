@@ -272,4 +272,69 @@ abstract class FencingContract {
             server.execute("DROP TABLE IF EXISTS " + quoted);
         }
     }
+
+    /**
+     * A crash (kill -9 of one backend: the postmaster then ends every backend and recovers from the WAL) right after a
+     * token was handed out, on a server with {@code synchronous_commit = off} (the embedded one): the token survives,
+     * and the next token is greater.
+     */
+    @Test
+    void aTokenHandedOutJustBeforeACrashIsNeverHandedOutAgain() throws Exception {
+        assumeCrashable();
+        tokensAcrossACrash(locks);
+    }
+
+    /** The same with a table created just before: the table survives the crash too. */
+    @Test
+    void aFencingTableCreatedJustBeforeACrashSurvivesIt() throws Exception {
+        assumeCrashable();
+        String table = "fencing_crash_" + UUID.randomUUID().toString().replace("-", "");
+        DbLocks fresh = DbLocks.builder(dataSource).fencingTable(table).build();
+        try {
+            fresh.createFencingTable();
+            tokensAcrossACrash(fresh);
+        } finally {
+            server.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    private void assumeCrashable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                postgres() && io.dblock.support.ServerRestart.supported(db),
+                "kill -9 of one backend crash-restarts the embedded PostgreSQL; on MySQL/MariaDB it would end the"
+                        + " whole server, and durability is the global innodb_flush_log_at_trx_commit (documented)");
+        assertThat(server.queryString("SHOW synchronous_commit"))
+                .as("the server defers its commits")
+                .isEqualTo("off");
+    }
+
+    private void tokensAcrossACrash(DbLocks fencing) throws Exception {
+        long before;
+        try (LockHandle h = fencing.advisory(key).fenced().acquire()) {
+            before = h.fencingToken().orElseThrow();
+        }
+        try (Connection spare = dataSource.getConnection()) {
+            long pid = Server.pid(spare);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly))
+                    .as("SIGKILL sent to backend %d", pid)
+                    .contains(true);
+        }
+        io.dblock.testing.Await.until(
+                Duration.ofSeconds(60), "the server accepts connections after crash recovery", () -> {
+                    try (Connection c = dataSource.getConnection();
+                            java.sql.Statement st = c.createStatement()) {
+                        st.execute("SELECT 1");
+                        return true;
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
+        try (LockHandle h = fencing.advisory(key).fenced().acquire()) {
+            long after = h.fencingToken().orElseThrow();
+            System.out.println("fencing tokens across a crash: " + before + ", crash, " + after);
+            assertThat(after)
+                    .as("the token after the crash (the one before was %d)", before)
+                    .isGreaterThan(before);
+        }
+    }
 }

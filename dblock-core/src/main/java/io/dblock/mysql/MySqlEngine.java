@@ -253,8 +253,10 @@ final class MySqlEngine implements LockEngine {
 
     @Override
     public long nextFencingToken(Connection connection, io.dblock.TableName table, LockKey key) throws SQLException {
-        return MySqlFencing.next(connection, table, key);
+        return fencing.next(connection, table, key);
     }
+
+    private final MySqlFencing fencing = new MySqlFencing();
 
     @Override
     public void createFencingTable(Connection connection, io.dblock.TableName table) throws SQLException {
