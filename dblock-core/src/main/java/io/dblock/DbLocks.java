@@ -31,9 +31,10 @@ import javax.sql.DataSource;
  * io.dblock.spi.LockEngineProvider}s found by {@link java.util.ServiceLoader}). Create one per data source and share
  * it: it is thread-safe, and its threads coordinate through it (re-entrancy, local queueing, local deadlock detection
  * all work per instance). It holds no resources of its own besides the connections pinned by threads that hold session
- * locks, so it needs no closing.
+ * locks and its watchdog's schedule. Close it before its {@code DataSource} when the application shuts down ({@link
+ * #close()}): holders are told first, then given a grace period to finish, and only then are their sessions ended.
  */
-public final class DbLocks {
+public final class DbLocks implements AutoCloseable {
 
     private final LockContext context;
 
@@ -231,6 +232,48 @@ public final class DbLocks {
         return context.engine().fencingTableDdl(context.fencingTable());
     }
 
+    /**
+     * Shuts this instance down with the builder's {@link Builder#shutdownGrace(Duration) shutdown grace} (default
+     * {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS} s). See {@link #close(Duration)}.
+     */
+    @Override
+    public void close() {
+        close(context.shutdownGrace);
+    }
+
+    /**
+     * Shuts this instance down, telling holders first. In order:
+     *
+     * <ol>
+     *   <li>New session locks are refused ({@link LockUsageException}: closed).
+     *   <li>Every session lock held through this instance is marked lost at once: {@link LockHandle#isHeld()} turns
+     *       false, its {@link LockHandle#onLost} callbacks and the listeners' {@code lost} run (on the calling thread),
+     *       and a re-entrant acquisition throws {@link LockLostException}. The server still holds the locks.
+     *   <li>It waits up to {@code grace} for the holders to release their handles; a release then ends the session
+     *       of its connection (dblock aborts it, the pool evicts it), which frees the lock on the server.
+     *   <li>What is still held after {@code grace} is freed by aborting its connection, and logged at {@code WARNING}
+     *       naming each lock, its holder thread and where it was acquired.
+     *   <li>The watchdog stops.
+     * </ol>
+     *
+     * Transaction-scoped and table locks live in their caller's transaction and are not touched. Call it before the
+     * {@code DataSource} closes (Spring Boot does: the starter's {@code DbLocks} bean is closed before the pool).
+     * Idempotent and thread-safe: a second call returns at once.
+     *
+     * @param grace how long to wait for holders; {@link Duration#ZERO} ends their sessions at once
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace must not be null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("shutdown grace must not be negative, got " + grace);
+        }
+        context.close(grace);
+    }
+
+    /** The default of {@link Builder#shutdownGrace(Duration)}, in seconds: Spring's default shutdown-phase timeout. */
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+
     /** The watchdog's default interval in seconds. */
     public static final int DEFAULT_WATCHDOG_SECONDS = 10;
 
@@ -245,6 +288,7 @@ public final class DbLocks {
         private Duration watchdogInterval = DEFAULT_WATCHDOG_INTERVAL;
         private TableName fencingTable = TableName.of(DEFAULT_FENCING_TABLE);
         private boolean recordSites = true;
+        private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -329,6 +373,22 @@ public final class DbLocks {
         }
 
         /**
+         * How long {@link DbLocks#close()} waits for holders to release their (already reported lost) locks before it
+         * ends their sessions. Default {@value DbLocks#DEFAULT_SHUTDOWN_GRACE_SECONDS} s, Spring's default {@code
+         * spring.lifecycle.timeout-per-shutdown-phase}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder shutdownGrace(Duration grace) {
+            Objects.requireNonNull(grace, "shutdown grace must not be null");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("shutdown grace must not be negative, got " + grace);
+            }
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        /**
          * Uses this engine instead of detecting one (for engines not registered with {@link java.util.ServiceLoader},
          * or to skip the detection round trip).
          */
@@ -345,7 +405,14 @@ public final class DbLocks {
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
             return new DbLocks(new LockContext(
-                    dataSource, chosen, defaultTimeout, listeners, watchdogInterval, fencingTable, recordSites));
+                    dataSource,
+                    chosen,
+                    defaultTimeout,
+                    listeners,
+                    watchdogInterval,
+                    fencingTable,
+                    recordSites,
+                    shutdownGrace));
         }
     }
 }

@@ -120,4 +120,26 @@ abstract class InterruptContract implements DriverUnderTest {
         assertThat(waiter.thrown.get()).isInstanceOf(LockInterruptedException.class);
         assertThat(waiter.flagAfter.get()).isTrue();
     }
+
+    /** Nothing waits when a thread re-enters a lock it holds: the interrupt flag is kept, and the call succeeds. */
+    @Test
+    void aReentrantAcquireWithTheInterruptFlagSetSucceedsAndKeepsTheFlag() throws Exception {
+        Waiter waiter = new Waiter(() -> {
+            try (LockHandle outer = locks.advisory("reentered-interrupted").acquire()) {
+                Thread.currentThread().interrupt();
+                try (LockHandle inner = locks.advisory("reentered-interrupted").acquire()) {
+                    assertThat(inner.connectionId()).isEqualTo(outer.connectionId());
+                }
+                assertThat(locks.advisory("reentered-interrupted").tryAcquire())
+                        .isPresent()
+                        .get()
+                        .satisfies(h -> {
+                            h.release();
+                        });
+            }
+        });
+        assertThat(waiter.done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiter.thrown.get()).isNull();
+        assertThat(waiter.flagAfter.get()).isTrue();
+    }
 }

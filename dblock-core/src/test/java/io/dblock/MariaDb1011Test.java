@@ -55,4 +55,7 @@ class MariaDb1011Test {
 
     @Nested
     class DeadConnections extends DeadConnectionContract {}
+
+    @Nested
+    class Shutdown extends ShutdownContract {}
 }

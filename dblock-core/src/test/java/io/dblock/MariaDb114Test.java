@@ -55,4 +55,7 @@ class MariaDb114Test {
 
     @Nested
     class DeadConnections extends DeadConnectionContract {}
+
+    @Nested
+    class Shutdown extends ShutdownContract {}
 }

@@ -142,4 +142,55 @@ abstract class WatchdogContract {
         DbLocks off = DbLocks.builder(dataSource).watchdog(Duration.ZERO).build();
         off.advisory("off").acquire().close();
     }
+
+    /**
+     * Three holders on a pool of three: no connection is left for anything else, and one holder's session is killed.
+     * The watchdog asks each holding session on its own connection, so the loss is reported within one interval plus
+     * one query all the same (before, a pass that could not borrow a connection checked nothing: no report for 7 s).
+     */
+    @Test
+    void aHolderKilledWhileThePoolIsFullOfHoldersIsReportedWithinOneIntervalAndAQuery() throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(3);
+        config.setConnectionTimeout(1_000);
+        Duration interval = Duration.ofMillis(200);
+        java.util.Map<String, Long> lostAt = new java.util.concurrent.ConcurrentHashMap<>();
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            DbLocks full = DbLocks.builder(pool)
+                    .watchdog(interval)
+                    .listener(new LockListener() {
+                        @Override
+                        public void lost(LockEvent event) {
+                            lostAt.putIfAbsent(event.lock(), System.nanoTime());
+                        }
+                    })
+                    .build();
+            List<Holder> holders = new java.util.ArrayList<>();
+            List<Long> sessions = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String key = "full-pool-" + i;
+                Holder holder = Holder.start(() -> full.advisory(key).tryAcquire());
+                holders.add(holder);
+                sessions.add(holder.acquired().get(10, TimeUnit.SECONDS));
+            }
+            assertThat(sessions).allSatisfy(id -> assertThat(id).isPositive());
+            assertThat(pool.getHikariPoolMXBean().getIdleConnections())
+                    .as("every pool connection holds a lock")
+                    .isZero();
+            long killed = System.nanoTime();
+            probe.terminate(sessions.get(1));
+            Await.until(
+                    Duration.ofSeconds(5),
+                    "the killed holder is reported lost",
+                    () -> lostAt.containsKey("advisory \"full-pool-1\""));
+            long millis = TimeUnit.NANOSECONDS.toMillis(lostAt.get("advisory \"full-pool-1\"") - killed);
+            System.out.println(
+                    "watchdog, pool full of holders, interval 200 ms: lost reported after " + millis + " ms");
+            assertThat(lostAt).as("only the killed holder").containsOnlyKeys("advisory \"full-pool-1\"");
+            for (Holder holder : holders) {
+                holder.release();
+            }
+        }
+    }
 }

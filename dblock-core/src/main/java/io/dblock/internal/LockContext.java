@@ -34,7 +34,8 @@ public final class LockContext {
             java.util.List<io.dblock.LockListener> listeners,
             Duration watchdogInterval,
             io.dblock.TableName fencingTable,
-            boolean recordSites) {
+            boolean recordSites,
+            Duration shutdownGrace) {
         if (defaultTimeout != null) {
             Durations.checkWait(
                     defaultTimeout,
@@ -50,7 +51,35 @@ public final class LockContext {
         this.defaultTimeout = defaultTimeout;
         this.watchdogInterval = watchdogInterval == null ? Duration.ZERO : watchdogInterval;
         this.sessions = new SessionLocks(dataSource, engine, this.listeners, recordSites, this.watchdogInterval);
-        Watchdog.start(sessions, dataSource, watchdogInterval);
+        this.shutdownGrace = shutdownGrace;
+        this.stopWatchdog = Watchdog.start(sessions, watchdogInterval);
+    }
+
+    /** How long {@link #close(Duration)} waits for holders by default. */
+    public final Duration shutdownGrace;
+
+    private final Runnable stopWatchdog;
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * See {@code DbLocks.close(Duration)}: refuses new session locks, reports the held ones lost, waits up to {@code
+     * grace} for their holders to release them, ends the sessions of the rest, stops the watchdog. Idempotent.
+     */
+    public void close(Duration grace) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            sessions.shutDown(grace);
+        } finally {
+            stopWatchdog.run();
+        }
+    }
+
+    /** True once {@link #close(Duration)} began. */
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** The engine in use. */

@@ -108,6 +108,20 @@ final class Pin {
         }
     }
 
+    /**
+     * Ends the session from any thread ({@link Connection#abort}), without giving the handle back: its owner may still be
+     * using it, and its release then finds the pin broken and discards it. For shutdown.
+     */
+    void abortSession() {
+        broken = true;
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not abort a lock connection at shutdown; closing it physically", e);
+            closePhysical();
+        }
+    }
+
     /** Runs {@code SELECT 1} through the pool's handle: true if it worked, false if it failed (the pool saw it). */
     private boolean answers() {
         try (java.sql.Statement s = connection.createStatement()) {

@@ -75,8 +75,9 @@ final class SessionLocks {
             io.dblock.Priority priority,
             io.dblock.TableName fencingTable) {
         long start = System.nanoTime();
-        if (Thread.currentThread().isInterrupted()) {
-            throw Errors.interrupted(description, engine.name(), Duration.ZERO, null);
+        if (closing) {
+            throw new io.dblock.LockUsageException(
+                    "this DbLocks is closed (the application is shutting down): no new session locks", description);
         }
         if (!leaks.isEmpty()) {
             releaseLeaks();
@@ -132,6 +133,11 @@ final class SessionLocks {
                 throw e;
             }
             return Optional.of(handle(keys, mode, held, start, token));
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // checked here, not up front: a re-entrant acquisition waits for nothing and is not refused for the flag
+            local.undo(claim);
+            throw Errors.interrupted(description, engine.name(), Durations.since(start), null);
         }
         Pin pin;
         try {
@@ -371,42 +377,150 @@ final class SessionLocks {
     final java.util.Set<Hold> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * One watchdog pass: for each pinned connection with live handles, asks the server (on {@code probe}, another
-     * connection) whether that session still holds its keys; if not, marks the connection broken and reports every
-     * handle on it lost. Returns the descriptions of the holds found lost in this pass (each is reported once, so a
-     * lost hold left unreleased is not counted again).
+     * One watchdog pass. For each pinned connection with live handles, asks that session itself whether it still holds
+     * its keys ({@code pg_locks} / {@code IS_USED_LOCK}, one query on the pin's own connection): no spare connection
+     * from the pool is needed, so a pool full of holders is checked as well as an idle one. The pin is entered ({@link
+     * Pin#busy}) for the check, so the holds it looks at cannot start or end during it; a pin whose owner is inside
+     * dblock right now is skipped this pass (the owner's own statement will meet a dead session first).
+     *
+     * <p>A hold is reported lost when the session failed (a connection error on that query, or on an earlier
+     * statement) or the server answered that the session no longer holds the keys. Any other failure of the query
+     * proves nothing and marks nothing. Each hold is reported once.
+     *
+     * @return the descriptions of the holds found lost in this pass
      */
-    List<String> checkLive(java.sql.Connection probe) throws SQLException {
-        java.util.Map<Pin, java.util.List<Hold>> byPin = new java.util.IdentityHashMap<>();
+    List<String> checkLive() {
+        java.util.Map<Pin, Boolean> pinned = new java.util.IdentityHashMap<>();
         for (Hold hold : live) {
             if (hold.isReleased()) {
                 live.remove(hold);
-            } else if (hold.pin.connectionId >= 0) {
-                byPin.computeIfAbsent(hold.pin, p -> new java.util.ArrayList<>())
-                        .add(hold);
+            } else {
+                pinned.put(hold.pin, Boolean.TRUE);
             }
         }
         List<String> lost = new java.util.ArrayList<>();
-        for (var entry : byPin.entrySet()) {
-            Pin pin = entry.getKey();
-            java.util.Set<LockKey> keys = new java.util.TreeSet<>();
-            entry.getValue().forEach(h -> keys.addAll(h.keys));
-            long asked = System.nanoTime();
-            boolean held = pin.broken
-                    ? false
-                    : engine.holders(probe, List.copyOf(keys)).contains(pin.connectionId);
-            if (held) {
-                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
-            } else {
-                pin.broken = true;
-                for (Hold hold : entry.getValue()) {
-                    if (!hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
-                        lost.add(hold.description());
+        for (Pin pin : pinned.keySet()) {
+            if (pin.broken) {
+                lost.addAll(reportLost(pin));
+            } else if (pin.busy.tryLock()) {
+                try {
+                    if (!pin.returned && !confirm(pin)) {
+                        pin.broken = true;
+                        lost.addAll(reportLost(pin));
                     }
+                } finally {
+                    pin.busy.unlock();
                 }
             }
         }
         return lost;
+    }
+
+    /**
+     * Asks the pin's own session whether it holds every key of its live holds; the caller has entered the pin.
+     *
+     * @return false if the session is gone or no longer holds them; true if it does, or if the answer proves nothing
+     */
+    private boolean confirm(Pin pin) {
+        java.util.Set<LockKey> keys = new java.util.TreeSet<>();
+        for (Hold hold : live) {
+            if (hold.pin == pin && !hold.isReleased()) {
+                keys.addAll(hold.keys);
+            }
+        }
+        if (keys.isEmpty() || pin.connectionId < 0) {
+            return true;
+        }
+        long asked = System.nanoTime();
+        try {
+            boolean held = engine.holders(pin.connection, List.copyOf(keys)).contains(pin.connectionId);
+            if (held) {
+                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+            }
+            return held;
+        } catch (SQLException e) {
+            if (engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
+                LOG.log(Level.DEBUG, "the watchdog's check failed on the holding session itself", e);
+                return false;
+            }
+            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+            return true;
+        }
+    }
+
+    /** Set by {@link #shutDown}: no new session locks. */
+    private volatile boolean closing;
+
+    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition drained = drainLock.newCondition();
+
+    private void signalDrained() {
+        drainLock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    /**
+     * Shuts down: refuses new session locks, reports every live hold lost (its pin marked broken, so its release sends
+     * nothing and ends the session instead), waits up to {@code grace} for the holders to release, then aborts the
+     * connections of what is left so the server frees those locks, and logs them.
+     */
+    void shutDown(Duration grace) {
+        closing = true;
+        java.util.Set<Pin> pinned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Hold hold : live) {
+            if (!hold.isReleased()) {
+                pinned.add(hold.pin);
+            }
+        }
+        for (Pin pin : pinned) {
+            pin.broken = true;
+            reportLost(pin);
+        }
+        long deadline = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
+        drainLock.lock();
+        try {
+            while (live.stream().anyMatch(h -> !h.isReleased())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                drained.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            drainLock.unlock();
+        }
+        java.util.Set<Pin> leftPins = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        StringBuilder still = new StringBuilder();
+        for (Hold hold : live) {
+            if (!hold.isReleased()) {
+                leftPins.add(hold.pin);
+                still.append("\n  ")
+                        .append(hold.description())
+                        .append(", held by thread '")
+                        .append(hold.owner.getName())
+                        .append("', acquired at:")
+                        .append(hold.siteText());
+            }
+        }
+        if (leftPins.isEmpty()) {
+            return;
+        }
+        LOG.log(
+                Level.WARNING,
+                "DbLocks closed with session locks still held after the " + grace.toMillis() + " ms grace; ending their"
+                        + " sessions so the server frees them:" + still);
+        for (Pin pin : leftPins) {
+            pin.abortSession();
+        }
     }
 
     private Pin currentPin() {
@@ -524,6 +638,9 @@ final class SessionLocks {
      */
     private io.dblock.spi.LockEngine.Release releaseHold(Hold hold) {
         live.remove(hold);
+        if (closing) {
+            signalDrained();
+        }
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
         io.dblock.spi.LockEngine.Release notHeld =
                 new io.dblock.spi.LockEngine.Release(List.of(), OptionalLong.empty());

@@ -2,19 +2,17 @@ package io.dblock.internal;
 
 import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 
 /**
  * Checks, every interval, that the sessions holding a {@code DbLocks}' session locks still hold them, from one shared
- * daemon thread. A pass borrows one connection only while locks are held, and asks the server one question per pinned
- * connection ({@code pg_locks} / {@code IS_USED_LOCK}). A failing pass (the server unreachable) proves nothing and
- * marks nothing lost; the next pass tries again. The task holds its {@code DbLocks} weakly and stops once it is gone.
+ * daemon thread. A pass asks each holding session itself, one query on its own pinned connection ({@code pg_locks} /
+ * {@code IS_USED_LOCK}); it borrows nothing from the pool, so a pool whose every connection holds a lock is watched as
+ * well as any (see {@link SessionLocks#checkLive()}). A lost lock is therefore reported within one interval plus one
+ * query. The task holds its {@code DbLocks} weakly and stops once it is gone.
  */
 final class Watchdog {
 
@@ -23,23 +21,24 @@ final class Watchdog {
 
     private Watchdog() {}
 
-    static void start(SessionLocks sessions, DataSource dataSource, Duration interval) {
+    /** Starts the checks; the returned action stops them (a no-op when the watchdog is off). */
+    static Runnable start(SessionLocks sessions, Duration interval) {
         if (interval == null || interval.isZero()) {
-            return;
+            return () -> {};
         }
         long millis = Math.max(10, interval.toMillis());
-        Task task = new Task(new WeakReference<>(sessions), dataSource);
-        task.future = SCHEDULER.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        Task task = new Task(new WeakReference<>(sessions));
+        ScheduledFuture<?> future = SCHEDULER.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        task.future = future;
+        return () -> future.cancel(false);
     }
 
     private static final class Task implements Runnable {
         private final WeakReference<SessionLocks> sessions;
-        private final DataSource dataSource;
         volatile ScheduledFuture<?> future;
 
-        Task(WeakReference<SessionLocks> sessions, DataSource dataSource) {
+        Task(WeakReference<SessionLocks> sessions) {
             this.sessions = sessions;
-            this.dataSource = dataSource;
         }
 
         @Override
@@ -56,16 +55,16 @@ final class Watchdog {
             if (locks.live.isEmpty()) {
                 return;
             }
-            try (Connection probe = dataSource.getConnection()) {
-                java.util.List<String> lost = locks.checkLive(probe);
+            try {
+                java.util.List<String> lost = locks.checkLive();
                 if (!lost.isEmpty()) {
                     LOG.log(
                             Level.WARNING,
-                            "session lock(s) found lost, their connection no longer holds them: "
+                            "session lock(s) found lost, their session no longer holds them: "
                                     + String.join("; ", lost));
                 }
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "watchdog pass failed; nothing marked lost, trying again next interval", e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "watchdog pass failed; nothing marked lost, trying again next interval", e);
             }
         }
     }

@@ -286,7 +286,16 @@ abstract class MySqlIntegrityContract implements DriverUnderTest {
         assumeThat(mariaDb())
                 .as("MySQL's lock_wait_timeout is whole seconds (rounded up, documented)")
                 .isTrue();
+        // through a pool, warmed up, so that opening a connection is not part of what is measured
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(2);
+        HikariDataSource pool = new HikariDataSource(config);
+        closeAfter.add(pool);
+        DbLocks locks = DbLocks.create(pool);
         holdTableElsewhere();
+        assertThat(locks.tables().write("integrity_t").tryInTransaction(Duration.ZERO, c -> 1))
+                .isEmpty();
         // tryInTransaction, 200 ms
         long start = System.nanoTime();
         assertThat(locks.tables().write("integrity_t").tryInTransaction(Duration.ofMillis(200), c -> 1))
@@ -302,7 +311,7 @@ abstract class MySqlIntegrityContract implements DriverUnderTest {
         long inTransaction = millisSince(start);
         // tryAcquire(connection, 2300 ms)
         long tryAcquire;
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             start = System.nanoTime();
             assertThat(locks.tables("integrity_t").tryAcquire(c, Duration.ofMillis(2300)))
@@ -313,11 +322,14 @@ abstract class MySqlIntegrityContract implements DriverUnderTest {
         System.out.printf(
                 "table-lock deadlines on %s %s: 200 ms -> %d ms, 1500 ms -> %d ms (reported %s), 2300 ms -> %d ms%n",
                 db.engine(), db.serverVersion(), tryInTransaction, inTransaction, timeout.waited(), tryAcquire);
-        assertThat(tryInTransaction).isBetween(200L, 200L + 150);
-        assertThat(inTransaction).isBetween(1500L, 1500L + 150);
-        assertThat(tryAcquire).isBetween(2300L, 2300L + 150);
+        // Typical: 2 to 10 ms over the deadline. The bound leaves room for a loaded 2-core machine; whole-second waits
+        // (what MariaDB's WAIT n gives) end 500 to 800 ms late for these limits and fail it.
+        long margin = 300;
+        assertThat(tryInTransaction).isBetween(200L, 200L + margin);
+        assertThat(inTransaction).isBetween(1500L, 1500L + margin);
+        assertThat(tryAcquire).isBetween(2300L, 2300L + margin);
         assertThat(timeout.waited())
-                .hasValueSatisfying(w -> assertThat(w.toMillis()).isBetween(1500L, 1650L));
+                .hasValueSatisfying(w -> assertThat(w.toMillis()).isBetween(1500L, 1500L + margin));
         assertThat(timeout.getMessage()).doesNotContain("up to");
     }
 

@@ -57,6 +57,7 @@ public final class FaultInjectingDataSource {
     }
 
     private final AtomicInteger borrows = new AtomicInteger();
+    private final AtomicInteger holderQueries = new AtomicInteger();
     private final AtomicInteger injectedBefore = new AtomicInteger();
     private final AtomicInteger injectedAfter = new AtomicInteger();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -103,6 +104,14 @@ public final class FaultInjectingDataSource {
         return borrows.get();
     }
 
+    /**
+     * Statements prepared so far that ask who holds a lock ({@code pg_locks}, {@code IS_USED_LOCK}): how the watchdog's
+     * passes show, since it asks each holding session on its own connection.
+     */
+    public int holderQueries() {
+        return holderQueries.get();
+    }
+
     /** Faults injected so far, of the given kind. */
     public int injected(Fault fault) {
         return (fault == Fault.BEFORE_UNLOCK ? injectedBefore : injectedAfter).get();
@@ -127,6 +136,11 @@ public final class FaultInjectingDataSource {
 
     private Object onConnection(Connection connection, Method method, Object[] args) throws Throwable {
         Object result = invoke(connection, method, args);
+        if (method.getName().equals("prepareStatement")
+                && args[0] instanceof String sql
+                && (sql.contains("FROM pg_locks") || sql.contains("IS_USED_LOCK("))) {
+            holderQueries.incrementAndGet();
+        }
         if (result instanceof PreparedStatement statement
                 && method.getName().equals("prepareStatement")
                 && isUnlock((String) args[0])) {
