@@ -21,6 +21,14 @@ import java.util.Optional;
  * Names are server-wide, hence the database prefix. MariaDB compares them case-sensitively (like PostgreSQL, where
  * {@code "Job"} and {@code "job"} hash to different keys); MySQL 8 ignores case.
  *
+ * <p>Bytes on the wire: every statement sends a name as {@code UNHEX('<hex of its UTF-8 bytes>')}, a binary string made
+ * of ASCII hex digits, so what reaches {@code GET_LOCK}, {@code IS_USED_LOCK} and {@code RELEASE_LOCK} is the name's
+ * UTF-8 bytes whatever the driver, {@code characterEncoding}, {@code SET NAMES} or collation of the connection. The
+ * server compares lock names as those bytes: a client that calls plain {@code GET_LOCK('db.name')} on a {@code utf8mb4}
+ * (or {@code utf8mb3}) connection takes the same lock; one on a {@code latin1} connection does so for ASCII names
+ * only. Before, a MySQL Connector/J connection with {@code characterEncoding=latin1} sent {@code café} as latin1 bytes
+ * and took a second, different lock.
+ *
  * <p>MySQL refuses names over 64 characters, MariaDB names over 192 bytes. A name over either limit becomes its first
  * 31 characters, {@code ~}, and the first 32 hex digits (128 bits) of SHA-256 over the full name in UTF-8, case as
  * given: exactly 64 characters, at most 157 bytes, the same on MySQL and MariaDB.
@@ -60,6 +68,11 @@ final class LockNames {
             case LONG -> "#" + key.longValue();
             case INT_PAIR -> "#" + key.classKey() + "," + key.objectKey();
         };
+    }
+
+    /** The hex digits of {@code name}'s UTF-8 bytes, for {@code UNHEX(?)}: ASCII, so no connection charset alters it. */
+    static String hex(String name) {
+        return HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The name itself if it fits both servers' limits, else its hashed form (at most 64 characters, 157 bytes). */

@@ -167,8 +167,8 @@ final class MySqlEngine implements LockEngine {
         StringBuilder sql = new StringBuilder("SELECT CONNECTION_ID()");
         List<Object> params = new ArrayList<>();
         for (String name : names) {
-            sql.append(", GET_LOCK(?, ?)");
-            params.add(name);
+            sql.append(", GET_LOCK(UNHEX(?), ?)");
+            params.add(LockNames.hex(name));
             params.add(timeoutSeconds(wait));
         }
         while (true) {
@@ -226,9 +226,11 @@ final class MySqlEngine implements LockEngine {
         }
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < names.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("RELEASE_LOCK(?)");
+            sql.append(i == 0 ? "" : ", ").append("RELEASE_LOCK(UNHEX(?))");
         }
-        Object[] row = Sql.row(connection, sql.toString(), new ArrayList<>(names), WaitGuard.NONE);
+        List<Object> hex = new ArrayList<>();
+        names.forEach(n -> hex.add(LockNames.hex(n)));
+        Object[] row = Sql.row(connection, sql.toString(), hex, WaitGuard.NONE);
         for (Object r : row) {
             released.add(r != null && ((Number) r).intValue() == 1);
         }
@@ -307,8 +309,8 @@ final class MySqlEngine implements LockEngine {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<Object> params = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("IS_USED_LOCK(?)");
-            params.add(LockNames.name(database, keys.get(i)));
+            sql.append(i == 0 ? "" : ", ").append("IS_USED_LOCK(UNHEX(?))");
+            params.add(LockNames.hex(LockNames.name(database, keys.get(i))));
         }
         Set<Long> ids = new LinkedHashSet<>();
         for (Object id : Sql.row(connection, sql.toString(), params, WaitGuard.NONE)) {

@@ -25,13 +25,43 @@ final class MySqlFencing {
 
     static String ddl(TableName table) {
         return "CREATE TABLE IF NOT EXISTS " + MySqlTableLocks.quote(table)
-                + " (lock_key varchar(64) CHARACTER SET utf8mb4 NOT NULL PRIMARY KEY, token bigint NOT NULL) ENGINE=InnoDB";
+                + " (lock_key varbinary(192) NOT NULL PRIMARY KEY, token bigint NOT NULL) ENGINE=InnoDB";
     }
 
+    /** The statement that turns a table of dblock before 0.2 ({@code varchar utf8mb4}, case-insensitive) binary. */
+    static String migration(TableName table) {
+        return "ALTER TABLE " + MySqlTableLocks.quote(table) + " MODIFY lock_key varbinary(192) NOT NULL";
+    }
+
+    /** Creates the table, or migrates one with a text {@code lock_key} (see {@link #migration}). */
     static void create(Connection connection, TableName table) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(ddl(table));
+            if (!binaryKey(connection, table)) {
+                statement.execute(migration(table));
+            }
         }
+    }
+
+    /** Reads the {@code lock_key} column's type: true if binary (or the column cannot be found, e.g. no privilege). */
+    private static boolean binaryKey(Connection connection, TableName table) throws SQLException {
+        String sql = "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                + (table.schema().isPresent() ? "?" : "DATABASE()")
+                + " AND TABLE_NAME = ? AND COLUMN_NAME = 'lock_key'";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int i = 1;
+            if (table.schema().isPresent()) {
+                statement.setString(i++, table.schema().get());
+            }
+            statement.setString(i, table.table());
+            try (ResultSet rs = statement.executeQuery()) {
+                return !rs.next() || isBinary(rs.getString(1));
+            }
+        }
+    }
+
+    private static boolean isBinary(String dataType) {
+        return dataType == null || dataType.equalsIgnoreCase("varbinary") || dataType.equalsIgnoreCase("binary");
     }
 
     private static final System.Logger LOG = System.getLogger(MySqlFencing.class.getName());
@@ -39,26 +69,57 @@ final class MySqlFencing {
     /** Set once the warning about {@code innodb_flush_log_at_trx_commit} was logged (once per engine instance). */
     private volatile boolean warned;
 
+    /** Set once the table's key column was found binary (checked with the first token of each engine instance). */
+    private volatile boolean keyChecked;
+
     long next(Connection connection, TableName table, LockKey key) throws SQLException {
-        String sql = "INSERT INTO " + MySqlTableLocks.quote(table) + " (lock_key, token) VALUES (?, LAST_INSERT_ID(1))"
+        String sql = "INSERT INTO " + MySqlTableLocks.quote(table)
+                + " (lock_key, token) VALUES (UNHEX(?), LAST_INSERT_ID(1))"
                 + " ON DUPLICATE KEY UPDATE token = LAST_INSERT_ID(token + 1)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, LockNames.name(LockNames.database(connection), key));
+            statement.setString(1, LockNames.hex(LockNames.name(LockNames.database(connection), key)));
             statement.executeUpdate();
         }
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT LAST_INSERT_ID(), @@innodb_flush_log_at_trx_commit")) {
-            rs.next();
-            int flush = rs.getInt(2);
-            if (flush != 1 && !warned) {
-                warned = true;
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "the server runs with innodb_flush_log_at_trx_commit = " + flush + ": a crash can lose the last"
-                                + " second of fencing-token increments, and a token could then be handed out twice."
-                                + " Set it to 1 (the default) where fencing tokens must hold across crashes.");
+        boolean checkKey = !keyChecked;
+        String read = "SELECT LAST_INSERT_ID(), @@innodb_flush_log_at_trx_commit"
+                + (checkKey
+                        ? ", (SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                                + (table.schema().isPresent() ? "?" : "DATABASE()")
+                                + " AND TABLE_NAME = ? AND COLUMN_NAME = 'lock_key')"
+                        : "");
+        try (PreparedStatement statement = connection.prepareStatement(read)) {
+            if (checkKey) {
+                int i = 1;
+                if (table.schema().isPresent()) {
+                    statement.setString(i++, table.schema().get());
+                }
+                statement.setString(i, table.table());
             }
-            return rs.getLong(1);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                int flush = rs.getInt(2);
+                if (flush != 1 && !warned) {
+                    warned = true;
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "the server runs with innodb_flush_log_at_trx_commit = " + flush + ": a crash can lose the"
+                                    + " last second of fencing-token increments, and a token could then be handed out"
+                                    + " twice. Set it to 1 (the default) where fencing tokens must hold across"
+                                    + " crashes.");
+                }
+                if (checkKey) {
+                    if (!isBinary(rs.getString(3))) {
+                        throw new io.dblock.LockUsageException(
+                                "the fencing-token table " + table + " has a text lock_key column (dblock before 0.2):"
+                                        + " its case-insensitive collation gives locks that differ only in case one"
+                                        + " token sequence. Migrate it once with DbLocks.createFencingTable(), or run: "
+                                        + migration(table),
+                                null);
+                    }
+                    keyChecked = true;
+                }
+                return rs.getLong(1);
+            }
         }
     }
 }

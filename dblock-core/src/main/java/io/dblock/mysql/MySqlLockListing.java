@@ -16,14 +16,18 @@ import java.util.List;
  */
 final class MySqlLockListing {
 
-    private static final String PERFORMANCE_SCHEMA = "SELECT m.OBJECT_NAME, t.PROCESSLIST_ID"
+    /** Names go both ways as hex of their bytes ({@code UNHEX(?)}, {@code HEX(...)}): no connection charset alters them. */
+    private static final String PERFORMANCE_SCHEMA = "SELECT HEX(m.OBJECT_NAME), t.PROCESSLIST_ID"
             + " FROM performance_schema.metadata_locks m"
             + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
-            + " WHERE m.OBJECT_TYPE = 'USER LEVEL LOCK' AND m.LOCK_STATUS = 'GRANTED' AND m.OBJECT_NAME LIKE ? ESCAPE '!'"
-            + " ORDER BY m.OBJECT_NAME";
+            + " WHERE m.OBJECT_TYPE = 'USER LEVEL LOCK' AND m.LOCK_STATUS = 'GRANTED'"
+            + " AND CAST(m.OBJECT_NAME AS BINARY) LIKE UNHEX(?) ESCAPE '!'"
+            + " ORDER BY CAST(m.OBJECT_NAME AS BINARY)";
 
-    private static final String PLUGIN = "SELECT TABLE_SCHEMA, THREAD_ID FROM information_schema.METADATA_LOCK_INFO"
-            + " WHERE LOCK_TYPE = 'User lock' AND TABLE_SCHEMA LIKE ? ESCAPE '!' ORDER BY TABLE_SCHEMA";
+    private static final String PLUGIN =
+            "SELECT HEX(TABLE_SCHEMA), THREAD_ID FROM information_schema.METADATA_LOCK_INFO"
+                    + " WHERE LOCK_TYPE = 'User lock' AND CAST(TABLE_SCHEMA AS BINARY) LIKE UNHEX(?) ESCAPE '!'"
+                    + " ORDER BY CAST(TABLE_SCHEMA AS BINARY)";
 
     private final String engine;
 
@@ -49,7 +53,7 @@ final class MySqlLockListing {
         String searched = beyondClearPart
                 ? serverPrefix.substring(0, serverPrefix.offsetByCodePoints(0, LockNames.KEPT_CHARS))
                 : serverPrefix;
-        String pattern = escape(searched) + "%";
+        String pattern = LockNames.hex(escape(searched) + "%");
         List<Object[]> rows;
         if (performanceSchema(connection) == PerformanceSchema.READY) {
             rows = Sql.rows(connection, PERFORMANCE_SCHEMA, List.of(pattern), WaitGuard.NONE);
@@ -68,7 +72,8 @@ final class MySqlLockListing {
         }
         List<NamedLockHolder> held = new ArrayList<>();
         for (Object[] row : rows) {
-            String serverName = (String) row[0];
+            String serverName = new String(
+                    java.util.HexFormat.of().parseHex((String) row[0]), java.nio.charset.StandardCharsets.UTF_8);
             long holder = ((Number) row[1]).longValue();
             String full = LockNames.resolve(serverName);
             if (full == null) { // hashed by another process: only its clear part is known
