@@ -83,10 +83,11 @@ class AnnotationDetailsTest {
         }
 
         @Test
-        void insideTransactionPlacementPutsBothLockInterceptorsInside() {
+        void insideTransactionPlacementKeepsTheLossGuardOutermost() {
+            // the session lock itself is then taken by the inner interceptor (see OrderingContract)
             Object ledger =
                     context(Configs.SessionLocksInside.class, Ledger.class).getBean(Ledger.class);
-            assertThat(advice(ledger)).containsExactly("TransactionInterceptor", "LockInterceptor", "LockInterceptor");
+            assertThat(advice(ledger)).containsExactly("LockInterceptor", "TransactionInterceptor", "LockInterceptor");
         }
 
         @Test
