@@ -184,6 +184,43 @@ class AnnotationDetailsTest {
         }
 
         @Test
+        void anEmptyKeyNamesTheMethodAndTheExpression() {
+            assertThatThrownBy(() -> jobs.emptyKey())
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"''\"")
+                    .hasMessageContaining("KeyedJobs.emptyKey()")
+                    .hasMessageContaining("blank");
+        }
+
+        @Test
+        void aBlankKeyIsRefused() {
+            assertThatThrownBy(() -> jobs.blankKey())
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"'  '\"")
+                    .hasMessageContaining("KeyedJobs.blankKey()")
+                    .hasMessageContaining("blank");
+        }
+
+        @Test
+        void aKeyBuiltFromANullVariableNamesTheMethodAndTheExpression() {
+            assertThatThrownBy(() -> jobs.concatenated(null))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"'invoice:' + #id\"")
+                    .hasMessageContaining("KeyedJobs.concatenated(Long)")
+                    .hasMessageContaining("#id")
+                    .hasMessageContaining("null");
+            assertThatThrownBy(() -> jobs.concatenatedProperty(new KeyedJobs.Customer(), 1L))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("#invoice.customer");
+            assertThat(heldElsewhere("invoice:null")).isFalse();
+        }
+
+        @Test
+        void aConcatenatedKeyWithValuesStillWorks() {
+            jobs.concatenated(5L);
+        }
+
+        @Test
         void anUnquotedConstantSaysItNeedsQuotes() {
             assertThatThrownBy(() -> jobs.unquotedConstant())
                     .isInstanceOf(LockUsageException.class)
