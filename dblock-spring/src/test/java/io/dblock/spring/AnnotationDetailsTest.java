@@ -83,10 +83,11 @@ class AnnotationDetailsTest {
         }
 
         @Test
-        void insideTransactionPlacementPutsBothLockInterceptorsInside() {
+        void insideTransactionPlacementKeepsTheLossGuardOutermost() {
+            // the session lock itself is then taken by the inner interceptor (see OrderingContract)
             Object ledger =
                     context(Configs.SessionLocksInside.class, Ledger.class).getBean(Ledger.class);
-            assertThat(advice(ledger)).containsExactly("TransactionInterceptor", "LockInterceptor", "LockInterceptor");
+            assertThat(advice(ledger)).containsExactly("LockInterceptor", "TransactionInterceptor", "LockInterceptor");
         }
 
         @Test
@@ -180,6 +181,43 @@ class AnnotationDetailsTest {
                     .hasMessageContaining("\"#name\"")
                     .hasMessageContaining("KeyedJobs.nullKey(String)")
                     .hasMessageContaining("evaluated to null");
+        }
+
+        @Test
+        void anEmptyKeyNamesTheMethodAndTheExpression() {
+            assertThatThrownBy(() -> jobs.emptyKey())
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"''\"")
+                    .hasMessageContaining("KeyedJobs.emptyKey()")
+                    .hasMessageContaining("blank");
+        }
+
+        @Test
+        void aBlankKeyIsRefused() {
+            assertThatThrownBy(() -> jobs.blankKey())
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"'  '\"")
+                    .hasMessageContaining("KeyedJobs.blankKey()")
+                    .hasMessageContaining("blank");
+        }
+
+        @Test
+        void aKeyBuiltFromANullVariableNamesTheMethodAndTheExpression() {
+            assertThatThrownBy(() -> jobs.concatenated(null))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("\"'invoice:' + #id\"")
+                    .hasMessageContaining("KeyedJobs.concatenated(Long)")
+                    .hasMessageContaining("#id")
+                    .hasMessageContaining("null");
+            assertThatThrownBy(() -> jobs.concatenatedProperty(new KeyedJobs.Customer(), 1L))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("#invoice.customer");
+            assertThat(heldElsewhere("invoice:null")).isFalse();
+        }
+
+        @Test
+        void aConcatenatedKeyWithValuesStillWorks() {
+            jobs.concatenated(5L);
         }
 
         @Test

@@ -64,6 +64,25 @@ public class KeyedJobs {
     @AdvisoryLock("#name")
     public void nullKey(String name) {}
 
+    @AdvisoryLock("''")
+    public void emptyKey() {}
+
+    @AdvisoryLock("'  '")
+    public void blankKey() {}
+
+    @AdvisoryLock("'invoice:' + #id")
+    public void concatenated(Long id) {}
+
+    @AdvisoryLock("'invoice:' + #invoice.customer + ':' + #id")
+    public void concatenatedProperty(Customer invoice, Long id) {}
+
+    /** An argument whose property may be null. */
+    public static final class Customer {
+        public String getCustomer() {
+            return null;
+        }
+    }
+
     @AdvisoryLock("nightly-report")
     public void unquotedConstant() {}
 

@@ -8,19 +8,30 @@ import org.springframework.transaction.annotation.Transactional;
 public class Ledger {
 
     @Transactional
-    @AdvisoryLock("'ledger'")
+    @AdvisoryLock(key = "'ledger'", scope = LockScope.SESSION)
     public void transactionalFirst(Runnable work) {
         work.run();
     }
 
-    @AdvisoryLock("'ledger'")
+    @AdvisoryLock(key = "'ledger'", scope = LockScope.SESSION)
     @Transactional
     public void lockFirst(Runnable work) {
         work.run();
     }
 
-    @AdvisoryLock("'ledger'")
+    @AdvisoryLock(key = "'ledger'", scope = LockScope.SESSION)
     public void sessionLockOnly(Runnable work) {
+        work.run();
+    }
+
+    @Transactional
+    @AdvisoryLock("'ledger'")
+    public void byDefault(Runnable work) {
+        work.run();
+    }
+
+    @AdvisoryLock("'ledger'")
+    public void byDefaultWithoutTransaction(Runnable work) {
         work.run();
     }
 
@@ -41,6 +52,11 @@ public class Ledger {
         @Transactional
         public void callSessionLocked(Runnable work) {
             ledger.sessionLockOnly(work);
+        }
+
+        @Transactional
+        public void callByDefault(Runnable work) {
+            ledger.byDefaultWithoutTransaction(work);
         }
 
         @Transactional

@@ -25,4 +25,10 @@ class MariaDb114Test {
 
     @Nested
     class ShedLockProvider extends LockProviderContract {}
+
+    @Nested
+    class LostLocks extends LostLockContract {}
+
+    @Nested
+    class ConnectionBudget extends ConnectionBudgetContract {}
 }

@@ -84,4 +84,36 @@ public abstract class OrderingContract extends SpringFixture {
         assertThat(probe.at("beforeCommit")).isTrue();
         assertThat(heldElsewhere("ledger")).isFalse();
     }
+
+    @Test
+    void byDefaultTheLockJoinsTheMethodsTransactionAndLastsUntilItsCommit() {
+        TransactionProbe probe = watchLedger(Configs.Defaults.class, Ledger::byDefault);
+        assertThat(probe.at("beforeCommit")).isTrue();
+    }
+
+    @Test
+    void byDefaultTheLockOfAMethodCalledInsideAnotherBeansTransactionLastsUntilThatCommit() {
+        ApplicationContext context = context(Configs.Defaults.class, Ledger.class, Ledger.Caller.class);
+        TransactionProbe probe = new TransactionProbe();
+        context.getBean(Ledger.Caller.class).callByDefault(() -> probe.watch(() -> heldElsewhere("ledger")));
+        assertThat(probe.at("beforeCommit")).isTrue();
+        assertThat(heldElsewhere("ledger")).isFalse();
+    }
+
+    @Test
+    void byDefaultTheLockLivesOnTheTransactionsOwnConnection() {
+        ApplicationContext context = context(Configs.Defaults.class, Ledger.class);
+        long[] ids = new long[2];
+        context.getBean(Ledger.class).byDefault(() -> {
+            ids[0] = otherNode
+                    .advisory("ledger")
+                    .holderConnectionIds()
+                    .iterator()
+                    .next();
+            ids[1] = transactionConnectionId();
+        });
+        assertThat(ids[0])
+                .as("the lock's holder is the transaction's connection")
+                .isEqualTo(ids[1]);
+    }
 }

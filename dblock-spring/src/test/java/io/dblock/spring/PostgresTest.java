@@ -25,4 +25,10 @@ class PostgresTest {
 
     @Nested
     class ShedLockProvider extends LockProviderContract {}
+
+    @Nested
+    class LostLocks extends LostLockContract {}
+
+    @Nested
+    class ConnectionBudget extends ConnectionBudgetContract {}
 }

@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * <ol>
  *   <li>When dblock-spring is on the class path and {@code dblock.annotations.enabled} is not {@code false}: the
- *       equivalent of {@link EnableDbLocks @EnableDbLocks} with its defaults (session locks around
- *       {@code @Transactional}, JDK proxies where the bean has interfaces). An {@code @EnableDbLocks} on one of the
+ *       equivalent of {@link EnableDbLocks @EnableDbLocks} with its default placement, and proxies as
+ *       Spring Boot makes them: class (CGLIB) proxies unless {@code spring.aop.proxy-target-class} is {@code false}
+ *       (then JDK proxies where the bean has interfaces), so a bean can be injected by its class. An {@code @EnableDbLocks} on one of the
  *       application's configuration classes is registered first and wins, so that is how to choose other settings.
  *   <li>When dblock-jpa and JPA are on the class path and there is one {@link EntityManagerFactory} bean: a {@link
  *       TableNameResolver} that maps an entity class to its tables with {@link JpaTables#list}, unless the application
@@ -43,11 +44,27 @@ public class DbLocksSpringAutoConfiguration {
     /** Creates the auto-configuration; Spring Boot does this. */
     public DbLocksSpringAutoConfiguration() {}
 
-    /** The annotations, as {@code @EnableDbLocks} with its defaults. */
+    /** The annotations, as {@code @EnableDbLocks}, with the proxy type of {@code spring.aop.proxy-target-class}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "dblock.annotations", name = "enabled", havingValue = "true", matchIfMissing = true)
-    @EnableDbLocks
-    static class Annotations {}
+    static class Annotations {
+
+        /** Class (CGLIB) proxies: Spring Boot's default, {@code spring.aop.proxy-target-class} unset or true. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnProperty(
+                prefix = "spring.aop",
+                name = "proxy-target-class",
+                havingValue = "true",
+                matchIfMissing = true)
+        @EnableDbLocks(proxyTargetClass = true)
+        static class ClassProxies {}
+
+        /** JDK interface proxies where the bean has interfaces: {@code spring.aop.proxy-target-class=false}. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnProperty(prefix = "spring.aop", name = "proxy-target-class", havingValue = "false")
+        @EnableDbLocks(proxyTargetClass = false)
+        static class InterfaceProxies {}
+    }
 
     /** Entity classes to tables through the application's JPA mapping. */
     @Configuration(proxyBeanMethods = false)

@@ -11,6 +11,7 @@ import io.dblock.inspect.LockInfo;
 import io.dblock.spring.TableNameResolver;
 import io.dblock.spring.annotation.AdvisoryLock;
 import io.dblock.spring.annotation.EnableDbLocks;
+import io.dblock.spring.annotation.LockScope;
 import io.dblock.spring.annotation.SessionLockPlacement;
 import io.dblock.spring.annotation.TableLock;
 import io.dblock.spring.boot.jpa.OutboundShipment;
@@ -23,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
@@ -82,6 +84,31 @@ class DbLocksSpringAutoConfigurationTest {
                         .as("lock -> begin -> method -> commit -> unlock")
                         .containsExactly(false);
             });
+        }
+
+        @Test
+        void annotatedBeansGetClassProxiesAsSpringBootDoesByDefault(TestDatabase database) {
+            withDatabase(database).withBean(LockedGreeter.class).run(context -> {
+                assertThat(context).hasNotFailed();
+                LockedGreeter greeter = context.getBean(LockedGreeter.class);
+                assertThat(AopUtils.isCglibProxy(greeter)).isTrue();
+                assertThat(greeter.greet(context.getBean(DbLocks.class))).isTrue();
+            });
+        }
+
+        @Test
+        void proxyTargetClassFalseGivesInterfaceProxies(TestDatabase database) {
+            withDatabase(database)
+                    .withBean(LockedGreeter.class)
+                    .withPropertyValues("spring.aop.proxy-target-class=false")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        Greeter greeter = context.getBean(Greeter.class);
+                        assertThat(AopUtils.isJdkDynamicProxy(greeter)).isTrue();
+                        assertThat(greeter.greet(context.getBean(DbLocks.class)))
+                                .isTrue();
+                        assertThat(context.getBeansOfType(LockedGreeter.class)).isEmpty();
+                    });
         }
 
         @Test
@@ -178,8 +205,22 @@ class DbLocksSpringAutoConfigurationTest {
         }
 
         @Transactional
-        @AdvisoryLock("'boot-annotated-transactional'")
+        @AdvisoryLock(key = "'boot-annotated-transactional'", scope = LockScope.SESSION)
         public void inTransaction() {}
+    }
+
+    /** An interface that an annotated bean implements. */
+    interface Greeter {
+        boolean greet(DbLocks locks);
+    }
+
+    /** An annotated bean with an interface, injected by its class in Spring Boot's default. */
+    static class LockedGreeter implements Greeter {
+        @Override
+        @AdvisoryLock("'boot-greeter'")
+        public boolean greet(DbLocks locks) {
+            return locks.advisory("boot-greeter").isLocked();
+        }
     }
 
     /** Locks the table of an entity. */

@@ -18,7 +18,7 @@ import org.springframework.core.annotation.AliasFor;
  * public void nightlyReport() { ... }
  *
  * @Transactional
- * @AdvisoryLock(key = "#accountId", scope = LockScope.TRANSACTION, timeout = "PT2S")
+ * @AdvisoryLock(key = "#accountId", timeout = "PT2S")       // on the transaction's connection, until it ends
  * public void transfer(long accountId, ...) { ... }
  * }</pre>
  *
@@ -27,7 +27,8 @@ import org.springframework.core.annotation.AliasFor;
  * the implementation method, on the interface method it implements, or on an overridden superclass method; it may be
  * used as a meta-annotation.
  *
- * <p>SQL: {@link LockScope#SESSION} is {@code DbLocks.advisory(keys).acquire()} ({@code pg_advisory_lock} / {@code
+ * <p>SQL: {@link LockScope#AUTO} (the default) is {@link LockScope#TRANSACTION} inside a transaction and {@link
+ * LockScope#SESSION} elsewhere; {@link LockScope#SESSION} is {@code DbLocks.advisory(keys).acquire()} ({@code pg_advisory_lock} / {@code
  * GET_LOCK}) before the call and its release after; {@link LockScope#TRANSACTION} is {@link
  * io.dblock.spring.TransactionalLocks#acquire(io.dblock.AdvisoryLock)}.
  */
@@ -61,8 +62,34 @@ public @interface AdvisoryLock {
     /** A shared (reader) lock instead of an exclusive one; PostgreSQL only (elsewhere the call throws). Default false. */
     boolean shared() default false;
 
-    /** How long the lock is held; default {@link LockScope#SESSION} (for the method call). */
-    LockScope scope() default LockScope.SESSION;
+    /**
+     * How long the lock is held and on which connection; default {@link LockScope#AUTO}: on the transaction's own
+     * connection until it ends when a transaction is active, else a session lock for the method call. {@link
+     * LockScope#SESSION} is the behaviour of earlier versions (a session lock on a second connection, around {@code
+     * @Transactional}).
+     */
+    LockScope scope() default LockScope.AUTO;
+
+    /**
+     * Whether losing the lock while the method runs fails the call. Default {@code true}:
+     *
+     * <ul>
+     *   <li>if the lock guards a Spring-managed transaction that commits while the lock is meant to be held (the
+     *       method's own {@code @Transactional}, or a caller's for transaction-bound locks), dblock asks the server,
+     *       in {@code beforeCommit} and on the transaction's connection, whether the lock is still held (PostgreSQL:
+     *       one query on {@code pg_locks}; MySQL/MariaDB: {@code IS_USED_LOCK}). If it is gone, or the question
+     *       fails, the commit throws {@link io.dblock.LockLostException} and the transaction rolls back, so work done
+     *       under a lost lock is never committed;
+     *   <li>a session lock found lost by the end of the call (by the watchdog, see {@link
+     *       io.dblock.LockHandle#onLost}, or by its release) makes the call throw {@link io.dblock.LockLostException}
+     *       after the method body, also when the method returned normally. An exception of the method itself is
+     *       kept, with the loss added as suppressed.
+     * </ul>
+     *
+     * <p>When the transaction belongs to a caller, the check runs at that caller's commit and fails it. With {@code
+     * false}, a lost lock is reported only to listeners and {@code onLost} callbacks, as in earlier versions.
+     */
+    boolean failOnLoss() default true;
 
     /**
      * How long to wait for the lock: an ISO-8601 duration ({@code "PT2S"}, {@code "PT0.5S"}) or whole milliseconds

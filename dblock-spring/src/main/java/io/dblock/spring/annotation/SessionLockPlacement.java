@@ -1,10 +1,11 @@
 package io.dblock.spring.annotation;
 
 /**
- * Where {@link LockScope#SESSION session} locks of {@link AdvisoryLock} sit in a bean's chain of interceptors, relative
+ * Where {@link LockScope#SESSION scope = SESSION} locks of {@link AdvisoryLock} sit in a bean's chain of interceptors, relative
  * to {@code @Transactional} and other advice on the same bean. Chosen with {@link EnableDbLocks#sessionLocks()}.
  *
- * <p>Transaction-bound locks ({@link TableLock}, {@link LockScope#TRANSACTION}) always sit innermost, so the
+ * <p>Transaction-bound locks ({@link TableLock}, {@link LockScope#TRANSACTION}) and the default {@link LockScope#AUTO}
+ * always sit innermost, so the
  * transaction of a {@code @Transactional} on the same method is open when they run; this setting does not move them.
  */
 public enum SessionLockPlacement {

@@ -6,10 +6,16 @@ import io.dblock.spring.annotation.AdvisoryLock;
 import io.dblock.spring.annotation.LockScope;
 import java.lang.reflect.Method;
 import java.util.List;
+import org.springframework.beans.factory.BeanFactory;
 
 /** A validated {@link AdvisoryLock} annotation of one method. */
 record AdvisoryLockDefinition(
-        LockKeyExpression key, boolean shared, LockKind kind, LockTimeout timeout, Method method) {
+        LockKeyExpression key,
+        boolean shared,
+        LockScope scope,
+        boolean failOnLoss,
+        LockTimeout timeout,
+        Method method) {
 
     static AdvisoryLockDefinition of(AdvisoryLock annotation, Method method) {
         String described = LockAttributeSource.describe(method);
@@ -23,14 +29,19 @@ record AdvisoryLockDefinition(
         return new AdvisoryLockDefinition(
                 LockKeyExpression.parse(annotation.key(), method, where),
                 annotation.shared(),
-                annotation.scope() == LockScope.TRANSACTION ? LockKind.TRANSACTION : LockKind.SESSION,
+                annotation.scope(),
+                annotation.failOnLoss(),
                 timeout,
                 method);
     }
 
     /** The keys for one call. */
-    List<LockKey> keys(
-            Object[] args, Object target, Class<?> targetClass, org.springframework.beans.factory.BeanFactory beans) {
+    List<LockKey> keys(Object[] args, Object target, Class<?> targetClass, BeanFactory beans) {
         return key.evaluate(args, target, targetClass, beans);
+    }
+
+    /** Describes the method for messages. */
+    String where() {
+        return "@AdvisoryLock on " + LockAttributeSource.describe(method);
     }
 }

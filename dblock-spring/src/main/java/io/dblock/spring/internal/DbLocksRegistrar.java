@@ -36,7 +36,7 @@ public final class DbLocksRegistrar implements ImportBeanDefinitionRegistrar {
         register(
                 registry,
                 TRANSACTION_LOCKS_PROCESSOR,
-                () -> LockAdvisingPostProcessor.transactionLocks(proxyTargetClass));
+                () -> LockAdvisingPostProcessor.transactionLocks(sessionOutermost, proxyTargetClass));
     }
 
     private static void register(

@@ -9,8 +9,8 @@ import org.springframework.core.Ordered;
  * Adds one of dblock's interceptors to the beans that have annotated methods: to the proxy they already have (made by
  * an auto-proxy creator, which runs before every ordinary post-processor), or to a new proxy.
  *
- * <p>The interceptor's place in the chain is positional, not by order value: session locks go first ({@code
- * beforeExistingAdvisors}) or last, transaction-bound locks always last. That puts transaction-bound locks inside
+ * <p>The interceptor's place in the chain is positional, not by order value: the outer one goes first ({@code
+ * beforeExistingAdvisors}), the inner one always last. That puts transaction-bound locks inside
  * {@code @Transactional}'s interceptor whatever that advisor's order is, which an order value cannot guarantee (the
  * transaction advisor's default order is already {@link Ordered#LOWEST_PRECEDENCE}). This post-processor runs after
  * the session one ({@link Ordered#LOWEST_PRECEDENCE} vs one less), so its interceptor ends up innermost.
@@ -21,22 +21,31 @@ public final class LockAdvisingPostProcessor extends AbstractBeanFactoryAwareAdv
 
     private final LockKind kind;
 
-    private LockAdvisingPostProcessor(LockKind kind, boolean outermost, boolean proxyTargetClass, int order) {
+    private final boolean sessionLocksOutermost;
+
+    private LockAdvisingPostProcessor(
+            LockKind kind, boolean sessionLocksOutermost, boolean proxyTargetClass, int order) {
         this.kind = kind;
-        this.beforeExistingAdvisors = outermost;
+        this.sessionLocksOutermost = sessionLocksOutermost;
+        this.beforeExistingAdvisors = kind == LockKind.OUTER;
         setProxyTargetClass(proxyTargetClass);
         setOrder(order);
     }
 
-    /** The post-processor for {@code @AdvisoryLock(scope = SESSION)}. */
-    static LockAdvisingPostProcessor sessionLocks(boolean outermost, boolean proxyTargetClass) {
+    /**
+     * The post-processor of the outer interceptor: session locks placed around the transaction, and the loss guard.
+     *
+     * @param sessionLocksOutermost whether {@code scope = SESSION} locks sit outermost ({@code AROUND_TRANSACTION})
+     */
+    static LockAdvisingPostProcessor sessionLocks(boolean sessionLocksOutermost, boolean proxyTargetClass) {
         return new LockAdvisingPostProcessor(
-                LockKind.SESSION, outermost, proxyTargetClass, Ordered.LOWEST_PRECEDENCE - 1);
+                LockKind.OUTER, sessionLocksOutermost, proxyTargetClass, Ordered.LOWEST_PRECEDENCE - 1);
     }
 
-    /** The post-processor for {@code @TableLock} and {@code @AdvisoryLock(scope = TRANSACTION)}. */
-    static LockAdvisingPostProcessor transactionLocks(boolean proxyTargetClass) {
-        return new LockAdvisingPostProcessor(LockKind.TRANSACTION, false, proxyTargetClass, Ordered.LOWEST_PRECEDENCE);
+    /** The post-processor of the inner interceptor: transaction-bound locks and the before-commit checks. */
+    static LockAdvisingPostProcessor transactionLocks(boolean sessionLocksOutermost, boolean proxyTargetClass) {
+        return new LockAdvisingPostProcessor(
+                LockKind.INNER, sessionLocksOutermost, proxyTargetClass, Ordered.LOWEST_PRECEDENCE);
     }
 
     @Override
@@ -44,7 +53,7 @@ public final class LockAdvisingPostProcessor extends AbstractBeanFactoryAwareAdv
         super.setBeanFactory(beanFactory);
         LockBeans beans = new LockBeans(beanFactory);
         LockAttributeSource source = new LockAttributeSource();
-        LockInterceptor interceptor = new LockInterceptor(kind, source, beans);
+        LockInterceptor interceptor = new LockInterceptor(kind, sessionLocksOutermost, source, beans);
         this.advisor = new DefaultPointcutAdvisor(new LockPointcut(kind, source), interceptor);
     }
 }

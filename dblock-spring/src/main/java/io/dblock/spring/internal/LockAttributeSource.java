@@ -76,8 +76,8 @@ final class LockAttributeSource {
 
         boolean has(LockKind kind) {
             return switch (kind) {
-                case SESSION -> advisory != null && advisory.kind() == LockKind.SESSION;
-                case TRANSACTION -> table != null || (advisory != null && advisory.kind() == LockKind.TRANSACTION);
+                case OUTER -> advisory != null;
+                case INNER -> table != null || advisory != null;
             };
         }
     }

@@ -44,6 +44,19 @@ final class LockBeans {
         return found;
     }
 
+    /** The {@link TransactionalLocks}, or null when there is none and no unique {@code DataSource} to make one. */
+    TransactionalLocks transactionalLocksIfAvailable() {
+        TransactionalLocks found = transactionalLocks;
+        if (found != null) {
+            return found;
+        }
+        if (beanFactory.getBeanProvider(TransactionalLocks.class).getIfUnique() == null
+                && beanFactory.getBeanProvider(DataSource.class).getIfUnique() == null) {
+            return null;
+        }
+        return transactionalLocks();
+    }
+
     TransactionalLocks transactionalLocks() {
         TransactionalLocks found = transactionalLocks;
         if (found == null) {

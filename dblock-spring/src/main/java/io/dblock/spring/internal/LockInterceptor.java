@@ -2,25 +2,39 @@ package io.dblock.spring.internal;
 
 import io.dblock.AdvisoryLock;
 import io.dblock.LockHandle;
+import io.dblock.LockLostException;
 import io.dblock.LockUsageException;
 import io.dblock.TableLock;
 import io.dblock.spring.TransactionalLocks;
+import io.dblock.spring.annotation.LockScope;
 import io.dblock.spring.internal.LockAttributeSource.LockDefinitions;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Takes the locks an annotated method declares, of one {@link LockKind}, and runs the method.
+ * Takes the locks an annotated method declares, in one of the two positions of {@link LockKind}, and runs the method.
  *
  * <ol>
- *   <li>Session kind: evaluate the key, {@code acquire()} (or {@code tryAcquire(wait)} with {@code SKIP}) a session
- *       lock from the {@code DbLocks} bean, run the method, release the lock (also when the method throws).
- *   <li>Transaction kind: require an active transaction; lock the tables, then the transaction-scoped advisory key,
- *       through {@link TransactionalLocks}; run the method. The transaction's end releases the locks.
+ *   <li>Outer: with {@code failOnLoss}, attach a {@link LossGuard} to the call. Take a {@code scope = SESSION} lock if
+ *       session locks are placed around the transaction. Proceed (the transaction, if any, begins and ends inside).
+ *       Then, if the guard recorded a loss, throw {@link LockLostException} (an exception of the method body itself
+ *       stays, with the loss suppressed).
+ *   <li>Inner (inside {@code @Transactional}): lock the tables; then the advisory key: {@code TRANSACTION}, or {@code
+ *       AUTO} when a transaction is active on the {@code DbLocks} bean's {@code DataSource} (except a PostgreSQL
+ *       transaction declared {@code REPEATABLE READ}/{@code SERIALIZABLE}), through {@link TransactionalLocks}; {@code
+ *       AUTO} without such a transaction and {@code SESSION} placed inside the transaction as a session lock here.
+ *       With {@code failOnLoss} and an active transaction, register a before-commit check ({@link
+ *       TransactionLockState#checkBeforeCommit}) of the transaction-bound lock, or of the outer session lock while the
+ *       call runs. Run the method.
+ *   <li>A session lock: evaluate the key, {@code acquire()} (or {@code tryAcquire(wait)} with {@code SKIP}), run,
+ *       release (also when the method throws); a loss reported by {@code onLost} or by the release goes to the guard.
  *   <li>A lock not granted in time throws {@link io.dblock.LockTimeoutException}, or with {@code SKIP} returns {@code
  *       null} / {@code Optional.empty()} without running the method.
  * </ol>
@@ -28,11 +42,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 final class LockInterceptor implements MethodInterceptor {
 
     private final LockKind kind;
+    private final boolean sessionLocksOutermost;
     private final LockAttributeSource source;
     private final LockBeans beans;
 
-    LockInterceptor(LockKind kind, LockAttributeSource source, LockBeans beans) {
+    LockInterceptor(LockKind kind, boolean sessionLocksOutermost, LockAttributeSource source, LockBeans beans) {
         this.kind = kind;
+        this.sessionLocksOutermost = sessionLocksOutermost;
         this.source = source;
         this.beans = beans;
     }
@@ -45,15 +61,127 @@ final class LockInterceptor implements MethodInterceptor {
         if (!definitions.has(kind)) {
             return invocation.proceed();
         }
-        return kind == LockKind.SESSION
-                ? withSessionLock(invocation, definitions.advisory(), target, targetClass)
-                : inTransaction(invocation, definitions, target, targetClass);
+        Call call = new Call(invocation, target, targetClass);
+        return kind == LockKind.OUTER ? outer(call, definitions.advisory()) : inner(call, definitions);
     }
 
-    private Object withSessionLock(
-            MethodInvocation invocation, AdvisoryLockDefinition definition, Object target, Class<?> targetClass)
-            throws Throwable {
-        AdvisoryLock lock = advisoryLock(invocation, definition, target, targetClass);
+    private Object outer(Call call, AdvisoryLockDefinition advisory) throws Throwable {
+        boolean sessionHere = advisory.scope() == LockScope.SESSION && sessionLocksOutermost;
+        if (!advisory.failOnLoss()) {
+            return sessionHere
+                    ? withSessionLock(call, advisory, null)
+                    : call.invocation().proceed();
+        }
+        LossGuard guard = LossGuard.attach(call.invocation());
+        Object result;
+        try {
+            result = sessionHere
+                    ? withSessionLock(call, advisory, guard)
+                    : call.invocation().proceed();
+        } catch (Throwable e) {
+            throw guard.finish(e);
+        }
+        Throwable failure = guard.finish(null);
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
+    private Object inner(Call call, LockDefinitions definitions) throws Throwable {
+        TableLockDefinition table = definitions.table();
+        if (table != null) {
+            TransactionalLocks locks = beans.transactionalLocks();
+            requireTransaction(locks, table.where());
+            TableLock lock = table.lock(locks.locks(), beans::tableNameResolver);
+            if (!lockTables(locks, lock, table.timeout())) {
+                return SkipValues.of(table.method());
+            }
+        }
+        AdvisoryLockDefinition advisory = definitions.advisory();
+        if (advisory == null) {
+            return call.invocation().proceed();
+        }
+        LossGuard guard = advisory.failOnLoss() ? LossGuard.of(call.invocation()) : null;
+        switch (advisory.scope()) {
+            case TRANSACTION -> {
+                requireTransaction(beans.transactionalLocks(), advisory.where() + " with scope = TRANSACTION");
+                return inTransaction(call, advisory, guard);
+            }
+            case AUTO -> {
+                TransactionalLocks locks = beans.transactionalLocksIfAvailable();
+                return locks != null && joinsTransaction(locks)
+                        ? inTransaction(call, advisory, guard)
+                        : withSessionLock(call, advisory, guard);
+            }
+            default -> {
+                if (!sessionLocksOutermost) {
+                    return withSessionLock(call, advisory, guard);
+                }
+                LockHandle outer = guard == null ? null : guard.sessionHandle();
+                TransactionalLocks locks = outer == null ? null : beans.transactionalLocksIfAvailable();
+                if (locks != null && transactionActive(locks)) {
+                    checkBeforeCommit(locks, outer.keys(), outer, guard, advisory);
+                }
+                return body(call, guard);
+            }
+        }
+    }
+
+    /** Whether an AUTO lock goes on the current transaction's connection. */
+    private static boolean joinsTransaction(TransactionalLocks locks) {
+        if (!transactionActive(locks)) {
+            return false;
+        }
+        Integer isolation = TransactionSynchronizationManager.getCurrentTransactionIsolationLevel();
+        boolean snapshotAtFirstQuery = isolation != null && isolation >= Connection.TRANSACTION_REPEATABLE_READ;
+        // PostgreSQL freezes a REPEATABLE READ snapshot at the lock statement, before the wait (see LockScope.AUTO)
+        return !(snapshotAtFirstQuery && "PostgreSQL".equals(locks.locks().engineName()));
+    }
+
+    private static boolean transactionActive(TransactionalLocks locks) {
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                && TransactionSynchronizationManager.hasResource(locks.dataSource());
+    }
+
+    private Object inTransaction(Call call, AdvisoryLockDefinition advisory, LossGuard guard) throws Throwable {
+        TransactionalLocks locks = beans.transactionalLocks();
+        AdvisoryLock lock = advisoryLock(call, advisory);
+        if (!lockAdvisory(locks, lock, advisory.timeout())) {
+            return SkipValues.of(advisory.method());
+        }
+        if (advisory.failOnLoss()) {
+            checkBeforeCommit(locks, lock.keys(), null, guard, advisory);
+        }
+        return body(call, guard);
+    }
+
+    /** Registers a before-commit check on the current transaction, if its synchronization is on. */
+    private static void checkBeforeCommit(
+            TransactionalLocks locks,
+            List<io.dblock.LockKey> keys,
+            LockHandle holder,
+            LossGuard guard,
+            AdvisoryLockDefinition advisory) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        Connection connection = DataSourceUtils.getConnection(locks.dataSource());
+        try {
+            TransactionLockState.of(locks, connection)
+                    .checkBeforeCommit(
+                            keys,
+                            holder,
+                            holder == null ? () -> true : guard::running,
+                            LockAttributeSource.describe(advisory.method()),
+                            guard);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, locks.dataSource());
+        }
+    }
+
+    private Object withSessionLock(Call call, AdvisoryLockDefinition definition, LossGuard guard) throws Throwable {
+        AdvisoryLock lock = advisoryLock(call, definition);
         Duration wait = definition.timeout().wait(beans.placeholders());
         Optional<LockHandle> handle;
         if (definition.timeout().skips()) {
@@ -65,33 +193,42 @@ final class LockInterceptor implements MethodInterceptor {
         if (handle.isEmpty()) {
             return SkipValues.of(definition.method());
         }
-        try (LockHandle held = handle.get()) {
-            return invocation.proceed();
+        if (guard == null) {
+            try (LockHandle held = handle.get()) {
+                return call.invocation().proceed();
+            }
+        }
+        LockHandle held = handle.get();
+        String where = LockAttributeSource.describe(definition.method());
+        held.onLost(h -> guard.lost(new LockLostException(
+                "the session lock of " + where + " was lost while the method ran (its session ended or no longer"
+                        + " holds the lock)",
+                h.keys().toString())));
+        guard.sessionHandle(held);
+        try {
+            return kind == LockKind.INNER
+                    ? body(call, guard)
+                    : call.invocation().proceed();
+        } finally {
+            guard.sessionHandle(null);
+            try {
+                held.close();
+            } catch (LockLostException e) {
+                guard.lost(e);
+            }
         }
     }
 
-    private Object inTransaction(
-            MethodInvocation invocation, LockDefinitions definitions, Object target, Class<?> targetClass)
-            throws Throwable {
-        TransactionalLocks locks = beans.transactionalLocks();
-        TableLockDefinition table = definitions.table();
-        if (table != null) {
-            requireTransaction(locks, table.where());
-            TableLock lock = table.lock(locks.locks(), beans::tableNameResolver);
-            if (!lockTables(locks, lock, table.timeout())) {
-                return SkipValues.of(table.method());
+    /** Runs the method body itself, telling the guard if it throws. */
+    private static Object body(Call call, LossGuard guard) throws Throwable {
+        try {
+            return call.invocation().proceed();
+        } catch (Throwable e) {
+            if (guard != null) {
+                guard.bodyFailed(e);
             }
+            throw e;
         }
-        AdvisoryLockDefinition advisory = definitions.advisory();
-        if (advisory != null && advisory.kind() == LockKind.TRANSACTION) {
-            requireTransaction(
-                    locks, "@AdvisoryLock(scope = TRANSACTION) on " + LockAttributeSource.describe(advisory.method()));
-            AdvisoryLock lock = advisoryLock(invocation, advisory, target, targetClass);
-            if (!lockAdvisory(locks, lock, advisory.timeout())) {
-                return SkipValues.of(advisory.method());
-            }
-        }
-        return invocation.proceed();
     }
 
     private boolean lockTables(TransactionalLocks locks, TableLock lock, LockTimeout timeout) {
@@ -112,10 +249,10 @@ final class LockInterceptor implements MethodInterceptor {
         return true;
     }
 
-    private AdvisoryLock advisoryLock(
-            MethodInvocation invocation, AdvisoryLockDefinition definition, Object target, Class<?> targetClass) {
+    private AdvisoryLock advisoryLock(Call call, AdvisoryLockDefinition definition) {
         AdvisoryLock lock = beans.locks()
-                .advisory(definition.keys(invocation.getArguments(), target, targetClass, beans.beanFactory()));
+                .advisory(definition.keys(
+                        call.invocation().getArguments(), call.target(), call.targetClass(), beans.beanFactory()));
         return definition.shared() ? lock.shared() : lock;
     }
 
@@ -128,4 +265,7 @@ final class LockInterceptor implements MethodInterceptor {
                     null);
         }
     }
+
+    /** One intercepted call. */
+    private record Call(MethodInvocation invocation, Object target, Class<?> targetClass) {}
 }

@@ -16,6 +16,11 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.ExpressionState;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.Literal;
+import org.springframework.expression.spel.ast.OpPlus;
+import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
@@ -23,6 +28,10 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
  *
  * <p>Variables come from {@link MethodBasedEvaluationContext}: {@code #name} when parameter names are known ({@code
  * -parameters}), and always {@code #p0}/{@code #a0}. The root object is a {@link LockExpressionRoot}.
+ *
+ * <p>A key must name something: a blank string is refused, and so is a string concatenation ({@code 'invoice:' +
+ * #id}) one of whose operands is null, which SpEL would turn into {@code "invoice:null"} and so lock every call with a
+ * missing id under one key. The operands are evaluated a second time only when the result contains {@code "null"}.
  */
 final class LockKeyExpression {
 
@@ -33,12 +42,32 @@ final class LockKeyExpression {
     private final Expression expression;
     private final Method method;
     private final String where;
+    private final List<SpelNode> concatenated;
 
     private LockKeyExpression(String text, Expression expression, Method method, String where) {
         this.text = text;
         this.expression = expression;
         this.method = method;
         this.where = where;
+        this.concatenated = new ArrayList<>();
+        if (expression instanceof SpelExpression spel) {
+            collectOperands(spel.getAST(), concatenated);
+        }
+    }
+
+    /** The non-literal operands of a top-level chain of {@code +}. */
+    private static void collectOperands(SpelNode node, List<SpelNode> operands) {
+        if (!(node instanceof OpPlus)) {
+            return;
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            SpelNode child = node.getChild(i);
+            if (child instanceof OpPlus) {
+                collectOperands(child, operands);
+            } else if (!(child instanceof Literal)) {
+                operands.add(child);
+            }
+        }
     }
 
     static LockKeyExpression parse(String text, Method method, String where) {
@@ -74,6 +103,9 @@ final class LockKeyExpression {
                             + " needs quotes, e.g. \"'nightly-report'\")",
                     e);
         }
+        if (value instanceof CharSequence name && name.toString().contains("null")) {
+            refuseNullOperands(context);
+        }
         List<LockKey> keys = new ArrayList<>();
         collect(value, keys);
         if (keys.isEmpty()) {
@@ -82,13 +114,37 @@ final class LockKeyExpression {
         return keys;
     }
 
+    private void refuseNullOperands(MethodBasedEvaluationContext context) {
+        for (SpelNode operand : concatenated) {
+            Object part;
+            try {
+                part = operand.getValue(new ExpressionState(context));
+            } catch (EvaluationException e) {
+                continue; // the whole expression evaluated, so this cannot fail in a way that matters here
+            }
+            if (part == null) {
+                throw failure(
+                        "is built from " + operand.toStringAST() + ", which is null: the key would contain \"null\""
+                                + " and every such call would share it" + parameterNameHint(),
+                        null);
+            }
+        }
+    }
+
     private void collect(Object value, List<LockKey> keys) {
         if (value == null) {
             throw failure("evaluated to null" + parameterNameHint(), null);
         } else if (value instanceof LockKey key) {
             keys.add(key);
         } else if (value instanceof CharSequence name) {
-            keys.add(LockKey.of(name.toString()));
+            if (name.toString().isBlank()) {
+                throw failure("gave a blank name (\"" + name + "\"): a key must name something", null);
+            }
+            try {
+                keys.add(LockKey.of(name.toString()));
+            } catch (IllegalArgumentException e) {
+                throw failure("gave a name that is not a valid key: " + e.getMessage(), e);
+            }
         } else if (value instanceof Long
                 || value instanceof Integer
                 || value instanceof Short

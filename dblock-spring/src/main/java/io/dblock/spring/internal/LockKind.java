@@ -1,9 +1,17 @@
 package io.dblock.spring.internal;
 
-/** Which of the two interceptors a lock annotation belongs to. */
+/** Which of the two interceptors an annotated method goes through. */
 enum LockKind {
-    /** {@code @AdvisoryLock(scope = SESSION)}: held for the call, placed around the transaction by default. */
-    SESSION,
-    /** {@code @TableLock} and {@code @AdvisoryLock(scope = TRANSACTION)}: joined to the transaction, placed innermost. */
-    TRANSACTION
+    /**
+     * The outer interceptor, placed before every other advice of the bean ({@code @Transactional} included): every
+     * {@code @AdvisoryLock} method. It takes {@code scope = SESSION} locks when they are placed around the transaction,
+     * and turns a loss the call learnt of into {@link io.dblock.LockLostException} once the transaction has ended.
+     */
+    OUTER,
+    /**
+     * The inner interceptor, placed after every other advice, so inside a {@code @Transactional} of the same method:
+     * {@code @TableLock}, {@code @AdvisoryLock} with scope {@code TRANSACTION} and {@code AUTO}, and {@code SESSION}
+     * locks placed inside the transaction; it registers the before-commit checks.
+     */
+    INNER
 }

@@ -6,21 +6,39 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 /**
  * What the {@code dblock} endpoint returns: one inspection of the database's locks.
  *
+ * @param status {@link #OK} when both lists come from the server; {@link #UNSUPPORTED} when the engine cannot list
+ *     locks; {@link #NO_CONNECTION} when no connection could be borrowed (a pinned or exhausted pool); {@link #FAILED}
+ *     when an inspection query failed. Except with {@code OK}, the lists hold what could be read (possibly nothing)
+ *     and {@code unavailable} says why
  * @param engine the engine's name, e.g. {@code "PostgreSQL"}
  * @param serverVersion the server version detected at start
  * @param inspectedAt when the inspection began (ISO-8601)
  * @param locks every table and advisory lock held or requested, holders first, then by connection id
- * @param waits who waits for whom, one entry per (waiter, blocker) pair
- * @param unavailable why locks cannot be listed on this server, or {@code null} when they were
+ * @param waits who waits for whom on the server, one entry per (waiter, blocker) pair
+ * @param localWaiters this application's threads queued inside the JVM behind another of its threads for a key (they
+ *     wait without a connection, so the server's {@code waits} cannot show them); read without SQL, so present in
+ *     every status
+ * @param unavailable why (part of) the answer is missing, or {@code null} with {@code OK}
  */
 public record DbLocksDescriptor(
+        String status,
         String engine,
         String serverVersion,
         String inspectedAt,
         List<LockDescriptor> locks,
         List<WaitDescriptor> waits,
+        int localWaiters,
         String unavailable)
         implements OperationResponseBody {
+
+    /** Both lists were read. */
+    public static final String OK = "OK";
+    /** The engine cannot list locks (MySQL/MariaDB without {@code performance_schema}). */
+    public static final String UNSUPPORTED = "UNSUPPORTED";
+    /** No connection could be borrowed from the pool. */
+    public static final String NO_CONNECTION = "NO_CONNECTION";
+    /** An inspection query failed. */
+    public static final String FAILED = "FAILED";
 
     /** Copies the lists. */
     public DbLocksDescriptor {
