@@ -271,6 +271,15 @@ public final class DbLocks implements AutoCloseable {
         context.close(grace);
     }
 
+    /**
+     * How long {@link #close()} waits for holders, as set by {@link Builder#shutdownGrace(Duration)}.
+     *
+     * @return the grace; default {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS} s
+     */
+    public Duration shutdownGrace() {
+        return context.shutdownGrace;
+    }
+
     /** The default of {@link Builder#shutdownGrace(Duration)}, in seconds: Spring's default shutdown-phase timeout. */
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
 

@@ -19,13 +19,19 @@ import org.springframework.context.annotation.Bean;
  *
  * <ol>
  *   <li>{@code DbLocks.builder(dataSource)};
- *   <li>{@code dblock.default-timeout}, if set, and {@code dblock.watchdog-interval};
+ *   <li>{@code dblock.default-timeout}, if set, {@code dblock.watchdog-interval} and the shutdown grace: {@code
+ *       dblock.shutdown-grace}, else Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, else 30 s;
  *   <li>every {@link LockListener} bean, in {@code @Order} order (the Micrometer listener of {@link
  *       io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration} among them);
  *   <li>every {@link DbLocksBuilderCustomizer} bean, in {@code @Order} order;
  *   <li>{@code build()}, which borrows one connection to detect the engine: the application does not start if the
  *       database is unreachable or unsupported.
  * </ol>
+ *
+ * <p>The bean is closed when the context closes ({@link DbLocks#close()}), before the {@code DataSource} it depends on:
+ * every held session lock is reported lost at once (so annotated calls still running end with {@code
+ * LockLostException} and their transactions roll back), their holders get the grace to finish, then what is left has
+ * its session ended and is logged.
  *
  * <p>Runs after Spring Boot's {@code DataSourceAutoConfiguration}, named for both Spring Boot lines because Spring Boot
  * 4 moved it from {@code spring-boot-autoconfigure} to {@code spring-boot-jdbc}. Integrations that need the {@code
@@ -51,22 +57,36 @@ public class DbLocksAutoConfiguration {
      * @param properties the {@code dblock.*} properties
      * @param listeners the {@link LockListener} beans to register
      * @param customizers the customizers to apply last
-     * @return a thread-safe instance to share; it needs no closing
+     * @param environment for {@code spring.lifecycle.timeout-per-shutdown-phase}
+     * @return a thread-safe instance to share; the context closes it on shutdown
      */
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public DbLocks dbLocks(
             DataSource dataSource,
             DbLocksProperties properties,
             ObjectProvider<LockListener> listeners,
-            ObjectProvider<DbLocksBuilderCustomizer> customizers) {
+            ObjectProvider<DbLocksBuilderCustomizer> customizers,
+            org.springframework.core.env.Environment environment) {
         DbLocks.Builder builder = DbLocks.builder(dataSource);
         if (properties.getDefaultTimeout() != null) {
             builder.defaultTimeout(properties.getDefaultTimeout());
         }
         builder.watchdog(properties.getWatchdogInterval());
+        builder.shutdownGrace(
+                properties.getShutdownGrace() != null
+                        ? properties.getShutdownGrace()
+                        : springShutdownPhaseTimeout(environment));
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** {@code spring.lifecycle.timeout-per-shutdown-phase} in Boot's duration formats, else 30 s (Boot's default). */
+    private static java.time.Duration springShutdownPhaseTimeout(org.springframework.core.env.Environment environment) {
+        String value = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase");
+        return value == null || value.isBlank()
+                ? java.time.Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS)
+                : org.springframework.boot.convert.DurationStyle.detectAndParse(value.trim());
     }
 }

@@ -31,6 +31,9 @@ public class DbLocksProperties {
      */
     private Duration watchdogInterval = Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS);
 
+    /** How long closing the context waits for lock holders; unset: {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    private Duration shutdownGrace;
+
     /** Micrometer metrics of lock operations. */
     private final Metrics metrics = new Metrics();
 
@@ -79,6 +82,29 @@ public class DbLocksProperties {
                     + " (leave it unset to wait without limit, or use 0 not to wait)");
         }
         this.defaultTimeout = defaultTimeout;
+    }
+
+    /**
+     * How long closing the context waits for holders of session locks (told at once that their locks are lost) to
+     * release them, before their sessions are ended.
+     *
+     * @return the grace, or {@code null} for Spring's {@code spring.lifecycle.timeout-per-shutdown-phase} (default 30 s)
+     */
+    public Duration getShutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /**
+     * Sets the shutdown grace.
+     *
+     * @param shutdownGrace zero or more; {@code null} for Spring's shutdown-phase timeout
+     * @throws IllegalArgumentException if negative
+     */
+    public void setShutdownGrace(Duration shutdownGrace) {
+        if (shutdownGrace != null && shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("dblock.shutdown-grace must not be negative, got " + shutdownGrace);
+        }
+        this.shutdownGrace = shutdownGrace;
     }
 
     /**

@@ -302,6 +302,80 @@ class DbLocksAutoConfigurationTest {
     }
 
     @Nested
+    class Shutdown {
+
+        @Test
+        void theGraceIsDblockShutdownGraceElseSpringsShutdownPhaseTimeout(TestDatabase database) {
+            withDatabase(runner, database)
+                    .run(context -> assertThat(context.getBean(DbLocks.class).shutdownGrace())
+                            .isEqualTo(Duration.ofSeconds(30)));
+            withDatabase(runner, database)
+                    .withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=12s")
+                    .run(context -> assertThat(context.getBean(DbLocks.class).shutdownGrace())
+                            .isEqualTo(Duration.ofSeconds(12)));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.shutdown-grace=2s", "spring.lifecycle.timeout-per-shutdown-phase=12s")
+                    .run(context -> assertThat(context.getBean(DbLocks.class).shutdownGrace())
+                            .isEqualTo(Duration.ofSeconds(2)));
+        }
+
+        /** Closing the context tells a holder at once, waits for it to finish, and the server then frees the lock. */
+        @Test
+        void closingTheContextTellsHoldersFirstThenWaitsForThem(TestDatabase database) {
+            DbLocks otherNode = DbLocks.create(database.dataSource());
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.shutdown-grace=20s")
+                    .run(context -> {
+                        DbLocks locks = context.getBean(DbLocks.class);
+                        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+                        java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+                        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+                        Thread holder = new Thread(
+                                () -> {
+                                    LockHandle h =
+                                            locks.advisory("context-shutdown").acquire();
+                                    h.onLost(lost -> told.countDown());
+                                    held.countDown();
+                                    try {
+                                        finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    h.release();
+                                },
+                                "context-shutdown-holder");
+                        holder.setDaemon(true);
+                        holder.start();
+                        assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                                .isTrue();
+                        long start = System.nanoTime();
+                        Thread closer = new Thread(context::close, "context-closer");
+                        closer.setDaemon(true);
+                        closer.start();
+                        assertThat(told.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                                .as("the holder is told its lock is lost as soon as the context closes")
+                                .isTrue();
+                        long toldMillis = (System.nanoTime() - start) / 1_000_000;
+                        assertThat(closer.isAlive())
+                                .as("the context waits for the holder")
+                                .isTrue();
+                        assertThat(otherNode.advisory("context-shutdown").isLocked())
+                                .isTrue();
+                        finish.countDown();
+                        closer.join(10_000);
+                        assertThat(closer.isAlive()).isFalse();
+                        holder.join(10_000);
+                        io.dblock.testing.Await.until(
+                                Duration.ofSeconds(10),
+                                "the server frees the lock",
+                                () -> !otherNode.advisory("context-shutdown").isLocked());
+                        System.out.println("context shutdown: holder told after " + toldMillis + " ms; context closed"
+                                + " once it released");
+                    });
+        }
+    }
+
+    @Nested
     class ActuatorEndpoint {
 
         @Test
