@@ -195,4 +195,30 @@ abstract class DeadConnectionContract implements DriverUnderTest {
                 .advisory("reentry-live")
                 .isLocked());
     }
+
+    /**
+     * A thread whose pinned session was killed (and nothing has noticed yet: no watchdog) asks for other locks: each is
+     * granted at once on a fresh connection, and the hold on the dead session is reported lost.
+     */
+    @Test
+    void aThreadWhosePinnedSessionDiedGetsOtherLocksAtOnceOnAFreshConnection() throws Exception {
+        DbLocks locks = DbLocks.builder(hikari()).watchdog(Duration.ZERO).build();
+        LockHandle first = locks.advisory("poisoned-first").acquire();
+        AtomicInteger lost = new AtomicInteger();
+        first.onLost(h -> lost.incrementAndGet());
+        long dead = first.connectionId();
+        probe.terminate(dead);
+        Await.until(Duration.ofSeconds(10), "the session is gone", () -> !probe.alive(dead));
+        for (int i = 0; i < 3; i++) {
+            try (LockHandle next =
+                    locks.advisory("poisoned-next-" + i).tryAcquire().orElseThrow()) {
+                assertThat(next.connectionId()).as("a fresh session").isNotEqualTo(dead);
+                assertThat(otherNode.advisory("poisoned-next-" + i).holderConnectionIds())
+                        .containsExactly(next.connectionId());
+            }
+        }
+        assertThat(first.isHeld()).isFalse();
+        assertThat(lost).hasValue(1);
+        first.release(); // quiet: known lost
+    }
 }

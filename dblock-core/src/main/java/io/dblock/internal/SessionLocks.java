@@ -146,28 +146,46 @@ final class SessionLocks {
             local.undo(claim);
             throw e;
         }
-        OptionalLong id;
-        try {
-            Wait left = remaining(wait, start);
-            WaitGuard guard = InterruptWatcher.INSTANCE;
-            if (priority != null && !left.isNone()) {
-                if (pin.connectionId < 0) {
-                    pin.connectionId = engine.connectionId(pin.connection);
+        OptionalLong id = null;
+        while (id == null) {
+            try {
+                Wait left = remaining(wait, start);
+                WaitGuard guard = InterruptWatcher.INSTANCE;
+                if (priority != null && !left.isNone()) {
+                    if (pin.connectionId < 0) {
+                        pin.connectionId = engine.connectionId(pin.connection);
+                    }
+                    guard = new PrioritisingGuard(dataSource, engine, priority, pin.connectionId, description);
                 }
-                guard = new PrioritisingGuard(dataSource, engine, priority, pin.connectionId, description);
+                id = engine.acquireSession(pin.connection, claim.freshKeys, mode, left, guard);
+            } catch (SQLException e) {
+                if (pin.serverHolds > 0 && !pin.broken && engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
+                    // The thread's pinned session died under its other holds: they are lost, and this request took
+                    // nothing on a dead session. Report them, then try once more on a fresh connection at once.
+                    LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
+                    pin.broken = true;
+                    reportLost(pin);
+                    try {
+                        pin = pin(description, entered);
+                    } catch (RuntimeException borrowFailed) {
+                        local.undo(claim);
+                        borrowFailed.addSuppressed(e);
+                        throw borrowFailed;
+                    }
+                    continue;
+                }
+                local.undo(claim);
+                unpinIfIdle(pin, e);
+                throw Errors.translate(engine, e, description, Durations.since(start));
+            } catch (RuntimeException | Error e) {
+                // an engine's argument check or a driver bug: the session's state is unknown, so clear it (dirty)
+                // before
+                // the connection goes back, and give the in-memory claim back
+                local.undo(claim);
+                pin.dirty = true;
+                unpinIfIdle(pin, null);
+                throw e;
             }
-            id = engine.acquireSession(pin.connection, claim.freshKeys, mode, left, guard);
-        } catch (SQLException e) {
-            local.undo(claim);
-            unpinIfIdle(pin, e);
-            throw Errors.translate(engine, e, description, Durations.since(start));
-        } catch (RuntimeException | Error e) {
-            // an engine's argument check or a driver bug: the session's state is unknown, so clear it (dirty) before
-            // the connection goes back, and give the in-memory claim back
-            local.undo(claim);
-            pin.dirty = true;
-            unpinIfIdle(pin, null);
-            throw e;
         }
         if (id.isEmpty()) {
             local.undo(claim);
