@@ -143,6 +143,26 @@ final class MySqlInspection {
                 }
             }
         }
+        // Queue order: a pending request that no granted lock conflicts with waits behind a conflicting request queued
+        // before it (MDL serves a pending stronger request first: a SELECT behind a pending LOCK TABLES ... WRITE).
+        for (Row waiting : parsed) {
+            long waiter = waiting.info.connectionId();
+            if (waiting.info.granted() || edges.stream().anyMatch(e -> e.waiter() == waiter)) {
+                continue;
+            }
+            for (Row queued : parsed) {
+                if (!queued.info.granted()
+                        && queued.object.equals(waiting.object)
+                        && queued.info.connectionId() != waiter
+                        && conflicts(waiting.lockType, queued.lockType)
+                        && edges.stream()
+                                .noneMatch(e -> e.waiter() == waiter && e.blocker() == queued.info.connectionId())) {
+                    edges.add(new InspectionSnapshot.Edge(waiter, queued.info.connectionId()));
+                    sessions.put(waiter, waiting.info.session());
+                    sessions.put(queued.info.connectionId(), queued.info.session());
+                }
+            }
+        }
         edges.sort((a, b) -> a.waiter() != b.waiter()
                 ? Long.compare(a.waiter(), b.waiter())
                 : Long.compare(a.blocker(), b.blocker()));

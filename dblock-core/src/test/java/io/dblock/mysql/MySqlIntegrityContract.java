@@ -410,6 +410,98 @@ abstract class MySqlIntegrityContract implements DriverUnderTest {
         }
     }
 
+    // issue 24: queued requests are blockers too
+
+    /** An idle reader of integrity_t: a transaction that has read it (shared metadata lock until it ends). */
+    private Connection idleReader() throws SQLException {
+        Connection reader = db.dataSource().getConnection();
+        closeAfter.add(reader);
+        reader.setAutoCommit(false);
+        try (Statement st = reader.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM integrity_t").close();
+        }
+        return reader;
+    }
+
+    /** Runs {@code sql} on a connection of its own, on a thread of its own; the future ends with what it threw. */
+    private CompletableFuture<Throwable> pending(String sql) {
+        CompletableFuture<Throwable> done = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try (Connection c = db.dataSource().getConnection();
+                            Statement st = c.createStatement()) {
+                        st.execute(sql);
+                        done.complete(null);
+                    } catch (Throwable e) {
+                        done.complete(e);
+                    }
+                },
+                "pending: " + sql);
+        t.setDaemon(true);
+        t.start();
+        closeAfter.add(() -> t.join(10_000));
+        return done;
+    }
+
+    private static long id(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private int waitingFor(String statementPrefix) {
+        return server.queryInt(
+                "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE STATE LIKE"
+                        + " 'Waiting for table metadata lock' AND INFO LIKE ?",
+                statementPrefix + "%");
+    }
+
+    @Test
+    void aRequestQueuedBehindAPendingWriteWaitsForItInTheGraph() throws Exception {
+        Connection r1 = idleReader();
+        Connection r2 = idleReader();
+        pending("LOCK TABLES integrity_t WRITE");
+        Await.until(Duration.ofSeconds(10), "the WRITE waits", () -> waitingFor("LOCK TABLES integrity_t") > 0);
+        long write = waitingFor("LOCK TABLES integrity_t");
+        pending("SELECT COUNT(*) FROM integrity_t");
+        Await.until(Duration.ofSeconds(10), "the SELECT waits", () -> waitingFor("SELECT COUNT(*)") > 0);
+        long select = waitingFor("SELECT COUNT(*)");
+        var waits = locks.inspector().waits().stream()
+                .map(w -> w.waiter().connectionId() + "->" + w.blocker().connectionId())
+                .toList();
+        System.out.println("MariaDB waits, readers " + id(r1) + ", " + id(r2) + ", WRITE " + write + ", SELECT "
+                + select + ": " + waits);
+        assertThat(waits)
+                .contains(write + "->" + id(r1), write + "->" + id(r2))
+                .as("the SELECT queued behind the pending WRITE")
+                .contains(select + "->" + write);
+        r1.rollback();
+        r2.rollback();
+    }
+
+    @Test
+    void prioritiseRemovesAPendingWriteItQueuesBehindAndNothingElse() throws Exception {
+        Connection reader = idleReader();
+        long readerId = id(reader);
+        CompletableFuture<Throwable> write = pending("LOCK TABLES integrity_t WRITE");
+        Await.until(Duration.ofSeconds(10), "the WRITE waits", () -> waitingFor("LOCK TABLES integrity_t") > 0);
+        long start = System.nanoTime();
+        Integer done = locks.tables()
+                .read("integrity_t")
+                .prioritised(io.dblock.Priority.cancelBlockers().checkEvery(Duration.ofMillis(50)))
+                .timeout(Duration.ofSeconds(3))
+                .inTransaction(c -> 1);
+        long millis = millisSince(start);
+        System.out.println("prioritised read past a pending WRITE: granted after " + millis + " ms");
+        assertThat(done).isEqualTo(1);
+        Throwable cancelled = write.get(10, TimeUnit.SECONDS);
+        assertThat(cancelled).as("the queued WRITE was cancelled").isInstanceOf(SQLException.class);
+        assertThat(probe.alive(readerId)).as("the idle reader was not touched").isTrue();
+        reader.rollback();
+    }
+
     /** Unwraps what a future's task threw. */
     static Throwable cause(ExecutionException e) {
         return e.getCause();
