@@ -57,4 +57,23 @@ class MariaDbSpecificTest extends SpringFixture {
         });
         assertThat(heldElsewhere("tx:named")).isFalse();
     }
+
+    /**
+     * {@code @TableLock(entities = ...)} is refused at startup on MariaDB: Hibernate's aliases would make every JPA
+     * statement inside fail with error 1100 (before: the context started, and the first JPA read failed).
+     */
+    @Test
+    void entityTableLocksAreRefusedAtStartupNamingTheAlternatives() {
+        Throwable failure =
+                org.assertj.core.api.Assertions.catchThrowable(() -> context(Configs.Defaults.class, KeyedJobs.class));
+        assertThat(failure).as("startup failure").isNotNull();
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof LockUsageException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause)
+                .as("a LockUsageException in the cause chain of " + failure)
+                .isNotNull()
+                .hasMessageContainingAll("KeyedJobs.entityTables", "alias", "@AdvisoryLock", "PESSIMISTIC_WRITE");
+    }
 }

@@ -60,6 +60,17 @@ final class LockAttributeSource {
         return found != null || specific == method ? found : AnnotatedElementUtils.findMergedAnnotation(method, type);
     }
 
+    /** The table-lock definitions read so far (every annotated method of every proxied bean, after startup). */
+    java.util.List<TableLockDefinition> tableLocks() {
+        java.util.List<TableLockDefinition> tables = new java.util.ArrayList<>();
+        for (LockDefinitions definitions : cache.values()) {
+            if (definitions.table() != null) {
+                tables.add(definitions.table());
+            }
+        }
+        return tables;
+    }
+
     /** Describes a method for messages: {@code InvoiceService.send(Invoice)}. */
     static String describe(Method method) {
         StringBuilder parameters = new StringBuilder();

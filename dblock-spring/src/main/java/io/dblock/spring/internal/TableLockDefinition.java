@@ -78,6 +78,11 @@ final class TableLockDefinition {
         return all;
     }
 
+    /** True if the lock names entity classes (whose tables JPA queries under aliases). */
+    boolean hasEntities() {
+        return !entities.isEmpty();
+    }
+
     LockTimeout timeout() {
         return timeout;
     }
