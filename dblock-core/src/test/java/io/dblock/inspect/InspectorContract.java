@@ -371,6 +371,45 @@ abstract class InspectorContract {
         });
     }
 
+    /** Server processes that are not client sessions are refused, and live on. */
+    @Test
+    void serverProcessesThatAreNotClientSessionsAreNeitherCancelledNorTerminated() throws Exception {
+        long process;
+        String kind;
+        if (postgres) {
+            kind = "autovacuum launcher";
+            process = server.queryInt("SELECT pid FROM pg_stat_activity WHERE backend_type = ?", kind);
+        } else {
+            kind = "Daemon";
+            server.execute("SET GLOBAL event_scheduler = ON");
+            cleanUp.add(() -> server.execute("SET GLOBAL event_scheduler = OFF"));
+            Await.until(
+                    Duration.ofSeconds(10),
+                    "the event scheduler runs",
+                    () -> server.queryInt(
+                                    "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'")
+                            == 1);
+            process = server.queryInt("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'");
+        }
+
+        assertThatThrownBy(() -> inspector.terminate(process))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining("not a client session")
+                .hasMessageContaining(kind);
+        assertThatThrownBy(() -> inspector.cancel(process))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining("not a client session");
+        assertThat(probe.alive(process)).as("the process lives on").isTrue();
+        if (postgres) {
+            long replicationLauncher = server.queryInt(
+                    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'logical replication launcher'");
+            assertThatThrownBy(() -> inspector.terminate(replicationLauncher))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("logical replication launcher");
+            assertThat(probe.alive(replicationLauncher)).isTrue();
+        }
+    }
+
     @Test
     void cancelEndsAWaitButNotTheSession() throws Exception {
         holdOnOwnThread(LockKey.of("cancel-me"));
