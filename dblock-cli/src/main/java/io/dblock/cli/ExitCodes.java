@@ -16,7 +16,10 @@ final class ExitCodes {
     /** Bad or missing options or arguments (picocli's own code for usage errors). */
     static final int USAGE = 2;
 
-    /** The server refused (a missing privilege) or dblock did (signalling its own session): LockUsageException. */
+    /**
+     * The server refused (a missing privilege) or dblock did (signalling its own session, or a server process that is
+     * not a client session): LockUsageException.
+     */
     static final int REFUSED = 3;
 
     /** The server cannot show its locks, e.g. MariaDB without performance_schema: UnsupportedLockException. */
@@ -30,7 +33,8 @@ final class ExitCodes {
     static final String NO_SUCH_SESSION_LINE = "1:No such session (cancel, terminate): it may have ended already.";
     static final String USAGE_LINE = "2:Usage error: bad or missing options or arguments.";
     static final String REFUSED_LINE =
-            "3:Refused: missing privilege (e.g. pg_signal_backend, CONNECTION ADMIN), or the tool's own session.";
+            "3:Refused: missing privilege (e.g. pg_signal_backend, CONNECTION ADMIN), the tool's own session, or a server"
+                    + " process that is not a client session.";
     static final String UNSUPPORTED_LINE =
             "4:Unsupported: the server cannot show its locks (e.g. MariaDB without performance_schema), or is not"
                     + " a server dblock supports.";

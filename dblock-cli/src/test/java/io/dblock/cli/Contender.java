@@ -66,6 +66,21 @@ final class Contender implements AutoCloseable {
         });
     }
 
+    /** Takes {@code key} shared (PostgreSQL) and holds it until {@link #close()}; returns the session's id. */
+    long holdShared(LockKey key) throws Exception {
+        return get(requestShared(key));
+    }
+
+    /** Starts asking for {@code key} shared (PostgreSQL), as {@link #request(LockKey)} does exclusively. */
+    Future<Long> requestShared(LockKey key) {
+        return thread.submit(() -> {
+            LockHandle handle =
+                    locks.advisory(key).shared().timeout(REQUEST_LIMIT).acquire();
+            held.add(handle);
+            return handle.connectionId();
+        });
+    }
+
     /** Locks {@code table} for writing in a transaction that stays open, idle, until {@link #close()}. */
     void holdTableForWriting(String table) throws Exception {
         CompletableFuture<Void> locked = new CompletableFuture<>();

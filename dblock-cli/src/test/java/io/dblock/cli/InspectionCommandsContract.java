@@ -120,6 +120,18 @@ abstract class InspectionCommandsContract {
         }
     }
 
+    /** The first column of the query's single row, as a long. */
+    long queryLong(String sql) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The word the waiting statement contains: {@code pg_advisory_lock} or {@code GET_LOCK}. */
     String advisoryWaitFunction() {
         return postgres ? "pg_advisory_lock" : "GET_LOCK";
@@ -238,7 +250,7 @@ abstract class InspectionCommandsContract {
         assertThat(run.out())
                 .startsWith("{\"engine\":\"" + db.engine() + "\",\"serverVersion\":\"")
                 .contains("{\"connectionId\":" + holder + ",\"kind\":\"ADVISORY\",\"target\":\"advisory 7201\","
-                        + "\"table\":null,\"key\":{\"kind\":\"LONG\",\"value\":7201},\"mode\":\"EXCLUSIVE\","
+                        + "\"table\":null,\"key\":{\"kind\":\"LONG\",\"value\":7201,\"valueString\":\"7201\"},\"mode\":\"EXCLUSIVE\","
                         + "\"granted\":true,")
                 .contains("{\"connectionId\":" + waiter + ",\"kind\":\"ADVISORY\"")
                 .containsPattern("\"granted\":false,\"waitingSince\":\"[^\"]+\",\"waitedMillis\":\\d+,\"session\":"
@@ -286,11 +298,113 @@ abstract class InspectionCommandsContract {
         assertThat(json.exitCode()).as(json.describe()).isZero();
         assertThat(json.out())
                 .containsPattern("\"waitTree\":\\[\\{\"session\":\\{\"connectionId\":" + alice + ",.*?"
-                        + "\"waitingFor\":null,\"waitedMillis\":null,\"blockedCount\":2,\"blocks\":\\[\\{\"session\":"
-                        + "\\{\"connectionId\":" + bob + ",.*?\"blockedCount\":1,\"blocks\":\\[\\{\"session\":"
-                        + "\\{\"connectionId\":" + carol
-                        + ",.*?\"blockedCount\":0,\"blocks\":\\[\\]\\}\\]\\}\\]\\}\\]\\}");
+                        + "\"waitingFor\":null,\"waitedMillis\":null,\"blockedCount\":2,\"blockedBy\":\\[\\],\"repeated\":false,"
+                        + "\"blocks\":\\[\\{\"session\":\\{\"connectionId\":" + bob
+                        + ",.*?\"blockedCount\":1,\"blockedBy\":"
+                        + "\\[" + alice + "\\],\"repeated\":false,\"blocks\":\\[\\{\"session\":\\{\"connectionId\":"
+                        + carol
+                        + ",.*?\"blockedCount\":0,\"blockedBy\":\\[" + bob + "\\],\"repeated\":false,"
+                        + "\"blocks\":\\[\\]\\}\\]\\}\\]\\}\\]\\}");
     }
+
+    /**
+     * s1 and s2 hold a shared lock, x1 waits for it exclusively and s3 (shared) waits behind x1: x1 shows under both
+     * holders, each blocking 2, and ending only one of them would not free it.
+     */
+    @Test
+    void waitsShowsAWaiterUnderEachOfItsBlockers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(postgres, "shared advisory locks are PostgreSQL's");
+        LockKey key = LockKey.of(7351L);
+        long s1 = contender("s1").holdShared(key);
+        long s2 = contender("s2").holdShared(key);
+        contender("x1").request(key);
+        long x1 = awaitWaiting(key);
+        contender("s3").requestShared(key);
+        Await.until(
+                SERVER_LIMIT,
+                "s3 waits behind x1",
+                () -> inspector.locks(LockFilter.all().key(key).granted(false)).size() == 2);
+        long s3 = inspector.locks(LockFilter.all().key(key).granted(false)).stream()
+                .filter(l -> l.connectionId() != x1)
+                .findFirst()
+                .orElseThrow()
+                .connectionId();
+        long low = Math.min(s1, s2);
+        long high = Math.max(s1, s2);
+
+        CliRun run = dblock("waits", "--width", "0");
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        String waited = "waits( \\d\\S* (s|ms))?";
+        String rest = "  +" + db.user() + " .*";
+        assertThat(run.lines())
+                .as(run.describe())
+                .satisfiesExactly(
+                        header -> assertThat(header).matches("SESSION +STATE +WAIT +USER +APPLICATION +QUERY"),
+                        root -> assertThat(root).matches(low + " +idle +holds, blocks 2" + rest),
+                        under -> assertThat(under)
+                                .matches("`-- " + x1 + " +active +" + waited
+                                        + " for advisory 7351 EXCLUSIVE, blocked by " + low + ", " + high + rest),
+                        behind -> assertThat(behind)
+                                .matches("    `-- " + s3 + " +active +" + waited + " for advisory 7351 SHARED" + rest),
+                        root -> assertThat(root).matches(high + " +idle +holds, blocks 2" + rest),
+                        again -> assertThat(again)
+                                .matches("`-- " + x1 + " +active +" + waited
+                                        + " for advisory 7351 EXCLUSIVE, blocked by " + low + ", " + high
+                                        + "; blocks 1, shown above" + rest),
+                        count -> assertThat(count).isEqualTo("2 waiting, behind 2 blocking sessions."));
+        System.out.println("dblock waits, shared holders:\n" + run.out());
+
+        CliRun json = dblock("waits", "--format", "json");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        assertThat(json.out())
+                .containsPattern(
+                        "\\{\"session\":\\{\"connectionId\":" + low + ",.*?\"blockedCount\":2,\"blockedBy\":\\[\\],"
+                                + "\"repeated\":false,\"blocks\":\\[\\{\"session\":\\{\"connectionId\":" + x1 + ",.*?"
+                                + "\"blockedCount\":1,\"blockedBy\":\\[" + low + "," + high + "\\],\"repeated\":false,"
+                                + "\"blocks\":\\[\\{\"session\":\\{\"connectionId\":" + s3 + ",")
+                .containsPattern(
+                        "\\{\"session\":\\{\"connectionId\":" + high + ",.*?\"blockedCount\":2,\"blockedBy\":\\[\\],"
+                                + "\"repeated\":false,\"blocks\":\\[\\{\"session\":\\{\"connectionId\":" + x1 + ",.*?"
+                                + "\"blockedCount\":1,\"blockedBy\":\\[" + low + "," + high + "\\],\"repeated\":true,"
+                                + "\"blocks\":\\[\\]\\}\\]\\}\\]\\}$");
+    }
+
+    /** A 64-bit key above 2^53, which JavaScript and jq would round, is also given exactly as a string. */
+    @Test
+    void locksAsJsonGivesLongKeysExactlyAsStrings() throws Exception {
+        contender("alice").hold(LockKey.of(Long.MAX_VALUE));
+
+        CliRun run = dblock("locks", "--format", "json");
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.out())
+                .contains("\"key\":{\"kind\":\"LONG\",\"value\":9223372036854775807,"
+                        + "\"valueString\":\"9223372036854775807\"}");
+    }
+
+    /** Server processes that are not client sessions are refused with exit code 3, and live on. */
+    @Test
+    void cancelAndTerminateRefuseServerProcesses() throws Exception {
+        long process = serverProcess();
+        for (String command : List.of("terminate", "cancel")) {
+            CliRun run = command.equals("terminate")
+                    ? dblock("terminate", "--yes", Long.toString(process))
+                    : dblock("cancel", Long.toString(process));
+
+            assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
+            assertThat(run.err())
+                    .startsWith("dblock " + command + " failed: refusing to " + command)
+                    .contains("not a client session");
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(serverProcessAlive(process)).as("the process lives on").isTrue();
+    }
+
+    /** A server process that is not a client session: the autovacuum launcher, the event scheduler. */
+    abstract long serverProcess() throws Exception;
+
+    abstract boolean serverProcessAlive(long id) throws Exception;
 
     @Test
     void waitsWithNobodyWaitingSaysSo() throws Exception {

@@ -3,11 +3,13 @@ package io.dblock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.LockKey;
+import io.dblock.testing.Await;
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The inspection commands of the jar against the embedded MariaDB 11.4, plus what only MySQL-family servers do. */
@@ -100,5 +102,31 @@ class MariaDb114InspectionIT extends InspectionCommandsContract {
                 .contains(
                         "\"key\":{\"kind\":\"NAME\",\"name\":\"quote\\\" backslash\\\\ tab\\t \\u00e9 \\u65e5\\u672c\"}")
                 .matches("\\p{ASCII}*");
+    }
+    /** The event scheduler, turned on for the test: a daemon thread, not a client session. */
+    @Override
+    long serverProcess() throws Exception {
+        execute("SET GLOBAL event_scheduler = ON");
+        eventSchedulerOn = true;
+        Await.until(SERVER_LIMIT, "the event scheduler runs", () -> queryLong(DAEMONS) == 1);
+        return queryLong("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'");
+    }
+
+    private static final String DAEMONS =
+            "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'";
+
+    private boolean eventSchedulerOn;
+
+    @AfterEach
+    void eventSchedulerOff() throws SQLException {
+        if (eventSchedulerOn) {
+            execute("SET GLOBAL event_scheduler = OFF");
+        }
+    }
+
+    @Override
+    boolean serverProcessAlive(long id) {
+        return queryLong("SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon' AND ID = " + id)
+                == 1;
     }
 }

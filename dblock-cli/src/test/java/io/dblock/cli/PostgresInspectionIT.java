@@ -21,4 +21,16 @@ class PostgresInspectionIT extends InspectionCommandsContract {
                 "DO $$ BEGIN CREATE ROLE " + user + " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
                 "ALTER ROLE " + user + " PASSWORD '" + password + "'");
     }
+    /** The autovacuum launcher: a server process, not a client session. */
+    @Override
+    long serverProcess() {
+        return queryLong("SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher'");
+    }
+
+    @Override
+    boolean serverProcessAlive(long id) {
+        return queryLong("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum launcher' AND pid = "
+                        + id)
+                == 1;
+    }
 }

@@ -51,9 +51,13 @@ public interface LockInspector {
 
     /**
      * The wait-for graph as trees: roots are sessions that block others and wait for nobody; children are the
-     * sessions they block. Built from one {@link #waits()} snapshot.
+     * sessions they block. Built from one {@link #waits()} snapshot, and complete: every edge of {@link #waits()} is a
+     * parent-child pair. A session that waits for several sessions (holders of a shared lock, or a holder and an
+     * earlier waiter in the queue) appears under each of them, naming all of them in {@link WaitNode#blockedBy()}; the
+     * sessions it blocks are listed under its first appearance, and its later ones are {@link WaitNode#repeated()}.
+     * {@link WaitNode#blockedCount()} counts distinct sessions. See {@link WaitNode}.
      *
-     * @return the roots, the one blocking most sessions first
+     * @return the roots, the one blocking most distinct sessions first, then by connection id
      */
     List<WaitNode> waitTree();
 
@@ -64,19 +68,31 @@ public interface LockInspector {
      * Privilege: PostgreSQL superuser, the same role, or {@code pg_signal_backend} (not for superusers' sessions);
      * MySQL/MariaDB your own sessions, or {@code CONNECTION_ADMIN}/{@code SUPER} ({@code CONNECTION ADMIN} on MariaDB).
      *
+     * <p>Only client sessions are signalled. PostgreSQL: the same statement checks that {@code pg_stat_activity}
+     * shows the pid with {@code backend_type = 'client backend'} (the caller must be able to see it: its own role's
+     * sessions, or {@code pg_read_all_stats}, e.g. through {@code pg_monitor}). MySQL/MariaDB: a bound {@code SELECT} on
+     * {@code information_schema.PROCESSLIST} first refuses daemon threads ({@code COMMAND = 'Daemon'}, the event
+     * scheduler), replication threads (user {@code 'system user'}) and {@code Binlog Dump} threads; a caller without
+     * {@code PROCESS} sees only its own threads there. The id is always a bound parameter.
+     *
      * @param connectionId the session's {@link SessionInfo#connectionId()}
      * @return true if the server accepted the cancellation, false if no such session exists
-     * @throws io.dblock.LockUsageException without the privilege, naming what is needed
+     * @throws io.dblock.LockUsageException without the privilege, naming what is needed; for the inspector's own
+     *     session; for a server process that is not a client session (naming its {@code backend_type}, or its user
+     *     and command), in which case nothing is signalled
      */
     boolean cancel(long connectionId);
 
     /**
      * Ends the session: PostgreSQL {@code pg_terminate_backend(id)}, MySQL/MariaDB {@code KILL id}. Its transaction is
-     * rolled back and every lock it holds is released. Same privileges as {@link #cancel(long)}.
+     * rolled back and every lock it holds is released. Same privileges, and the same refusal of server processes that
+     * are not client sessions (autovacuum launcher, logical replication launcher, event scheduler, replication
+     * threads), as {@link #cancel(long)}.
      *
      * @param connectionId the session's {@link SessionInfo#connectionId()}
      * @return true if the server accepted the termination, false if no such session exists
-     * @throws io.dblock.LockUsageException without the privilege, naming what is needed
+     * @throws io.dblock.LockUsageException without the privilege, naming what is needed; for the inspector's own
+     *     session; for a server process that is not a client session, in which case nothing is signalled
      */
     boolean terminate(long connectionId);
 }

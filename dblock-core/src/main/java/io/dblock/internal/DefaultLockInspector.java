@@ -7,9 +7,10 @@ import io.dblock.inspect.LockWait;
 import io.dblock.inspect.SessionInfo;
 import io.dblock.inspect.WaitNode;
 import io.dblock.spi.InspectionSnapshot;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,50 +83,113 @@ public final class DefaultLockInspector implements LockInspector {
         return waits;
     }
 
+    /**
+     * The forest of {@link WaitNode}s over the snapshot's wait-for graph:
+     *
+     * <ol>
+     *   <li>Roots are the sessions that block others and wait for nobody; then, while some blocker is reached from no
+     *       root (a cycle: a deadlock not broken yet), its lowest id becomes a root too.
+     *   <li>Each session's count is the number of distinct sessions reachable from it (itself excluded), so a session
+     *       waiting for several others counts once; roots are ordered by that count, highest first, then by id.
+     *   <li>Depth-first from the roots in that order, a session is placed under each of its blockers. Its subtree is
+     *       built at its first appearance only; later appearances are repeated leaves, which keeps the forest linear in
+     *       the number of edges (a queue of n waiters each waiting for all earlier ones would otherwise have 2^n
+     *       paths) and ends cycles.
+     * </ol>
+     */
     static List<WaitNode> tree(InspectionSnapshot snapshot) {
-        Map<Long, TreeSet<Long>> blockedBy = new TreeMap<>(); // blocker -> waiters
-        Set<Long> waiting = new HashSet<>();
+        Map<Long, TreeSet<Long>> blocks = new TreeMap<>(); // blocker -> waiters
+        Map<Long, TreeSet<Long>> blockedBy = new HashMap<>(); // waiter -> blockers
         for (InspectionSnapshot.Edge edge : snapshot.waits()) {
-            blockedBy.computeIfAbsent(edge.blocker(), b -> new TreeSet<>()).add(edge.waiter());
-            waiting.add(edge.waiter());
-        }
-        Map<Long, LockInfo> pending = pendingByConnection(snapshot);
-        Set<Long> placed = new HashSet<>();
-        List<WaitNode> roots = new ArrayList<>();
-        for (Long blocker : blockedBy.keySet()) {
-            if (!waiting.contains(blocker)) {
-                roots.add(node(blocker, blockedBy, pending, snapshot, placed));
+            if (edge.waiter() != edge.blocker()) {
+                blocks.computeIfAbsent(edge.blocker(), b -> new TreeSet<>()).add(edge.waiter());
+                blockedBy.computeIfAbsent(edge.waiter(), w -> new TreeSet<>()).add(edge.blocker());
             }
         }
-        // Sessions that wait in a cycle (a deadlock the server has not broken yet) have no root: start at the lowest
-        // id.
-        for (Long blocker : blockedBy.keySet()) {
-            if (!placed.contains(blocker)) {
-                roots.add(node(blocker, blockedBy, pending, snapshot, placed));
+        List<Long> roots = new ArrayList<>();
+        Set<Long> reached = new HashSet<>();
+        for (Long blocker : blocks.keySet()) {
+            if (!blockedBy.containsKey(blocker)) {
+                roots.add(blocker);
+                reached.addAll(reach(blocker, blocks));
             }
         }
-        roots.sort(Comparator.comparingInt(WaitNode::blockedCount).reversed().thenComparingLong(n -> n.session()
-                .connectionId()));
-        return roots;
+        for (Long blocker : blocks.keySet()) {
+            if (!reached.contains(blocker) && !roots.contains(blocker)) {
+                roots.add(blocker); // the lowest id of a cycle that no root leads to
+                reached.addAll(reach(blocker, blocks));
+            }
+        }
+        Map<Long, Integer> counts = new HashMap<>();
+        for (Long id : blocks.keySet()) {
+            counts.put(id, reach(id, blocks).size());
+        }
+        roots.sort(Comparator.<Long>comparingInt(id -> counts.get(id))
+                .reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        Forest forest = new Forest(snapshot, blocks, blockedBy, counts);
+        List<WaitNode> trees = new ArrayList<>();
+        for (Long root : roots) {
+            trees.add(forest.node(root));
+        }
+        return trees;
     }
 
-    private static WaitNode node(
-            long id,
-            Map<Long, TreeSet<Long>> blockedBy,
-            Map<Long, LockInfo> pending,
-            InspectionSnapshot snapshot,
-            Set<Long> placed) {
-        placed.add(id);
-        List<WaitNode> children = new ArrayList<>();
-        for (Long waiter : blockedBy.getOrDefault(id, new TreeSet<>())) {
-            if (placed.add(waiter)) {
-                placed.remove(waiter);
-                children.add(node(waiter, blockedBy, pending, snapshot, placed));
+    /** The distinct sessions reachable from {@code id}, without {@code id} itself; cycles end at a visited session. */
+    private static Set<Long> reach(long id, Map<Long, TreeSet<Long>> blocks) {
+        Set<Long> seen = new HashSet<>();
+        Deque<Long> todo = new ArrayDeque<>(blocks.getOrDefault(id, EMPTY));
+        while (!todo.isEmpty()) {
+            Long next = todo.pop();
+            if (seen.add(next)) {
+                todo.addAll(blocks.getOrDefault(next, EMPTY));
             }
         }
-        Optional<LockInfo> waitingFor = Optional.ofNullable(pending.get(id));
-        Optional<Duration> waited = waitingFor.flatMap(LockInfo::waited);
-        return new WaitNode(session(snapshot, id), waitingFor, waited, children);
+        seen.remove(id);
+        return seen;
+    }
+
+    private static final TreeSet<Long> EMPTY = new TreeSet<>();
+
+    /** Builds the nodes depth-first, remembering which sessions have appeared. */
+    private static final class Forest {
+        private final InspectionSnapshot snapshot;
+        private final Map<Long, TreeSet<Long>> blocks;
+        private final Map<Long, TreeSet<Long>> blockedBy;
+        private final Map<Long, Integer> counts;
+        private final Map<Long, LockInfo> pending;
+        private final Set<Long> appeared = new HashSet<>();
+
+        Forest(
+                InspectionSnapshot snapshot,
+                Map<Long, TreeSet<Long>> blocks,
+                Map<Long, TreeSet<Long>> blockedBy,
+                Map<Long, Integer> counts) {
+            this.snapshot = snapshot;
+            this.blocks = blocks;
+            this.blockedBy = blockedBy;
+            this.counts = counts;
+            this.pending = pendingByConnection(snapshot);
+        }
+
+        WaitNode node(long id) {
+            boolean repeated = !appeared.add(id);
+            List<WaitNode> children = new ArrayList<>();
+            if (!repeated) {
+                for (Long waiter : blocks.getOrDefault(id, EMPTY)) {
+                    children.add(node(waiter));
+                }
+            }
+            Optional<LockInfo> waitingFor = Optional.ofNullable(pending.get(id));
+            return new WaitNode(
+                    session(snapshot, id),
+                    waitingFor,
+                    waitingFor.flatMap(LockInfo::waited),
+                    children,
+                    List.copyOf(blockedBy.getOrDefault(id, EMPTY)),
+                    counts.getOrDefault(id, 0),
+                    repeated);
+        }
     }
 
     private static Map<Long, LockInfo> pendingByConnection(InspectionSnapshot snapshot) {

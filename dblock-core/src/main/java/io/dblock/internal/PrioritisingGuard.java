@@ -1,5 +1,6 @@
 package io.dblock.internal;
 
+import io.dblock.LockUsageException;
 import io.dblock.Priority;
 import io.dblock.inspect.SessionInfo;
 import io.dblock.spi.LockEngine;
@@ -82,9 +83,20 @@ final class PrioritisingGuard implements WaitGuard {
                     if (stopped) {
                         return;
                     }
-                    boolean done = priority.terminates()
-                            ? engine.terminate(connection, victim)
-                            : engine.cancel(connection, victim);
+                    boolean done;
+                    try {
+                        done = priority.terminates()
+                                ? engine.terminate(connection, victim)
+                                : engine.cancel(connection, victim);
+                    } catch (LockUsageException refused) {
+                        // a server process (autovacuum, replication) or one this role may not signal: left alone, the
+                        // other blockers are still dealt with
+                        LOG.log(
+                                Level.INFO,
+                                () -> "left session " + victim + " blocking " + description + " alone: "
+                                        + refused.getMessage());
+                        continue;
+                    }
                     LOG.log(
                             Level.INFO,
                             () -> (priority.terminates() ? "terminated" : "cancelled") + " session " + victim

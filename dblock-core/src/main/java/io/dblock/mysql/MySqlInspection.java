@@ -196,20 +196,49 @@ final class MySqlInspection {
         return ((Number) Sql.row(connection, "SELECT CONNECTION_ID()", List.of(), WaitGuard.NONE)[0]).longValue();
     }
 
-    /** {@code KILL QUERY id} / {@code KILL id}, refusing the inspecting session itself. */
+    /**
+     * Server threads that are not client sessions, as {@code information_schema.PROCESSLIST} shows them: the event
+     * scheduler and other daemons ({@code COMMAND = 'Daemon'}), replication threads (user {@code 'system user'} on the
+     * replica; {@code Binlog Dump} threads serving replicas on the primary). The id is bound.
+     */
+    private static final String SERVER_THREAD = "SELECT USER, COMMAND FROM information_schema.PROCESSLIST"
+            + " WHERE ID = ? AND (USER IN ('system user', 'event_scheduler') OR COMMAND IN ('Daemon', 'Binlog Dump',"
+            + " 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL', 'Slave_worker', 'Register Slave'))";
+
+    /**
+     * {@code KILL QUERY ?} / {@code KILL CONNECTION ?} of a client session, the id bound:
+     *
+     * <ol>
+     *   <li>The inspecting session itself: {@link LockUsageException}.
+     *   <li>A server thread that is not a client session ({@link #SERVER_THREAD}): {@link LockUsageException}, nothing
+     *       killed. A caller without the {@code PROCESS} privilege sees only its own threads in {@code PROCESSLIST};
+     *       killing any other thread then needs {@code CONNECTION ADMIN}/{@code SUPER}, which the server checks.
+     *   <li>Else {@code KILL}: false if the server has no such thread.
+     * </ol>
+     */
     boolean kill(Connection connection, long id, boolean terminate) throws SQLException {
         if (id <= 0) {
             return false;
         }
+        String action = terminate ? "terminate" : "cancel";
         if (id == connectionId(connection)) {
             throw new LockUsageException(
-                    "refusing to " + (terminate ? "terminate" : "cancel") + " session " + id
-                            + ": it is the session the inspector itself runs on",
+                    "refusing to " + action + " session " + id + ": it is the session the inspector itself runs on",
                     null);
         }
-        String statement = (terminate ? "KILL CONNECTION " : "KILL QUERY ") + id; // a long, never user text
+        List<Object[]> server = Sql.rows(connection, SERVER_THREAD, List.of(id), WaitGuard.NONE);
+        if (!server.isEmpty()) {
+            throw new LockUsageException(
+                    "refusing to " + action + " thread " + id + ": it is a server thread (user '" + server.get(0)[0]
+                            + "', command '" + server.get(0)[1] + "'), not a client session; nothing was killed",
+                    null,
+                    engine,
+                    null,
+                    null);
+        }
+        String statement = terminate ? "KILL CONNECTION ?" : "KILL QUERY ?";
         try {
-            Sql.execute(connection, statement, WaitGuard.NONE);
+            Sql.execute(connection, statement, List.of(id), WaitGuard.NONE);
             return true;
         } catch (SQLException e) {
             if (e.getErrorCode() == 1094) { // ER_NO_SUCH_THREAD
@@ -217,7 +246,8 @@ final class MySqlInspection {
             }
             if (e.getErrorCode() == 1095) { // ER_KILL_DENIED_ERROR
                 throw new LockUsageException(
-                        statement + " was refused: killing another user's session needs the "
+                        statement.replace("?", Long.toString(id))
+                                + " was refused: killing another user's session needs the "
                                 + (mariaDb ? "CONNECTION ADMIN" : "CONNECTION_ADMIN") + " (or SUPER) privilege."
                                 + " Server said: " + e.getMessage(),
                         null,

@@ -45,7 +45,15 @@ final class Sql {
 
     /** Runs a statement that returns no rows. */
     static void execute(Connection connection, String sql, WaitGuard guard) throws SQLException {
+        execute(connection, sql, List.of(), guard);
+    }
+
+    /** Runs a bound statement that returns no rows. */
+    static void execute(Connection connection, String sql, List<?> params, WaitGuard guard) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
             try (WaitGuard.Registration r = guard.watch(ps)) {
                 ps.execute();
             }

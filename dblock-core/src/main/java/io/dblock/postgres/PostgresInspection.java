@@ -143,19 +143,32 @@ final class PostgresInspection {
                 .longValue();
     }
 
-    /** pg_cancel_backend / pg_terminate_backend, refusing to signal the inspecting session itself. */
+    /**
+     * pg_cancel_backend / pg_terminate_backend of a client session, in one statement that signals nothing unless
+     * {@code pg_stat_activity} shows {@code pid} as a {@code client backend} other than the inspecting session.
+     *
+     * <ol>
+     *   <li>No such process: false.
+     *   <li>The inspecting session itself, a server process that is not a client session (autovacuum launcher,
+     *       background worker, WAL sender...), or a process whose {@code backend_type} the server hides from this role
+     *       (another role's process without {@code pg_read_all_stats}): {@link LockUsageException}, nothing signalled.
+     *   <li>Else the function's answer.
+     * </ol>
+     */
     static boolean signal(Connection connection, long pid, boolean terminate) throws SQLException {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             return false; // not a PostgreSQL backend pid
         }
         String function = terminate ? "pg_terminate_backend" : "pg_cancel_backend";
+        String action = terminate ? "terminate" : "cancel";
         Object[] row;
         try {
             row = new Batch()
                     .add(
-                            "SELECT pg_backend_pid(), CASE WHEN ?::int4 = pg_backend_pid() THEN NULL ELSE " + function
-                                    + "(?::int4) END",
-                            pid,
+                            "SELECT pg_backend_pid(), a.pid IS NOT NULL, a.backend_type, CASE WHEN a.pid IS NULL"
+                                    + " OR a.pid = pg_backend_pid() OR a.backend_type IS DISTINCT FROM 'client backend'"
+                                    + " THEN NULL ELSE " + function + "(a.pid) END"
+                                    + " FROM (SELECT ?::int4 AS pid) p LEFT JOIN pg_stat_activity a ON a.pid = p.pid",
                             pid)
                     .execute(connection, WaitGuard.NONE)
                     .get(0);
@@ -172,13 +185,36 @@ final class PostgresInspection {
             }
             throw e;
         }
-        if (row[1] == null) {
+        if (!(Boolean) row[1]) {
+            return false;
+        }
+        if (((Number) row[0]).longValue() == pid) {
             throw new LockUsageException(
-                    "refusing to " + (terminate ? "terminate" : "cancel") + " session " + pid
-                            + ": it is the session the inspector itself runs on",
+                    "refusing to " + action + " session " + pid + ": it is the session the inspector itself runs on",
                     null);
         }
-        return (Boolean) row[1];
+        String backendType = (String) row[2];
+        if (backendType == null) {
+            throw new LockUsageException(
+                    "refusing to " + action + " process " + pid + ": the server does not show this role its"
+                            + " backend_type, so dblock cannot tell that it is a client session. Signalling another"
+                            + " role's session needs superuser, or pg_read_all_stats (to see it) and"
+                            + " pg_signal_backend (to signal it); nothing was signalled",
+                    null,
+                    "PostgreSQL",
+                    null,
+                    null);
+        }
+        if (!"client backend".equals(backendType)) {
+            throw new LockUsageException(
+                    "refusing to " + action + " process " + pid + ": it is a server process (backend_type '"
+                            + backendType + "'), not a client session; nothing was signalled",
+                    null,
+                    "PostgreSQL",
+                    null,
+                    null);
+        }
+        return (Boolean) row[3];
     }
 
     static SessionInfo session(long pid, Object[] row, int from) {

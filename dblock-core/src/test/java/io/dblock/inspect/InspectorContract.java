@@ -8,6 +8,7 @@ import io.dblock.LockFailedException;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
 import io.dblock.LockUsageException;
+import io.dblock.support.Holder;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -39,6 +40,8 @@ abstract class InspectorContract {
     final List<Runnable> cleanUp = new ArrayList<>();
     /** Waiters to join after everything is released. */
     final List<CompletableFuture<?>> waiters = new ArrayList<>();
+    /** Threads the test started, joined after everything is released. */
+    final List<Thread> threads = new ArrayList<>();
 
     @BeforeEach
     void setUp(DataSource dataSource, TestDatabase db) {
@@ -58,6 +61,14 @@ abstract class InspectorContract {
             cleanUp.get(i).run();
         }
         waiters.forEach(CompletableFuture::join);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(thread.isAlive()).as(thread.getName() + " ended").isFalse();
+        }
     }
 
     /** Holds {@code key} on a thread of its own (its own DbLocks: another node) until the test ends. */
@@ -222,6 +233,181 @@ abstract class InspectorContract {
         assertThat(s3.waitingFor()).hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("chain-b")));
         assertThat(s3.blocks()).isEmpty();
         assertThat(third).isNotDone();
+    }
+
+    /** Holders started by {@link #holder}, released in the order they were started (holders before waiters). */
+    final List<Holder> holders = new ArrayList<>();
+
+    /** Starts {@code take} on a {@link Holder} thread with a DbLocks of its own (another node). */
+    Holder holder(java.util.function.Function<DbLocks, LockHandle> take) {
+        Holder holder = Holder.start(() -> Optional.of(take.apply(DbLocks.create(dataSource))));
+        if (holders.isEmpty()) {
+            cleanUp.add(() -> {
+                for (Holder h : holders) {
+                    try {
+                        h.release();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
+        holders.add(holder);
+        return holder;
+    }
+
+    /** Runs {@code work} on a named thread the test owns; joined (10 s at most) after the test's releases. */
+    void onOwnThread(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
+    }
+
+    /**
+     * S1 and S2 hold a shared advisory lock, X1 waits for it exclusively, S3 (shared) waits behind X1: X1 shows under
+     * both holders, each of which blocks X1 and S3.
+     */
+    @Test
+    void eachSharedHolderShowsTheExclusiveWaiterItBlocks() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(postgres, "shared advisory locks are PostgreSQL's");
+        LockKey key = LockKey.of("inspect:shared");
+        long s1 = holder(n -> n.advisory(key).shared().acquire()).acquired().get(10, TimeUnit.SECONDS);
+        long s2 = holder(n -> n.advisory(key).shared().acquire()).acquired().get(10, TimeUnit.SECONDS);
+        Holder x1 = holder(n -> n.advisory(key).timeout(Duration.ofSeconds(30)).acquire());
+        Await.until(Duration.ofSeconds(10), "X1 waits", () -> probe.waitingForNamedLock() == 1);
+        Holder s3 = holder(
+                n -> n.advisory(key).shared().timeout(Duration.ofSeconds(30)).acquire());
+        Await.until(Duration.ofSeconds(10), "S3 waits", () -> probe.waitingForNamedLock() == 2);
+        long x1Id = inspector.waits().stream()
+                .filter(w -> w.blocker().connectionId() == s1)
+                .findFirst()
+                .orElseThrow()
+                .waiter()
+                .connectionId();
+
+        List<WaitNode> tree = inspector.waitTree();
+
+        assertThat(tree).extracting(n -> n.session().connectionId()).containsExactlyInAnyOrder(s1, s2);
+        assertThat(tree).allSatisfy(root -> {
+            assertThat(root.blockedCount()).as("X1 and S3, each once").isEqualTo(2);
+            assertThat(root.blocks()).singleElement().satisfies(x -> {
+                assertThat(x.session().connectionId()).isEqualTo(x1Id);
+                assertThat(x.waitingFor())
+                        .hasValueSatisfying(l -> assertThat(l.mode()).isEqualTo("EXCLUSIVE"));
+            });
+        });
+        WaitNode first = tree.get(0).blocks().get(0);
+        WaitNode second = tree.get(1).blocks().get(0);
+        assertThat(first.blockedBy()).containsExactly(Math.min(s1, s2), Math.max(s1, s2));
+        assertThat(second.blockedBy()).isEqualTo(first.blockedBy());
+        assertThat(first.repeated()).isFalse();
+        assertThat(first.blocks()).singleElement().satisfies(s -> assertThat(s.waitingFor())
+                .hasValueSatisfying(l -> assertThat(l.mode()).isEqualTo("SHARED")));
+        assertThat(second.repeated())
+                .as("its subtree is under its first appearance")
+                .isTrue();
+        assertThat(second.blocks()).isEmpty();
+        assertThat(second.blockedCount()).isEqualTo(1);
+        assertThat(x1.acquired()).isNotDone();
+        assertThat(s3.acquired()).isNotDone();
+    }
+
+    /** Two sessions read-lock a table and a third waits to write it: the writer shows under both readers. */
+    @Test
+    void eachReaderOfATableShowsTheWriterItBlocks() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<CompletableFuture<Long>> readers = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            CompletableFuture<Long> reader = new CompletableFuture<>();
+            readers.add(reader);
+            DbLocks node = DbLocks.create(dataSource);
+            onOwnThread("table-reader-" + i, () -> {
+                try {
+                    node.tables().read("inspected").inTransaction(c -> {
+                        try (java.sql.Statement s = c.createStatement();
+                                java.sql.ResultSet rs = s.executeQuery(
+                                        postgres ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")) {
+                            rs.next();
+                            reader.complete(rs.getLong(1));
+                        }
+                        return release.await(60, TimeUnit.SECONDS);
+                    });
+                } catch (Exception e) {
+                    reader.completeExceptionally(e);
+                }
+            });
+        }
+        cleanUp.add(release::countDown);
+        long r1 = readers.get(0).get(10, TimeUnit.SECONDS);
+        long r2 = readers.get(1).get(10, TimeUnit.SECONDS);
+        DbLocks writerNode = DbLocks.create(dataSource);
+        onOwnThread("table-writer", () -> {
+            try {
+                writerNode
+                        .tables()
+                        .write("inspected")
+                        .timeout(Duration.ofSeconds(30))
+                        .inTransaction(c -> 0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(10), "the writer waits", () -> probe.waitingForTable() == 1);
+        Await.until(
+                Duration.ofSeconds(10),
+                "both readers block the writer",
+                () -> inspector.waits().size() == 2);
+
+        List<WaitNode> tree = inspector.waitTree();
+
+        assertThat(tree).extracting(n -> n.session().connectionId()).containsExactlyInAnyOrder(r1, r2);
+        long writer = inspector.waits().get(0).waiter().connectionId();
+        assertThat(tree).allSatisfy(root -> {
+            assertThat(root.blockedCount()).isEqualTo(1);
+            assertThat(root.blocks())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.session().connectionId()).isEqualTo(writer));
+        });
+    }
+
+    /** Server processes that are not client sessions are refused, and live on. */
+    @Test
+    void serverProcessesThatAreNotClientSessionsAreNeitherCancelledNorTerminated() throws Exception {
+        long process;
+        String kind;
+        if (postgres) {
+            kind = "autovacuum launcher";
+            process = server.queryInt("SELECT pid FROM pg_stat_activity WHERE backend_type = ?", kind);
+        } else {
+            kind = "Daemon";
+            server.execute("SET GLOBAL event_scheduler = ON");
+            cleanUp.add(() -> server.execute("SET GLOBAL event_scheduler = OFF"));
+            Await.until(
+                    Duration.ofSeconds(10),
+                    "the event scheduler runs",
+                    () -> server.queryInt(
+                                    "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'")
+                            == 1);
+            process = server.queryInt("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'");
+        }
+
+        assertThatThrownBy(() -> inspector.terminate(process))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining("not a client session")
+                .hasMessageContaining(kind);
+        assertThatThrownBy(() -> inspector.cancel(process))
+                .isInstanceOf(LockUsageException.class)
+                .hasMessageContaining("not a client session");
+        assertThat(probe.alive(process)).as("the process lives on").isTrue();
+        if (postgres) {
+            long replicationLauncher = server.queryInt(
+                    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'logical replication launcher'");
+            assertThatThrownBy(() -> inspector.terminate(replicationLauncher))
+                    .isInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("logical replication launcher");
+            assertThat(probe.alive(replicationLauncher)).isTrue();
+        }
     }
 
     @Test

@@ -13,14 +13,19 @@ import java.util.Optional;
 /**
  * The JSON documents of {@code dblock locks --format json} and {@code dblock waits --format json}: one line each,
  * field names as in the {@code io.dblock.inspect} records, absent values as {@code null}, instants as ISO-8601 UTC
- * strings and durations as whole milliseconds.
+ * strings and durations as whole milliseconds. A {@code LONG} key's 64-bit value is written twice: as the number
+ * {@code value} (kept for compatibility; JavaScript and jq round numbers above 2^53, such as the hash of a name) and
+ * exactly as the string {@code valueString}. A wait-tree node lists the ids of every session it waits for in {@code
+ * blockedBy}; {@code repeated} is true for the later appearances of a session that waits for several (its {@code
+ * blocks} are under its first appearance), and {@code blockedCount} counts distinct sessions.
  *
  * <pre>{@code
  * {"engine":"PostgreSQL","serverVersion":"17.6","locks":[{"connectionId":4242,"kind":"ADVISORY",
- *   "target":"advisory 42","table":null,"key":{"kind":"LONG","value":42},"mode":"EXCLUSIVE","granted":true,
+ *   "target":"advisory 42","table":null,"key":{"kind":"LONG","value":42,"valueString":"42"},"mode":"EXCLUSIVE","granted":true,
  *   "waitingSince":null,"waitedMillis":null,"session":{"connectionId":4242,"user":"app",...}}]}
  * {"engine":"PostgreSQL","serverVersion":"17.6","waitTree":[{"session":{...},"waitingFor":null,
- *   "waitedMillis":null,"blockedCount":1,"blocks":[{"session":{...},"waitingFor":{...},...,"blocks":[]}]}]}
+ *   "waitedMillis":null,"blockedCount":1,"blockedBy":[],"repeated":false,"blocks":[{"session":{...},
+ *   "waitingFor":{...},...,"blocks":[]}]}]}
  * }</pre>
  */
 public final class LockJson {
@@ -75,7 +80,12 @@ public final class LockJson {
             node.waitingFor().ifPresentOrElse(lock -> lock(json, lock, false), json::nullValue);
             json.name("waitedMillis");
             millis(json, node.waited());
-            json.name("blockedCount").value(node.blockedCount()).name("blocks");
+            json.name("blockedCount")
+                    .value(node.blockedCount())
+                    .name("blockedBy")
+                    .beginArray();
+            node.blockedBy().forEach(json::value);
+            json.endArray().name("repeated").value(node.repeated()).name("blocks");
             nodes(json, node.blocks());
             json.endObject();
         }
@@ -120,7 +130,9 @@ public final class LockJson {
         json.beginObject().name("kind").value(key.kind().name());
         switch (key.kind()) {
             case NAME -> json.name("name").value(key.name().orElseThrow());
-            case LONG -> json.name("value").value(key.longValue());
+            // a number above 2^53 loses digits in JavaScript and jq: the exact value also as a string
+            case LONG ->
+                json.name("value").value(key.longValue()).name("valueString").value(Long.toString(key.longValue()));
             case INT_PAIR ->
                 json.name("classKey").value(key.classKey()).name("objectKey").value(key.objectKey());
         }

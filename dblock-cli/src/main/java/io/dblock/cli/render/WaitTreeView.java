@@ -2,8 +2,12 @@ package io.dblock.cli.render;
 
 import io.dblock.inspect.SessionInfo;
 import io.dblock.inspect.WaitNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tree {@code dblock waits} (and the end of {@code dblock demo}) prints: each session that blocks others and waits
@@ -17,6 +21,10 @@ import java.util.List;
  *     `-- 4244  active               waits 1.1 s for advisory "b" EXCLUSIVE  carol  reports      SELECT ...
  * 2 waiting, behind 1 blocking session.
  * </pre>
+ *
+ * A session that waits for several others (two holders of a shared lock, say) is drawn under each of them, and says
+ * whom it waits for ({@code blocked by 4242, 4250}); the sessions it blocks in turn are drawn under its first
+ * appearance only, and its later appearances say so ({@code blocks 1, shown above}). Counts are of distinct sessions.
  *
  * The tree is drawn in ASCII ({@code |--}, {@code `--}) so it reads the same whatever the console's encoding.
  */
@@ -47,13 +55,11 @@ public final class WaitTreeView {
             return List.of(NOBODY_WAITS);
         }
         TextTable table = new TextTable(COLUMNS);
-        int waiting = 0;
         for (WaitNode root : roots) {
             add(table, root, "", "", true);
-            waiting += root.blockedCount();
         }
         List<String> lines = new ArrayList<>(table.lines(width));
-        lines.add(waiting + " waiting, behind " + roots.size() + " blocking "
+        lines.add(waiting(roots) + " waiting, behind " + roots.size() + " blocking "
                 + (roots.size() == 1 ? "session." : "sessions."));
         return lines;
     }
@@ -95,10 +101,48 @@ public final class WaitTreeView {
                     .map(lock -> " for " + lock.target() + " " + lock.mode())
                     .orElse(" for a lock not listed (such as a row lock)"));
         }
+        List<Long> blockers = node.blockedBy();
+        if (blockers.size() > 1) {
+            text.append(", blocked by ").append(ids(blockers));
+        }
         if (root) {
             // only for the root: below it, the tree itself shows whom each session blocks
             text.append(", blocks ").append(node.blockedCount());
+        } else if (node.repeated() && node.blockedCount() > 0) {
+            text.append("; blocks ").append(node.blockedCount()).append(", shown above");
         }
         return text.toString();
+    }
+
+    /** Up to {@value #SHOWN_BLOCKERS} ids, then how many more: a long queue would otherwise fill the column. */
+    private static String ids(List<Long> ids) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(ids.size(), SHOWN_BLOCKERS); i++) {
+            text.append(i == 0 ? "" : ", ").append(ids.get(i));
+        }
+        if (ids.size() > SHOWN_BLOCKERS) {
+            text.append(" and ").append(ids.size() - SHOWN_BLOCKERS).append(" more");
+        }
+        return text.toString();
+    }
+
+    private static final int SHOWN_BLOCKERS = 3;
+
+    /** Distinct sessions that wait, wherever and however often they appear (a deadlocked root waits too). */
+    private static int waiting(List<WaitNode> roots) {
+        Set<Long> waiting = new HashSet<>();
+        for (WaitNode root : roots) {
+            if (!root.blockedBy().isEmpty()) {
+                waiting.add(root.session().connectionId());
+            }
+        }
+        Deque<WaitNode> below = new ArrayDeque<>();
+        roots.forEach(root -> below.addAll(root.blocks()));
+        while (!below.isEmpty()) {
+            WaitNode node = below.pop();
+            waiting.add(node.session().connectionId());
+            below.addAll(node.blocks());
+        }
+        return waiting.size();
     }
 }

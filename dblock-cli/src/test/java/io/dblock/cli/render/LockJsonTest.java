@@ -10,8 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dblock.LockKey;
 import io.dblock.inspect.SessionInfo;
 import io.dblock.inspect.SessionState;
+import io.dblock.inspect.WaitNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LockJsonTest {
@@ -48,7 +50,7 @@ class LockJsonTest {
         assertThat(json)
                 .contains("\"key\":{\"kind\":\"NAME\",\"name\":\"inv\\\"oice\\\\42 \\u00e9\"}")
                 .contains("\"target\":\"advisory \\\"inv\\\\\\\"oice\\\\\\\\42 \\u00e9\\\"\"")
-                .contains("\"key\":{\"kind\":\"LONG\",\"value\":-42}")
+                .contains("\"key\":{\"kind\":\"LONG\",\"value\":-42,\"valueString\":\"-42\"}")
                 .contains("\"key\":{\"kind\":\"INT_PAIR\",\"classKey\":7,\"objectKey\":-8}")
                 .contains("\"granted\":false,\"waitingSince\":\"2025-01-02T03:04:04.178Z\",\"waitedMillis\":1500")
                 .contains("\"user\":\"bob\",\"applicationName\":null")
@@ -73,13 +75,59 @@ class LockJsonTest {
         assertThat(json)
                 .startsWith("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"waitTree\":[{\"session\":"
                         + "{\"connectionId\":4242,")
-                .contains("\"waitingFor\":null,\"waitedMillis\":null,\"blockedCount\":2,\"blocks\":[{\"session\":"
-                        + "{\"connectionId\":4243,")
+                .contains(
+                        "\"waitingFor\":null,\"waitedMillis\":null,\"blockedCount\":2,\"blockedBy\":[],\"repeated\":false,"
+                                + "\"blocks\":[{\"session\":"
+                                + "{\"connectionId\":4243,")
                 .contains("\"waitingFor\":{\"connectionId\":4243,\"kind\":\"ADVISORY\",\"target\":\"advisory 1\","
-                        + "\"table\":null,\"key\":{\"kind\":\"LONG\",\"value\":1},\"mode\":\"EXCLUSIVE\","
+                        + "\"table\":null,\"key\":{\"kind\":\"LONG\",\"value\":1,\"valueString\":\"1\"},\"mode\":\"EXCLUSIVE\","
                         + "\"granted\":false,\"waitingSince\":\"2025-01-02T03:04:05.378Z\",\"waitedMillis\":300},"
-                        + "\"waitedMillis\":300,\"blockedCount\":1,\"blocks\":[{\"session\":{\"connectionId\":4244,")
-                .endsWith("\"waitedMillis\":100,\"blockedCount\":0,\"blocks\":[]}]}]}]}");
+                        + "\"waitedMillis\":300,\"blockedCount\":1,\"blockedBy\":[],\"repeated\":false,\"blocks\":[{\"session\":"
+                        + "{\"connectionId\":4244,")
+                .endsWith(
+                        "\"waitedMillis\":100,\"blockedCount\":0,\"blockedBy\":[],\"repeated\":false,\"blocks\":[]}]}]}]}");
+    }
+
+    /** JavaScript and jq round numbers above 2^53: the exact value is also a string. */
+    @Test
+    void longKeysAboveTwoToTheFiftyThirdAreAlsoGivenAsExactStrings() {
+        String json = LockJson.locks(
+                List.of(holds(BOB, LockKey.of(Long.MAX_VALUE)), holds(BOB, LockKey.of(LockKey.hash("invoice:42")))),
+                "PostgreSQL",
+                "17.6");
+
+        assertThat(json)
+                .contains("\"key\":{\"kind\":\"LONG\",\"value\":9223372036854775807,"
+                        + "\"valueString\":\"9223372036854775807\"}")
+                .contains("\"valueString\":\"" + LockKey.hash("invoice:42") + "\"}");
+    }
+
+    /** A session waiting for two shows its blockers; its second appearance is marked repeated, without children. */
+    @Test
+    void aSessionWithSeveralBlockersListsThemAndIsMarkedRepeatedAfterItsFirstAppearance() {
+        SessionInfo carol = session(4244, "carol", "", SessionState.ACTIVE, "SELECT 1");
+        WaitNode first = new WaitNode(
+                BOB,
+                Optional.of(waitsFor(BOB, LockKey.of(1L), Duration.ofMillis(300))),
+                Optional.of(Duration.ofMillis(300)),
+                List.of(node(carol, waitsFor(carol, LockKey.of(1L), Duration.ofMillis(100)))),
+                List.of(4242L, 4245L),
+                1,
+                false);
+        WaitNode again = new WaitNode(BOB, first.waitingFor(), first.waited(), List.of(), first.blockedBy(), 1, true);
+        SessionInfo dave = session(4245, "dave", "", SessionState.IDLE, "");
+        String json = LockJson.waitTree(
+                List.of(
+                        new WaitNode(ALICE, Optional.empty(), Optional.empty(), List.of(first), List.of(), 2, false),
+                        new WaitNode(dave, Optional.empty(), Optional.empty(), List.of(again), List.of(), 2, false)),
+                "PostgreSQL",
+                "17.6");
+
+        assertThat(json)
+                .contains("\"blockedCount\":1,\"blockedBy\":[4242,4245],\"repeated\":false,\"blocks\":[{\"session\":"
+                        + "{\"connectionId\":4244,")
+                .endsWith("\"blockedCount\":1,\"blockedBy\":[4242,4245],\"repeated\":true,\"blocks\":[]}]}]}");
+        assertThat(json.split("\"blockedCount\":2,", -1)).hasSize(3);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.dblock.inspect.SessionState;
 import io.dblock.inspect.WaitNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WaitTreeViewTest {
@@ -80,6 +81,38 @@ class WaitTreeViewTest {
         assertThat(lines.subList(1, lines.size() - 1))
                 .allSatisfy(line -> assertThat(line.charAt(stateColumn - 1)).isEqualTo(' '))
                 .allSatisfy(line -> assertThat(line.charAt(stateColumn)).isNotEqualTo(' '));
+    }
+
+    /**
+     * alice and dave hold a shared lock, bob waits for both, carol waits behind bob: bob is drawn under each holder and
+     * says so; carol only under his first appearance, counted once.
+     */
+    @Test
+    void aSessionWithSeveralBlockersIsDrawnUnderEachOfThem() {
+        SessionInfo dave = session(4250, "dave", "billing", SessionState.IDLE, "");
+        WaitNode bob = new WaitNode(
+                BOB,
+                Optional.of(waitsFor(BOB, LockKey.of("a"), Duration.ofMillis(3_200))),
+                Optional.of(Duration.ofMillis(3_200)),
+                List.of(node(CAROL, waitsFor(CAROL, LockKey.of("a"), Duration.ofMillis(1_100)))),
+                List.of(4242L, 4250L),
+                1,
+                false);
+        WaitNode bobAgain = new WaitNode(BOB, bob.waitingFor(), bob.waited(), List.of(), bob.blockedBy(), 1, true);
+        List<WaitNode> roots = List.of(
+                new WaitNode(ALICE, Optional.empty(), Optional.empty(), List.of(bob), List.of(), 2, false),
+                new WaitNode(dave, Optional.empty(), Optional.empty(), List.of(bobAgain), List.of(), 2, false));
+
+        assertThat(String.join("\n", WaitTreeView.lines(roots, 0)))
+                .isEqualTo(
+                        """
+                        SESSION       STATE                WAIT                                                                                  USER   APPLICATION  QUERY
+                        4242          idle in transaction  holds, blocks 2                                                                       alice  billing      UPDATE accounts SET balance = 0
+                        `-- 4243      active               waits 3.2 s for advisory "a" EXCLUSIVE, blocked by 4242, 4250                         bob    billing      SELECT pg_advisory_lock($1)
+                            `-- 4244  active               waits 1.1 s for advisory "a" EXCLUSIVE                                                carol  reports      SELECT pg_advisory_lock($1)
+                        4250          idle                 holds, blocks 2                                                                       dave   billing      -
+                        `-- 4243      active               waits 3.2 s for advisory "a" EXCLUSIVE, blocked by 4242, 4250; blocks 1, shown above  bob    billing      SELECT pg_advisory_lock($1)
+                        2 waiting, behind 2 blocking sessions.""");
     }
 
     @Test
