@@ -193,4 +193,83 @@ abstract class WatchdogContract {
             }
         }
     }
+
+    /**
+     * Key churn (threads taking and releasing distinct session locks as fast as they can) beside long-held locks, at
+     * the watchdog's minimum interval, nothing killed: no hold is ever reported lost. The watchdog enters each pin
+     * before it looks, so a hold cannot start or end between its snapshot and the server's answer.
+     */
+    @Test
+    void keyChurnAtTheMinimumIntervalGivesNoFalseLossReports() throws Exception {
+        io.dblock.support.FaultInjectingDataSource watched =
+                new io.dblock.support.FaultInjectingDataSource(dataSource, isPostgres());
+        java.util.concurrent.atomic.AtomicInteger falseReports = new java.util.concurrent.atomic.AtomicInteger();
+        DbLocks churned = DbLocks.builder(watched.dataSource())
+                .watchdog(Duration.ofMillis(10))
+                .listener(new LockListener() {
+                    @Override
+                    public void lost(LockEvent event) {
+                        falseReports.incrementAndGet();
+                    }
+                })
+                .build();
+        Holder longA = Holder.start(() -> churned.advisory("churn-long-a").tryAcquire());
+        Holder longB = Holder.start(() -> churned.advisory("churn-long-b").tryAcquire());
+        assertThat(longA.acquired().get(10, TimeUnit.SECONDS)).isPositive();
+        assertThat(longB.acquired().get(10, TimeUnit.SECONDS)).isPositive();
+        int checksBefore = watched.holderQueries();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        java.util.concurrent.atomic.AtomicLong cycles = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> churners = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            Thread churner = new Thread(
+                    () -> {
+                        // every other round on top of an anchor held meanwhile: holds start and end on a pin
+                        // that keeps holding something, while the watchdog looks at it
+                        try {
+                            for (int i = 0; System.nanoTime() < end; i++) {
+                                LockHandle anchor = i % 2 == 0
+                                        ? churned.advisory("churn-anchor-" + thread)
+                                                .acquire()
+                                        : null;
+                                try (LockHandle h = churned.advisory("churn-" + thread + "-" + (i % 50))
+                                        .acquire()) {
+                                    cycles.incrementAndGet();
+                                }
+                                try (LockHandle h = churned.advisory("churn-" + thread + "-b" + (i % 50))
+                                        .acquire()) {
+                                    cycles.incrementAndGet();
+                                }
+                                if (anchor != null) {
+                                    anchor.release();
+                                }
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    },
+                    "churn-" + t);
+            churner.start();
+            churners.add(churner);
+        }
+        for (Thread churner : churners) {
+            churner.join(30_000);
+            assertThat(churner.isAlive()).isFalse();
+        }
+        int checks = watched.holderQueries() - checksBefore;
+        System.out.println("watchdog churn, 10 ms interval, 5 s: " + cycles.get() + " acquire/release cycles, " + checks
+                + " watchdog checks, " + falseReports.get() + " loss reports");
+        assertThat(failure.get()).isNull();
+        assertThat(checks).as("the watchdog did check").isGreaterThan(10);
+        assertThat(falseReports).as("false loss reports").hasValue(0);
+        longA.release();
+        longB.release();
+    }
+
+    private boolean isPostgres() {
+        return counting != null && locks.engineName().equals("PostgreSQL");
+    }
 }
