@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -125,6 +126,28 @@ public final class TestThreads implements AutoCloseable {
     }
 
     /**
+     * Waits for each of {@code threads} in turn, up to {@code timeout} in all, and returns their results in the same
+     * order; for tasks started together that must all succeed.
+     *
+     * @param timeout how long to wait for all of them together
+     * @param threads the threads, from any {@code TestThreads}
+     * @param <T> the result type
+     * @return the results, in the order of {@code threads}
+     * @throws ExecutionException the first failure met, in the order of {@code threads}
+     * @throws TimeoutException if one is still running when the time is up
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public static <T> List<T> getAll(Duration timeout, List<? extends TestThread<? extends T>> threads)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<T> results = new ArrayList<>(threads.size());
+        for (TestThread<? extends T> t : threads) {
+            results.add(t.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        }
+        return results;
+    }
+
+    /**
      * Interrupts every thread that is still running, waits up to the grace period for them to end, and fails if one
      * is still running then. Calling it again does nothing; starting threads afterwards is refused.
      *
@@ -153,7 +176,7 @@ public final class TestThreads implements AutoCloseable {
         for (TestThread<?> t : all) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
-                if (!t.join(Duration.ofNanos(left))) {
+                if (!t.awaitTermination(Duration.ofNanos(left))) {
                     alive.add(t);
                 }
             } catch (InterruptedException e) {
@@ -280,13 +303,38 @@ public final class TestThreads implements AutoCloseable {
         }
 
         /**
+         * Waits up to {@code timeout} for the task's outcome, unchecked: for clean-ups and lambdas that cannot throw
+         * checked exceptions. Like {@link java.util.concurrent.CompletableFuture#join()}, what the task threw comes
+         * as the cause of a {@link CompletionException}.
+         *
+         * @param timeout how long to wait
+         * @return the task's result
+         * @throws CompletionException if the task threw; the cause is what it threw
+         * @throws java.util.concurrent.CancellationException if the task was cancelled
+         * @throws AssertionError if it is still running after {@code timeout} (the cause carries the thread's stack
+         *     trace), or if the calling thread is interrupted while waiting (the interrupt flag is kept)
+         */
+        public T join(Duration timeout) {
+            try {
+                return get(timeout);
+            } catch (ExecutionException e) {
+                throw new CompletionException(e.getCause());
+            } catch (TimeoutException e) {
+                throw new AssertionError(e.getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while waiting for test thread " + name, e);
+            }
+        }
+
+        /**
          * Waits up to {@code timeout} for the thread to end, whatever its outcome.
          *
          * @param timeout how long to wait
          * @return whether the thread has ended
          * @throws InterruptedException if the calling thread is interrupted while waiting
          */
-        public boolean join(Duration timeout) throws InterruptedException {
+        public boolean awaitTermination(Duration timeout) throws InterruptedException {
             long nanos = timeout.toNanos();
             if (nanos > 0) {
                 TimeUnit.NANOSECONDS.timedJoin(thread, nanos);
@@ -296,7 +344,7 @@ public final class TestThreads implements AutoCloseable {
 
         /**
          * Whether the task has completed: returned, thrown or been cancelled. The thread may still be ending; see
-         * {@link #join(Duration)}.
+         * {@link #awaitTermination(Duration)}.
          */
         @Override
         public boolean isDone() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -46,7 +47,7 @@ class TestThreadsTest {
             assertThat(t.get(Duration.ofSeconds(10))).isEqualTo("worker-1 true");
             assertThat(t.name()).isEqualTo("worker-1");
             assertThat(t.isDone()).isTrue();
-            assertThat(t.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(t.awaitTermination(Duration.ofSeconds(10))).isTrue();
         }
     }
 
@@ -129,7 +130,57 @@ class TestThreadsTest {
                                     .startsWith("stack trace of test thread ignores-interrupts")));
         } finally {
             release.countDown();
-            assertThat(t.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(t.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void joinIsGetUnchecked() {
+        try (TestThreads threads = new TestThreads()) {
+            assertThat(threads.start("fine", () -> 42).join(Duration.ofSeconds(10)))
+                    .isEqualTo(42);
+            TestThreads.TestThread<Void> failing = threads.start("failing", () -> {
+                throw new IOException("boom");
+            });
+            assertThatThrownBy(() -> failing.join(Duration.ofSeconds(10)))
+                    .isInstanceOf(CompletionException.class)
+                    .cause()
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("boom");
+            CountDownLatch release = new CountDownLatch(1);
+            TestThreads.TestThread<Boolean> stuck = threads.start("stuck", () -> release.await(30, TimeUnit.SECONDS));
+            assertThatThrownBy(() -> stuck.join(Duration.ofMillis(50)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessage("test thread stuck still running after 50 ms");
+            release.countDown();
+            assertThat(stuck.join(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void getAllReturnsTheResultsInOrderOrTheFirstFailure() throws Exception {
+        try (TestThreads threads = new TestThreads()) {
+            CountDownLatch both = new CountDownLatch(2);
+            List<TestThreads.TestThread<Integer>> pair = List.of(
+                    threads.start("one", () -> {
+                        both.countDown();
+                        both.await(10, TimeUnit.SECONDS);
+                        return 1;
+                    }),
+                    threads.start("two", () -> {
+                        both.countDown();
+                        both.await(10, TimeUnit.SECONDS);
+                        return 2;
+                    }));
+            assertThat(TestThreads.getAll(Duration.ofSeconds(10), pair)).containsExactly(1, 2);
+            List<TestThreads.TestThread<Object>> failing =
+                    List.of(threads.start("ok", () -> "ok"), threads.start("bad", () -> {
+                        throw new IllegalStateException("bad");
+                    }));
+            assertThatThrownBy(() -> TestThreads.getAll(Duration.ofSeconds(10), failing))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .hasMessage("bad");
         }
     }
 
@@ -153,7 +204,7 @@ class TestThreadsTest {
             });
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(t.cancel(true)).isTrue();
-            assertThat(t.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(t.awaitTermination(Duration.ofSeconds(10))).isTrue();
             assertThat(t.isCancelled()).isTrue();
         }
     }
