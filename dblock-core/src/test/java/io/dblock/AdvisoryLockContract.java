@@ -9,6 +9,7 @@ import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,15 +17,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Advisory (named) session locks: what every engine must do. Subclasses pick the engine. */
 abstract class AdvisoryLockContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     DbLocks locks;
     /** A second instance stands for another application node: it shares nothing in memory with {@link #locks}. */
@@ -133,7 +137,7 @@ abstract class AdvisoryLockContract implements DriverUnderTest {
     @Test
     void timedWaitHappensOnTheServerAndSucceedsWhenReleased() throws Exception {
         LockHandle blocker = otherNode.advisory("queue").acquire();
-        CompletableFuture<Optional<LockHandle>> waiter = CompletableFuture.supplyAsync(() -> {
+        TestThreads.TestThread<Optional<LockHandle>> waiter = threads.start("waiter", () -> {
             Optional<LockHandle> h = locks.advisory("queue").tryAcquire(Duration.ofSeconds(30));
             h.ifPresent(LockHandle::close);
             return h;
@@ -242,7 +246,7 @@ abstract class AdvisoryLockContract implements DriverUnderTest {
     @Test
     void releasingFromAnotherThreadIsAUsageErrorAndKeepsTheLock() throws Exception {
         try (LockHandle h = locks.advisory("mine").acquire()) {
-            CompletableFuture<Void> other = CompletableFuture.runAsync(h::release);
+            TestThreads.TestThread<?> other = threads.start("other-thread", h::release);
             assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(LockUsageException.class)
                     .hasMessageContaining("thread that acquired it");

@@ -10,13 +10,14 @@ import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Holder;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -176,25 +177,32 @@ abstract class BadInputContract implements DriverUnderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("engine failed unchecked");
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
-        assertThat(CompletableFuture.supplyAsync(() -> broken.advisory("bad-input-unchecked")
-                                .tryAcquire(Duration.ofSeconds(1))
-                                .map(h -> "granted")
-                                .orElse("refused"))
-                        .handle((result, e) -> e == null ? result : e.getCause().getMessage())
-                        .get(10, TimeUnit.SECONDS))
+        String outcome;
+        try (TestThreads threads = new TestThreads()) {
+            outcome = threads.start("another-thread", () -> broken.advisory("bad-input-unchecked")
+                            .tryAcquire(Duration.ofSeconds(1))
+                            .map(h -> "granted")
+                            .orElse("refused"))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            outcome = e.getCause().getMessage();
+        }
+        assertThat(outcome)
                 .as("another thread is not queued behind a claim left in memory")
                 .isEqualTo("engine failed unchecked");
         assertThat(grantedOnAnotherThread("bad-input-unchecked")).contains("granted");
     }
 
     private Optional<String> grantedOnAnotherThread(String name) throws Exception {
-        return CompletableFuture.supplyAsync(() -> locks.advisory(name)
-                        .tryAcquire(Duration.ofSeconds(1))
-                        .map(h -> {
-                            h.close();
-                            return "granted";
-                        }))
-                .get(10, TimeUnit.SECONDS);
+        try (TestThreads threads = new TestThreads()) {
+            return threads.start("another-thread", () -> locks.advisory(name)
+                            .tryAcquire(Duration.ofSeconds(1))
+                            .map(h -> {
+                                h.close();
+                                return "granted";
+                            }))
+                    .get(10, TimeUnit.SECONDS);
+        }
     }
 
     @AfterEach

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.support.DriverUnderTest;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * nothing hangs.
  */
 abstract class DeadlockContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     @Test
     void serverDetectsACycleBetweenTwoNodes(TestDatabase db) throws Exception {
@@ -44,14 +48,14 @@ abstract class DeadlockContract implements DriverUnderTest {
     }
 
     /** Thread 1 holds A and wants B, thread 2 holds B and wants A; returns the deadlock exceptions seen. */
-    private static List<LockDeadlockException> race(DbLocks first, DbLocks second) throws Exception {
+    private List<LockDeadlockException> race(DbLocks first, DbLocks second) throws Exception {
         CyclicBarrier bothHoldOne = new CyclicBarrier(2);
-        CompletableFuture<LockDeadlockException> one =
-                CompletableFuture.supplyAsync(() -> takeTwo(first, "A", "B", bothHoldOne));
-        CompletableFuture<LockDeadlockException> two =
-                CompletableFuture.supplyAsync(() -> takeTwo(second, "B", "A", bothHoldOne));
+        TestThreads.TestThread<LockDeadlockException> one =
+                threads.start("A-then-B", () -> takeTwo(first, "A", "B", bothHoldOne));
+        TestThreads.TestThread<LockDeadlockException> two =
+                threads.start("B-then-A", () -> takeTwo(second, "B", "A", bothHoldOne));
         List<LockDeadlockException> victims = new ArrayList<>();
-        for (CompletableFuture<LockDeadlockException> f : List.of(one, two)) {
+        for (TestThreads.TestThread<LockDeadlockException> f : List.of(one, two)) {
             LockDeadlockException e = f.get(30, TimeUnit.SECONDS);
             if (e != null) {
                 victims.add(e);

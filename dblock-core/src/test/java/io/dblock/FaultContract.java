@@ -15,12 +15,12 @@ import io.dblock.support.Server;
 import io.dblock.support.ServerRestart;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.Test;
  * alone is {@link WatchdogContract}'s; interrupts are {@link InterruptContract}'s.)
  */
 abstract class FaultContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     static final Duration WATCHDOG = Duration.ofMillis(50);
 
@@ -200,8 +204,8 @@ abstract class FaultContract implements DriverUnderTest {
                 .isInstanceOf(LockFailedException.class)
                 .hasMessageContaining("could not get a connection");
         // The same key needs no second connection: the request queues locally and times out as a lock wait does.
-        assertThat(CompletableFuture.supplyAsync(
-                                () -> locks.advisory("fault-pool-a").tryAcquire(Duration.ofMillis(300)))
+        assertThat(threads.start(
+                                "same-key", () -> locks.advisory("fault-pool-a").tryAcquire(Duration.ofMillis(300)))
                         .get(10, TimeUnit.SECONDS))
                 .isEmpty();
         // The holder's own thread needs a second connection for a table transaction: it fails instead of deadlocking
@@ -222,9 +226,9 @@ abstract class FaultContract implements DriverUnderTest {
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
     }
 
-    private static Throwable failureOnAnotherThread(Supplier<?> request) throws Exception {
+    private Throwable failureOnAnotherThread(Supplier<?> request) throws Exception {
         try {
-            Object result = CompletableFuture.supplyAsync(request).get(30, TimeUnit.SECONDS);
+            Object result = threads.start("another-thread", request::get).get(30, TimeUnit.SECONDS);
             throw new AssertionError("expected a failure, got " + result);
         } catch (ExecutionException e) {
             return e.getCause();

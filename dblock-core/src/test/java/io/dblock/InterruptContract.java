@@ -8,16 +8,20 @@ import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 abstract class InterruptContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     HikariDataSource pool;
     DbLocks locks;
@@ -82,7 +86,7 @@ abstract class InterruptContract implements DriverUnderTest {
             assertThat(locks.advisory("int").holderConnectionIds()).containsExactly(blocker.connectionId());
         }
         // the connection came back to the pool clean: both pooled connections can lock and unlock
-        CompletableFuture.runAsync(() -> locks.advisory("int").acquire().close())
+        threads.start("locks-and-unlocks", () -> locks.advisory("int").acquire().close())
                 .get(10, TimeUnit.SECONDS);
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
     }
@@ -91,12 +95,10 @@ abstract class InterruptContract implements DriverUnderTest {
     void interruptEndsALocalWaitToo() throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
+        TestThreads.TestThread<Void> holder = threads.start("holder", () -> {
             try (LockHandle h = locks.advisory("local").acquire()) {
                 held.countDown();
                 finish.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
             }
         });
         assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,14 +14,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * test kit then proves no lock is left on the server.
  */
 abstract class MutualExclusionContract {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     static final int NODES = 3;
     static final int THREADS_PER_NODE = 8;
@@ -70,32 +72,25 @@ abstract class MutualExclusionContract {
 
     /** Runs every thread's increments, all threads starting together; returns the final count. */
     int race(Increment increment) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(NODES * THREADS_PER_NODE);
         CyclicBarrier start = new CyclicBarrier(NODES * THREADS_PER_NODE);
-        try {
-            List<CompletableFuture<Void>> runs = new ArrayList<>();
-            for (int n = 0; n < NODES; n++) {
-                DbLocks node = nodes.get(n);
-                DataSource pool = pools.get(n);
-                for (int t = 0; t < THREADS_PER_NODE; t++) {
-                    runs.add(CompletableFuture.runAsync(
-                            () -> {
-                                try {
-                                    start.await(30, TimeUnit.SECONDS);
-                                    for (int i = 0; i < INCREMENTS_PER_THREAD; i++) {
-                                        increment.run(node, pool);
-                                    }
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            },
-                            threads));
-                }
+        List<TestThreads.TestThread<Void>> runs = new ArrayList<>();
+        for (int n = 0; n < NODES; n++) {
+            DbLocks node = nodes.get(n);
+            DataSource pool = pools.get(n);
+            for (int t = 0; t < THREADS_PER_NODE; t++) {
+                runs.add(threads.start("node" + n + "-thread" + t, () -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                        for (int i = 0; i < INCREMENTS_PER_THREAD; i++) {
+                            increment.run(node, pool);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
             }
-            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
         }
+        TestThreads.getAll(Duration.ofSeconds(120), runs);
         return server.queryInt("SELECT n FROM mx_counter WHERE id = 1");
     }
 

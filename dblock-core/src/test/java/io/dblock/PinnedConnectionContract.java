@@ -7,14 +7,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 abstract class PinnedConnectionContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     HikariDataSource pool;
     DbLocks locks;
@@ -55,7 +59,7 @@ abstract class PinnedConnectionContract implements DriverUnderTest {
     @Test
     void differentThreadsPinDifferentConnections() throws Exception {
         try (LockHandle mine = locks.advisory("a").acquire()) {
-            long theirs = CompletableFuture.supplyAsync(() -> {
+            long theirs = threads.start("other-thread", () -> {
                         try (LockHandle h = locks.advisory("b").acquire()) {
                             return h.connectionId();
                         }

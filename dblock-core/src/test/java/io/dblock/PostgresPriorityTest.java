@@ -3,9 +3,9 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.testing.PostgresTest;
+import io.dblock.testing.TestThreads;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class PostgresPriorityTest extends PriorityContract {
     /** Cancel suffices when the blocker is running a statement in the transaction that holds the lock. */
     @Test
     void cancellingABusyHoldersStatementEndsItsTransactionAndFreesTheTable() throws Exception {
-        CompletableFuture<Throwable> busy = CompletableFuture.supplyAsync(() -> {
+        TestThreads.TestThread<Throwable> busy = threads.start("busy-holder", () -> {
             try {
                 locks.tables().write("prio").inTransaction(c -> {
                     try (Statement s = c.createStatement()) {

@@ -7,17 +7,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.Server;
 import io.dblock.testing.Engine;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @EnabledIfSystemProperty(named = "dblock.soak.minutes", matches = "\\d+")
 class SoakTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     static final int NODES = 3;
     static final int THREADS_PER_NODE = 8;
@@ -61,7 +65,7 @@ class SoakTest {
         AtomicLong timeouts = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         long deadline = System.nanoTime() + length.toNanos();
-        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        List<TestThreads.TestThread<Void>> runs = new ArrayList<>();
         for (int n = 0; n < NODES; n++) {
             HikariConfig config = new HikariConfig();
             config.setDataSource(db.dataSource());
@@ -70,7 +74,7 @@ class SoakTest {
             pools.add(pool);
             DbLocks node = DbLocks.builder(pool).watchdog(Duration.ofSeconds(1)).build();
             for (int t = 0; t < THREADS_PER_NODE; t++) {
-                runs.add(CompletableFuture.runAsync(() -> {
+                runs.add(threads.start("soak-node" + n + "-" + t, () -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     while (System.nanoTime() < deadline) {
                         int key = random.nextInt(KEYS + 1); // row 0 is guarded by the table lock
@@ -102,7 +106,7 @@ class SoakTest {
                 }));
             }
         }
-        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(length.toMinutes() + 5, TimeUnit.MINUTES);
+        TestThreads.getAll(Duration.ofMinutes(length.toMinutes() + 5), runs);
         pools.forEach(HikariDataSource::close);
         long lost = 0;
         for (int k = 0; k <= KEYS; k++) {

@@ -8,21 +8,25 @@ import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Table locks through the portable API (read/write, inTransaction): what every engine must do. */
 abstract class TableLockContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     static final String WEIRD = "we\"ird`; drop";
 
@@ -49,7 +53,7 @@ abstract class TableLockContract implements DriverUnderTest {
     void writeLockExcludesOtherTransactionsUntilTheWorkCommits() throws Exception {
         CountDownLatch locked = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<Void> holder = hold(locks.tables().write("c1"), locked, finish);
+        TestThreads.TestThread<Void> holder = hold(locks.tables().write("c1"), locked, finish);
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(locks.tables().read("c1").tryInTransaction(Duration.ZERO, c -> "ran"))
                 .isEmpty();
@@ -65,7 +69,7 @@ abstract class TableLockContract implements DriverUnderTest {
     void readLocksShareButExcludeWriters() throws Exception {
         CountDownLatch locked = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<Void> reader = hold(locks.tables().read("c1"), locked, finish);
+        TestThreads.TestThread<Void> reader = hold(locks.tables().read("c1"), locked, finish);
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(locks.tables().read("c1").tryInTransaction(Duration.ofSeconds(5), c -> "second reader"))
                 .isPresent();
@@ -79,10 +83,10 @@ abstract class TableLockContract implements DriverUnderTest {
     void aWaiterWaitsOnTheServerAndProceedsWhenReleased() throws Exception {
         CountDownLatch locked = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<Void> holder = hold(locks.tables().write("c1"), locked, finish);
+        TestThreads.TestThread<Void> holder = hold(locks.tables().write("c1"), locked, finish);
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Optional<String>> waiter = CompletableFuture.supplyAsync(
-                () -> locks.tables().write("c1").tryInTransaction(Duration.ofSeconds(30), c -> "got it"));
+        TestThreads.TestThread<Optional<String>> waiter = threads.start(
+                "waiter", () -> locks.tables().write("c1").tryInTransaction(Duration.ofSeconds(30), c -> "got it"));
         Await.until(Duration.ofSeconds(10), "the waiter shows on the server", () -> probe.waitingForTable() == 1);
         finish.countDown();
         assertThat(waiter.get(10, TimeUnit.SECONDS)).contains("got it");
@@ -90,8 +94,8 @@ abstract class TableLockContract implements DriverUnderTest {
     }
 
     /** Holds {@code lock} in a transaction on another thread: counts down {@code locked}, waits for {@code finish}. */
-    private static CompletableFuture<Void> hold(TableLock lock, CountDownLatch locked, CountDownLatch finish) {
-        return CompletableFuture.runAsync(() -> {
+    private TestThreads.TestThread<Void> hold(TableLock lock, CountDownLatch locked, CountDownLatch finish) {
+        return threads.start("holder", () -> {
             try {
                 lock.inTransaction(c -> {
                     locked.countDown();
@@ -163,10 +167,10 @@ abstract class TableLockContract implements DriverUnderTest {
 
     @Test
     void oppositeOrdersNeverDeadlockBecauseTablesAreSorted() throws Exception {
-        List<CompletableFuture<Void>> runs = List.of(
-                CompletableFuture.runAsync(() -> lockRepeatedly("c1", "c2")),
-                CompletableFuture.runAsync(() -> lockRepeatedly("c2", "c1")));
-        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        List<TestThreads.TestThread<Void>> runs = List.of(
+                threads.start("c1-then-c2", () -> lockRepeatedly("c1", "c2")),
+                threads.start("c2-then-c1", () -> lockRepeatedly("c2", "c1")));
+        TestThreads.getAll(Duration.ofSeconds(60), runs);
     }
 
     private void lockRepeatedly(String first, String second) {

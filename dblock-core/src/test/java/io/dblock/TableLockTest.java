@@ -6,21 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.PostgresTest;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @PostgresTest
 class TableLockTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     static final String WEIRD = "we\"ird; drop";
 
@@ -147,7 +151,7 @@ class TableLockTest {
     void waitsOnTheServerThenProceeds() throws Exception {
         try (Connection holder = transaction()) {
             locks.tables("t1").acquire(holder);
-            CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            TestThreads.TestThread<Boolean> waiter = threads.start("waiter", () -> {
                 try (Connection c = transaction()) {
                     boolean got = locks.tables("t1").tryAcquire(c, Duration.ofSeconds(30));
                     c.rollback();
@@ -167,10 +171,10 @@ class TableLockTest {
 
     @Test
     void oppositeOrdersNeverDeadlockBecauseTablesAreSorted() throws Exception {
-        List<CompletableFuture<Void>> runs = List.of(
-                CompletableFuture.runAsync(() -> lockRepeatedly("t1", "t2")),
-                CompletableFuture.runAsync(() -> lockRepeatedly("t2", "t1")));
-        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        List<TestThreads.TestThread<Void>> runs = List.of(
+                threads.start("t1-then-t2", () -> lockRepeatedly("t1", "t2")),
+                threads.start("t2-then-t1", () -> lockRepeatedly("t2", "t1")));
+        TestThreads.getAll(Duration.ofSeconds(60), runs);
     }
 
     private void lockRepeatedly(String first, String second) {

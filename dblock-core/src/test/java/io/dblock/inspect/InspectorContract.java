@@ -13,6 +13,7 @@ import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +24,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The inspector on every engine: fields of held and waiting locks, the wait graph, cancel and terminate. */
 abstract class InspectorContract {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     DataSource dataSource;
     TestDatabase db;
@@ -39,7 +44,7 @@ abstract class InspectorContract {
     /** Things to release after the test, in reverse order. */
     final List<Runnable> cleanUp = new ArrayList<>();
     /** Waiters to join after everything is released. */
-    final List<CompletableFuture<?>> waiters = new ArrayList<>();
+    final List<TestThreads.TestThread<?>> waiters = new ArrayList<>();
     /** Threads the test started, joined after everything is released. */
     final List<Thread> threads = new ArrayList<>();
 
@@ -60,7 +65,7 @@ abstract class InspectorContract {
         for (int i = cleanUp.size() - 1; i >= 0; i--) {
             cleanUp.get(i).run();
         }
-        waiters.forEach(CompletableFuture::join);
+        waiters.forEach(w -> w.join(Duration.ofSeconds(30)));
         for (Thread thread : threads) {
             try {
                 thread.join(10_000);
@@ -75,7 +80,7 @@ abstract class InspectorContract {
     LockHandle holdOnOwnThread(LockKey key) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<LockHandle> held = new CompletableFuture<>();
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+        TestThreads.TestThread<Void> done = threads.start("holds " + key, () -> {
             try (LockHandle h = DbLocks.create(dataSource).advisory(key).acquire()) {
                 held.complete(h);
                 release.await(60, TimeUnit.SECONDS);
@@ -85,14 +90,14 @@ abstract class InspectorContract {
         });
         cleanUp.add(() -> {
             release.countDown();
-            done.join();
+            done.join(Duration.ofSeconds(30));
         });
         return held.get(10, TimeUnit.SECONDS);
     }
 
     /** Starts a waiter for {@code key} (30 s limit) on its own thread; returns what it ends with. */
-    CompletableFuture<Object> waitFor(LockKey key) {
-        CompletableFuture<Object> outcome = CompletableFuture.supplyAsync(() -> {
+    TestThreads.TestThread<Object> waitFor(LockKey key) {
+        TestThreads.TestThread<Object> outcome = threads.start("waits for " + key, () -> {
             try {
                 Optional<LockHandle> h =
                         DbLocks.create(dataSource).advisory(key).tryAcquire(Duration.ofSeconds(30));
@@ -110,7 +115,7 @@ abstract class InspectorContract {
     void heldAndWaitingAdvisoryLocksShowEveryField() throws Exception {
         Instant before = Instant.now();
         LockHandle holder = holdOnOwnThread(LockKey.of("inspect:1"));
-        CompletableFuture<Object> waiter = waitFor(LockKey.of("inspect:1"));
+        TestThreads.TestThread<Object> waiter = waitFor(LockKey.of("inspect:1"));
         Await.until(Duration.ofSeconds(10), "the waiter waits", () -> probe.waitingForNamedLock() == 1);
 
         List<LockInfo> found = inspector.locks(LockFilter.all().key(LockKey.of("inspect:1")));
@@ -168,7 +173,7 @@ abstract class InspectorContract {
     void tableLocksShowTableAndMode() throws Exception {
         CountDownLatch locked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Long> holder = CompletableFuture.supplyAsync(() -> {
+        TestThreads.TestThread<Long> holder = threads.start("holds table inspected", () -> {
             try {
                 return locks.tables().write("inspected").inTransaction(c -> {
                     locked.countDown();
@@ -181,7 +186,7 @@ abstract class InspectorContract {
         });
         cleanUp.add(() -> {
             release.countDown();
-            holder.join();
+            holder.join(Duration.ofSeconds(30));
         });
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
         List<LockInfo> found = inspector.locks(LockFilter.all().table("inspected"));
@@ -202,7 +207,7 @@ abstract class InspectorContract {
         LockHandle first = holdOnOwnThread(LockKey.of("chain-a"));
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Long> secondId = new CompletableFuture<>();
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+        TestThreads.TestThread<Void> second = threads.start("holds chain-b, waits for chain-a", () -> {
             DbLocks node = DbLocks.create(dataSource);
             try (LockHandle b = node.advisory("chain-b").acquire()) {
                 secondId.complete(b.connectionId());
@@ -215,7 +220,7 @@ abstract class InspectorContract {
         waiters.add(second);
         long middle = secondId.get(10, TimeUnit.SECONDS);
         Await.until(Duration.ofSeconds(10), "S2 waits", () -> probe.waitingForNamedLock() == 1);
-        CompletableFuture<Object> third = waitFor(LockKey.of("chain-b"));
+        TestThreads.TestThread<Object> third = waitFor(LockKey.of("chain-b"));
         Await.until(Duration.ofSeconds(10), "S3 waits", () -> probe.waitingForNamedLock() == 2);
         cleanUp.add(release::countDown);
 
@@ -413,7 +418,7 @@ abstract class InspectorContract {
     @Test
     void cancelEndsAWaitButNotTheSession() throws Exception {
         holdOnOwnThread(LockKey.of("cancel-me"));
-        CompletableFuture<Object> waiter = waitFor(LockKey.of("cancel-me"));
+        TestThreads.TestThread<Object> waiter = waitFor(LockKey.of("cancel-me"));
         Await.until(Duration.ofSeconds(10), "the waiter waits", () -> probe.waitingForNamedLock() == 1);
         long waiterId = inspector.locks(LockFilter.all().granted(false)).get(0).connectionId();
         assertThat(inspector.cancel(waiterId)).isTrue();

@@ -17,18 +17,22 @@ import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What only MySQL and MariaDB do: GET_LOCK names, what they lack, LOCK TABLES rules. */
 abstract class MySqlFamilyContract implements DriverUnderTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     DbLocks locks;
     Server server;
@@ -155,7 +159,7 @@ abstract class MySqlFamilyContract implements DriverUnderTest {
     @Test
     void aKilledWaitIsReportedNotMistakenForATimeout() throws Exception {
         try (LockHandle blocker = DbLocks.create(dataSource).advisory("killed").acquire()) {
-            CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            TestThreads.TestThread<Throwable> waiter = threads.start("waiter", () -> {
                 try {
                     locks.advisory("killed").tryAcquire(Duration.ofSeconds(30));
                     return null;

@@ -9,16 +9,20 @@ import io.dblock.LockTimeoutException;
 import io.dblock.LockUsageException;
 import io.dblock.spring.support.SpringFixture;
 import io.dblock.testing.Await;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ApplicationContext;
 
 /** {@code @AdvisoryLock} and {@code @TableLock} behaviour in a Spring context, on every engine. */
 public abstract class AnnotationContract extends SpringFixture {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     Jobs jobs;
     DbLocks locks;
@@ -87,7 +91,7 @@ public abstract class AnnotationContract extends SpringFixture {
     @Test
     void skipWithATimeoutWaitsOnTheServerAndRunsWhenReleasedInTime() throws Exception {
         LockHandle blocker = otherNode.advisory("job:d").acquire();
-        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> jobs.runOrSkipAfter10s("d"));
+        TestThreads.TestThread<String> call = threads.start("caller", () -> jobs.runOrSkipAfter10s("d"));
         Await.until(Duration.ofSeconds(10), "the call waits on the server", () -> waitingForNamedLock() == 1);
         blocker.release();
         assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("ran d");

@@ -7,12 +7,12 @@ import io.dblock.DbLocks;
 import io.dblock.spring.shedlock.DbLockProvider;
 import io.dblock.spring.support.SpringFixture;
 import io.dblock.testing.Await;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -202,9 +202,12 @@ public abstract class LockProviderContract extends SpringFixture {
                 (Runnable) () -> {
                     runs.incrementAndGet();
                     // on another thread: ShedLock runs a task whose lock the calling thread holds without locking
-                    CompletableFuture.runAsync(
-                                    () -> elsewhere.executeWithLock((Runnable) runs::incrementAndGet, config(NAME)))
-                            .join();
+                    try (TestThreads threads = new TestThreads()) {
+                        threads.start(
+                                        "other-node",
+                                        () -> elsewhere.executeWithLock((Runnable) runs::incrementAndGet, config(NAME)))
+                                .join(Duration.ofSeconds(30));
+                    }
                 },
                 config(NAME));
         assertThat(runs).as("the other node's run was skipped").hasValue(1);

@@ -74,5 +74,12 @@
  *
  * <p>Use {@link io.dblock.testing.Await} to wait for another session to reach a state, for example until {@code
  * pg_locks} shows it waiting, rather than sleeping for a guessed time.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>Start a test's concurrent work on {@link io.dblock.testing.TestThreads}, not on {@code
+ * CompletableFuture.runAsync/supplyAsync} without an executor: each task gets a named thread of its own, so tasks that
+ * block and wait for each other run at the same time on any JDK and any number of cores, and closing it fails the test
+ * when a thread is left running.
  */
 package io.dblock.testing;

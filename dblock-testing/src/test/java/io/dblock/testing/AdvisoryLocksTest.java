@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 @PostgresTest
 class AdvisoryLocksTest {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     @Test
     void listsHeldAndAwaitedLocksOfOtherSessions(TestDatabase database, DataSource dataSource) throws Exception {
@@ -19,13 +22,9 @@ class AdvisoryLocksTest {
             int holderPid = Integer.parseInt(EmbeddedPostgresTest.query(holder, "select pg_backend_pid()"));
             int waiterPid = Integer.parseInt(EmbeddedPostgresTest.query(waiter, "select pg_backend_pid()"));
             EmbeddedPostgresTest.query(holder, "select pg_advisory_lock(" + (5L << 32 | 6) + ")");
-            CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return EmbeddedPostgresTest.query(waiter, "select pg_advisory_lock(" + (5L << 32 | 6) + ")");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            TestThreads.TestThread<String> blocked = threads.start(
+                    "pg-waiter",
+                    () -> EmbeddedPostgresTest.query(waiter, "select pg_advisory_lock(" + (5L << 32 | 6) + ")"));
 
             Await.untilChecked(
                     Duration.ofSeconds(10), "the waiter to show up in pg_locks", () -> database.advisoryLocks()

@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** User-level locks, their listing, clean-up and leak check: the same on every MySQL-family engine. */
 abstract class UserLocksContract {
+
+    @AutoClose
+    final TestThreads threads = new TestThreads();
 
     private static final Duration SHORT = Duration.ofMillis(200);
 
@@ -23,13 +26,8 @@ abstract class UserLocksContract {
             long holderId = connectionId(holder);
             long waiterId = connectionId(waiter);
             assertThat(query(holder, "SELECT GET_LOCK('dblock.x', 0)")).isEqualTo("1");
-            CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return query(waiter, "SELECT GET_LOCK('dblock.x', 30)");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            TestThreads.TestThread<String> blocked =
+                    threads.start("get-lock-waiter", () -> query(waiter, "SELECT GET_LOCK('dblock.x', 30)"));
 
             Await.untilChecked(
                     Duration.ofSeconds(10), "the waiter to show up in metadata_locks", () -> database.userLocks()

@@ -20,6 +20,7 @@ import io.dblock.spring.boot.actuate.LockDescriptor;
 import io.dblock.testing.Await;
 import io.dblock.testing.Engine;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,13 +32,10 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,6 +64,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
         })
 abstract class StarterContract {
 
+    @AutoClose
+    final TestThreads threads = new TestThreads();
+
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     @Autowired
@@ -84,7 +85,6 @@ abstract class StarterContract {
     int port;
 
     private DbLocks otherNode;
-    private ExecutorService threads;
 
     /** Points the application at the engine's embedded server. */
     static void dataSourceProperties(DynamicPropertyRegistry registry, Engine engine) {
@@ -96,13 +96,6 @@ abstract class StarterContract {
     @BeforeEach
     void startOtherNode(TestDatabase database) {
         otherNode = DbLocks.create(database.dataSource());
-        threads = Executors.newCachedThreadPool();
-    }
-
-    @AfterEach
-    void stopThreads() throws InterruptedException {
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -170,8 +163,8 @@ abstract class StarterContract {
         assertThat(active()).isEqualTo(1);
 
         // from another thread: the inspector refuses to signal the session it runs on, here the holder's pinned one
-        boolean terminated = CompletableFuture.supplyAsync(
-                        () -> locks.inspector().terminate(connectionId), threads)
+        boolean terminated = threads.start(
+                        "terminates-holder", () -> locks.inspector().terminate(connectionId))
                 .get(10, TimeUnit.SECONDS);
         assertThat(terminated).isTrue();
         Await.until(PATIENCE, "session " + connectionId + " gone from the server", () -> otherNode
@@ -204,7 +197,7 @@ abstract class StarterContract {
     void theEndpointShowsAHolderAndAWaiter() throws Exception {
         String target = "advisory " + LockKey.of("boot-endpoint");
         try (LockHandle held = locks.advisory("boot-endpoint").acquire()) {
-            Future<Long> waiter = threads.submit(() -> {
+            Future<Long> waiter = threads.start("waiter", () -> {
                 try (LockHandle h = otherNode.advisory("boot-endpoint").acquire()) {
                     return h.connectionId();
                 }
