@@ -46,7 +46,7 @@ abstract class InspectorContract {
     /** Waiters to join after everything is released. */
     final List<TestThreads.TestThread<?>> waiters = new ArrayList<>();
     /** Threads the test started, joined after everything is released. */
-    final List<Thread> threads = new ArrayList<>();
+    final List<Thread> ownThreads = new ArrayList<>();
 
     @BeforeEach
     void setUp(DataSource dataSource, TestDatabase db) {
@@ -66,7 +66,7 @@ abstract class InspectorContract {
             cleanUp.get(i).run();
         }
         waiters.forEach(w -> w.join(Duration.ofSeconds(30)));
-        for (Thread thread : threads) {
+        for (Thread thread : ownThreads) {
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {
@@ -266,7 +266,7 @@ abstract class InspectorContract {
         Thread thread = new Thread(work, name);
         thread.setDaemon(true);
         thread.start();
-        threads.add(thread);
+        ownThreads.add(thread);
     }
 
     /**
