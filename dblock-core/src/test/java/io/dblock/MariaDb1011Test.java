@@ -58,4 +58,7 @@ class MariaDb1011Test {
 
     @Nested
     class Shutdown extends ShutdownContract {}
+
+    @Nested
+    class VirtualThreads extends VirtualThreadContract {}
 }

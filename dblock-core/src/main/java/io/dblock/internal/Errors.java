@@ -68,7 +68,17 @@ final class Errors {
                         null,
                         e);
             case CONNECTION ->
-                new LockFailedException("the connection failed during the lock operation", lock, name, waited, e);
+                Thread.currentThread().isInterrupted()
+                        // a virtual thread's interrupt closes the socket it is blocked on: the wait ended with it
+                        ? new LockInterruptedException(
+                                "interrupted while waiting for the lock; the interrupt closed the connection (as it does"
+                                        + " for a virtual thread blocked on a socket), which ended the wait",
+                                lock,
+                                name,
+                                waited,
+                                e)
+                        : new LockFailedException(
+                                "the connection failed during the lock operation", lock, name, waited, e);
             case OTHER ->
                 new LockFailedException("the lock operation failed: " + e.getMessage(), lock, name, waited, e);
         };

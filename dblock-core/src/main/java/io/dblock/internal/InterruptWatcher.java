@@ -74,22 +74,42 @@ final class InterruptWatcher implements WaitGuard {
             this.statement = statement;
         }
 
-        synchronized void cancel() {
-            if (closed || cancelled) {
-                return;
-            }
-            cancelled = true;
+        /**
+         * Guards {@link #closed} and {@link #cancelled}, and keeps {@code close()} from returning while a cancel (a JDBC
+         * call) is under way. A lock, not {@code synchronized}: a virtual thread waiting in {@code close()} must not pin
+         * its carrier (JDK 21 to 23) while the watcher thread runs the driver's cancel.
+         */
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+
+        void cancel() {
+            lock.lock();
             try {
-                statement.cancel();
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, "could not cancel the lock wait of interrupted thread " + thread.getName(), e);
+                if (closed || cancelled) {
+                    return;
+                }
+                cancelled = true;
+                try {
+                    statement.cancel();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "could not cancel the lock wait of interrupted thread " + thread.getName(),
+                            e);
+                }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
-        public synchronized void close() {
-            closed = true;
-            watches.remove(this);
+        public void close() {
+            lock.lock();
+            try {
+                closed = true;
+                watches.remove(this);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

@@ -58,7 +58,24 @@ final class PrioritisingGuard implements WaitGuard {
         private Connection connection;
         private boolean stopped;
 
-        synchronized void run() {
+        /** Guards the connection and {@link #stopped}; a lock, not {@code synchronized} (see {@link #run()}). */
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+
+        /**
+         * One pass, on the scheduler's thread. Holds {@link #lock} across its JDBC calls, so {@link #stop()} (called by
+         * the waiting thread, perhaps a virtual one) waits for the pass to end; with a {@code java.util.concurrent}
+         * lock that wait does not pin a virtual thread's carrier (JDK 21 to 23), as {@code synchronized} would.
+         */
+        void run() {
+            lock.lock();
+            try {
+                runLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void runLocked() {
             if (stopped) {
                 return;
             }
@@ -109,13 +126,18 @@ final class PrioritisingGuard implements WaitGuard {
             }
         }
 
-        synchronized void stop() {
-            stopped = true;
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false);
+        void stop() {
+            lock.lock();
+            try {
+                stopped = true;
+                ScheduledFuture<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+                closeConnection();
+            } finally {
+                lock.unlock();
             }
-            closeConnection();
         }
 
         private void closeConnection() {

@@ -159,7 +159,10 @@ final class SessionLocks {
                 }
                 id = engine.acquireSession(pin.connection, claim.freshKeys, mode, left, guard);
             } catch (SQLException e) {
-                if (pin.serverHolds > 0 && !pin.broken && engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
+                if (pin.serverHolds > 0
+                        && !pin.broken
+                        && !Thread.currentThread().isInterrupted()
+                        && engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
                     // The thread's pinned session died under its other holds: they are lost, and this request took
                     // nothing on a dead session. Report them, then try once more on a fresh connection at once.
                     LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);

@@ -1,0 +1,6 @@
+package io.dblock;
+
+import io.dblock.testing.PostgresTest;
+
+@PostgresTest
+class PostgresVirtualThreadTest extends VirtualThreadContract {}
