@@ -33,7 +33,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -500,10 +499,5 @@ abstract class MySqlIntegrityContract implements DriverUnderTest {
         assertThat(cancelled).as("the queued WRITE was cancelled").isInstanceOf(SQLException.class);
         assertThat(probe.alive(readerId)).as("the idle reader was not touched").isTrue();
         reader.rollback();
-    }
-
-    /** Unwraps what a future's task threw. */
-    static Throwable cause(ExecutionException e) {
-        return e.getCause();
     }
 }
