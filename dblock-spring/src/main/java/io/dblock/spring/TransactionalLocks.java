@@ -5,6 +5,7 @@ import io.dblock.DbLocks;
 import io.dblock.LockFailedException;
 import io.dblock.LockUsageException;
 import io.dblock.TableLock;
+import io.dblock.spring.internal.PendingOrmWork;
 import io.dblock.spring.internal.TransactionLockState;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -134,7 +135,9 @@ public final class TransactionalLocks {
      *
      * @throws LockUsageException if no Spring-managed transaction is active on this thread, or it does not manage
      *     {@link #dataSource()}; on MySQL/MariaDB also if the transaction has already run a statement ({@code LOCK
-     *     TABLES} would silently commit it)
+     *     TABLES} would silently commit it). On MySQL/MariaDB the transaction's JPA persistence context (and any other
+     *     flushable synchronization) is flushed first, so that work a {@code persist} still holds back counts as run:
+     *     lock tables before the transaction's first write, not after it
      * @throws io.dblock.LockTimeoutException if not granted in time; the transaction is still usable
      */
     public void acquire(TableLock lock) {
@@ -186,6 +189,11 @@ public final class TransactionalLocks {
             // Registered first: if the tables get locked, UNLOCK TABLES must follow whatever happens next. Elsewhere
             // (PostgreSQL) COMMIT and ROLLBACK end table locks, and nothing needs to run afterwards.
             TransactionLockState state = mysqlFamily() ? TransactionLockState.of(this, connection) : null;
+            if (state != null) {
+                // LOCK TABLES would commit work the server has seen, and the guard refuses it then; work an ORM still
+                // holds back is not seen yet: send it first, so that the guard sees it (never lock, then fail at flush)
+                PendingOrmWork.flush();
+            }
             boolean locked;
             if (wait == null) {
                 lock.acquire(connection);
