@@ -34,6 +34,23 @@ public interface LockHandle extends AutoCloseable {
     boolean isHeld();
 
     /**
+     * Asks the server whether this hold is still held, where {@link #isHeld()} only says what dblock knows: one query
+     * on the holding session itself ({@code pg_locks} on PostgreSQL, {@code IS_USED_LOCK} on MySQL/MariaDB), no pool
+     * connection borrowed. A session that is gone, or that no longer holds the keys, makes the hold lost at once, as the
+     * watchdog would a moment later: {@link #isHeld()} turns false and the {@link #onLost} callbacks and listeners run,
+     * once. Costs one round trip; use it where acting on a stale hold is worse than that (before acting as a leader,
+     * before writing what the lock protects).
+     *
+     * <p>Call it on the thread that acquired the lock, like {@link #release()}.
+     *
+     * @return true if the server confirms the hold; false if it was released or is lost
+     * @throws LockUsageException if called from a thread other than the one that acquired it
+     * @throws LockFailedException if the query failed for a reason that proves nothing about the hold (not a failed
+     *     connection); the hold is not marked lost
+     */
+    boolean confirmHeld();
+
+    /**
      * The fencing token of this hold, for a lock acquired through {@link AdvisoryLock#fenced()}: a number strictly
      * greater than every token handed out for the same key before (by any {@code DbLocks} on any node), so a resource
      * the holder writes to can reject a write carrying a smaller token than one it has seen, from a holder that lost

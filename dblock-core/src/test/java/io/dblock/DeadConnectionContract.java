@@ -10,6 +10,7 @@ import io.dblock.support.Holder;
 import io.dblock.support.Probe;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -220,5 +221,37 @@ abstract class DeadConnectionContract implements DriverUnderTest {
         assertThat(first.isHeld()).isFalse();
         assertThat(lost).hasValue(1);
         first.release(); // quiet: known lost
+    }
+
+    /**
+     * {@link LockHandle#confirmHeld()} asks the holding session: true while it holds the lock, false at once after it
+     * was killed (watchdog off, so nothing else finds out), with the hold reported lost once, and only the owner may ask.
+     */
+    @Test
+    void confirmHeldAsksTheHoldingSessionAndFindsAKilledOneLostAtOnce() throws Exception {
+        DbLocks locks = DbLocks.builder(hikari()).watchdog(Duration.ZERO).build();
+        LockHandle handle = locks.advisory("confirm-held").acquire();
+        AtomicInteger lost = new AtomicInteger();
+        handle.onLost(h -> lost.incrementAndGet());
+        assertThat(handle.confirmHeld()).isTrue();
+        try (TestThreads threads = new TestThreads()) {
+            TestThreads.TestThread<Boolean> elsewhere = threads.start("another-thread", handle::confirmHeld);
+            assertThatThrownBy(() -> elsewhere.get(Duration.ofSeconds(10)))
+                    .hasCauseInstanceOf(LockUsageException.class)
+                    .hasMessageContaining("confirmed by the thread that acquired it");
+        }
+        assertThat(lost).hasValue(0);
+
+        long dead = handle.connectionId();
+        probe.terminate(dead);
+        Await.until(Duration.ofSeconds(10), "the session is gone", () -> !probe.alive(dead));
+        assertThat(handle.isHeld()).as("nothing has looked yet").isTrue();
+        assertThat(handle.confirmHeld()).isFalse();
+        assertThat(handle.isHeld()).isFalse();
+        assertThat(lost).hasValue(1);
+        assertThat(handle.confirmHeld()).isFalse();
+        assertThat(lost).as("reported once").hasValue(1);
+        handle.release(); // quiet: known lost
+        assertThat(handle.confirmHeld()).as("released").isFalse();
     }
 }

@@ -45,6 +45,17 @@ final class SessionHandle implements LockHandle {
     }
 
     @Override
+    public boolean confirmHeld() {
+        if (Thread.currentThread() != hold.owner) {
+            throw new LockUsageException(
+                    "a session lock is confirmed by the thread that acquired it ('" + hold.owner.getName()
+                            + "'), not by '" + Thread.currentThread().getName() + "'",
+                    hold.description());
+        }
+        return locks.confirmHeld(hold);
+    }
+
+    @Override
     public OptionalLong fencingToken() {
         return hold.fencingToken == null ? OptionalLong.empty() : OptionalLong.of(hold.fencingToken);
     }

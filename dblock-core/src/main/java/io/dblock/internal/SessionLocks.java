@@ -622,6 +622,43 @@ final class SessionLocks {
         }
     }
 
+    /**
+     * Called by {@link SessionHandle#confirmHeld()} on the owner thread: asks the pin's own session whether it holds the
+     * hold's keys; a failed session or a "no" marks the pin broken and reports its holds lost.
+     */
+    boolean confirmHeld(Hold hold) {
+        Pin pin = hold.pin;
+        pin.busy.lock();
+        try {
+            if (hold.isReleased()) {
+                return false;
+            }
+            if (!pin.broken) {
+                if (pin.connectionId < 0) {
+                    // no session id to compare with (never happens once a lock was granted): nothing to ask
+                    return true;
+                }
+                long asked = System.nanoTime();
+                try {
+                    if (engine.holders(pin.connection, hold.keys).contains(pin.connectionId)) {
+                        pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+                        return true;
+                    }
+                } catch (SQLException e) {
+                    if (engine.classify(e) != io.dblock.spi.Failure.CONNECTION) {
+                        throw Errors.translate(engine, e, hold.description(), Durations.since(asked));
+                    }
+                    LOG.log(Level.DEBUG, "confirming " + hold.description() + " failed on its own session", e);
+                }
+                pin.broken = true;
+            }
+            reportLost(pin);
+            return false;
+        } finally {
+            pin.busy.unlock();
+        }
+    }
+
     /** Called by {@link SessionHandle#release()} on the owner thread. */
     void release(Hold hold) {
         hold.pin.busy.lock();

@@ -285,6 +285,35 @@ public abstract class LockProviderContract extends SpringFixture {
         }
     }
 
+    /**
+     * Issue 26.3/26.4: the session under one of the provider's locks is killed while its task runs. Another node takes
+     * that name; this provider keeps locking its other names at once (before the fix every later {@code lock()} of
+     * the node failed with a socket error until the lost task unlocked), takes the lost name again once it is free, and
+     * the lost task's late unlock does not release that newer hold.
+     */
+    @Test
+    void afterItsSessionIsKilledTheProviderKeepsWorkingAndALateUnlockFreesNothingNewer() {
+        SimpleLock lost = provider.lock(config("shedk")).orElseThrow();
+        killHolderOf("shedk");
+        SimpleLock theirs = otherProvider.lock(config("shedk")).orElseThrow();
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            SimpleLock other = provider.lock(config("shedk-other-" + i)).orElseThrow();
+            assertLocked("shedk-other-" + i);
+            other.unlock();
+            assertUnlocked("shedk-other-" + i);
+        }
+        System.out.println("after the kill, 3 other names locked and unlocked in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + db.engine() + ")");
+        assertThat(provider.lock(config("shedk"))).as("the other node holds it").isEmpty();
+        theirs.unlock();
+        SimpleLock again = provider.lock(config("shedk")).orElseThrow();
+        lost.unlock();
+        assertLocked("shedk");
+        again.unlock();
+        assertUnlocked("shedk");
+    }
+
     @AfterEach
     void noLocksLeft() {
         provider.close();

@@ -9,6 +9,7 @@ import io.dblock.spring.support.SpringFixture;
 import io.dblock.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -338,5 +339,119 @@ public abstract class LockRegistryContract extends SpringFixture {
             call.get(60, TimeUnit.SECONDS);
         }
         assertThat(counter).hasValue(80);
+    }
+
+    /** Issue 26.5 / 17.1: an unlock of a lock lost with its session says so, on every engine. */
+    @Test
+    void unlockOfALockLostWithItsSessionThrowsAndTheKeyWorksAgain() {
+        Lock lock = registry.obtain("lost-unlock");
+        lock.lock();
+        killHolderOf("lost-unlock");
+        assertThatThrownBy(lock::unlock)
+                .isInstanceOf(ConcurrentModificationException.class)
+                .hasMessageContaining("'lost-unlock' was lost");
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(lock.tryLock()).isTrue();
+        assertThat(heldElsewhere("lost-unlock")).isTrue();
+        lock.unlock();
+        assertThat(heldElsewhere("lost-unlock")).isFalse();
+    }
+
+    /**
+     * A nested {@code tryLock} on a hold whose session was killed, while another node holds the key now: refused, not
+     * answered from the count (what Spring Integration's leader initiator relies on to be revoked), and the unlock the
+     * thread still owes for its first lock throws.
+     */
+    @Test
+    void aNestedTryLockOnALostHoldFailsWhileAnotherNodeHoldsTheKey() throws Exception {
+        Lock lock = registry.obtain("lost-reentry");
+        lock.lock();
+        killHolderOf("lost-reentry");
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch theirs = new CountDownLatch(1);
+        Future<?> other = threads.submit(() -> {
+            Lock them = otherRegistry.obtain("lost-reentry");
+            assertThat(them.tryLock(10, TimeUnit.SECONDS)).isTrue();
+            try {
+                theirs.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            } finally {
+                them.unlock();
+            }
+            return null;
+        });
+        assertThat(theirs.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(lock.tryLock()).as("the other node holds it").isFalse();
+        assertThat(lock.tryLock(50, TimeUnit.MILLISECONDS)).isFalse();
+        assertThatThrownBy(lock::unlock)
+                .as("the unlock owed for the lost lock()")
+                .isInstanceOf(ConcurrentModificationException.class);
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        release.countDown();
+        other.get(10, TimeUnit.SECONDS);
+        assertThat(lock.tryLock()).isTrue();
+        lock.unlock();
+    }
+
+    /**
+     * A nested {@code tryLock} on a lost hold whose key nobody took meanwhile acquires it afresh on the server; the
+     * earlier lock's count carries over, and the last unlock reports the loss in between.
+     */
+    @Test
+    void aNestedTryLockOnALostHoldThatNobodyTookAcquiresAfresh() {
+        Lock lock = registry.obtain("lost-retaken");
+        lock.lock();
+        long killed = killHolderOf("lost-retaken");
+        assertThat(lock.tryLock()).isTrue();
+        assertThat(otherNode.advisory("lost-retaken").holderConnectionIds())
+                .as("held again, on a fresh session")
+                .hasSize(1)
+                .doesNotContain(killed);
+        lock.unlock();
+        assertThat(heldElsewhere("lost-retaken"))
+                .as("still held for the outer lock()")
+                .isTrue();
+        assertThatThrownBy(lock::unlock).isInstanceOf(ConcurrentModificationException.class);
+        assertThat(heldElsewhere("lost-retaken")).isFalse();
+    }
+
+    /** A nested lock on a live hold still counts up (after one query to confirm it), and frees at the last unlock. */
+    @Test
+    void aNestedLockOnALiveHoldCountsUp() throws InterruptedException {
+        Lock lock = registry.obtain("live-reentry");
+        lock.lock();
+        long holder = otherNode
+                .advisory("live-reentry")
+                .holderConnectionIds()
+                .iterator()
+                .next();
+        assertThat(lock.tryLock(1, TimeUnit.SECONDS)).isTrue();
+        lock.lockInterruptibly();
+        assertThat(otherNode.advisory("live-reentry").holderConnectionIds()).containsExactly(holder);
+        lock.unlock();
+        lock.unlock();
+        assertThat(heldElsewhere("live-reentry")).isTrue();
+        lock.unlock();
+        assertThat(heldElsewhere("live-reentry")).isFalse();
+    }
+
+    /** Issue 26.3: after its session was killed under one key, the same thread locks other keys at once. */
+    @Test
+    void afterAKillTheSameThreadLocksOtherKeysAtOnce() {
+        Lock first = registry.obtain("killed-first");
+        first.lock();
+        long killed = killHolderOf("killed-first");
+        for (int i = 0; i < 3; i++) {
+            Lock next = registry.obtain("killed-next-" + i);
+            assertThat(next.tryLock()).isTrue();
+            try {
+                assertThat(otherNode.advisory("killed-next-" + i).holderConnectionIds())
+                        .hasSize(1)
+                        .doesNotContain(killed);
+            } finally {
+                next.unlock();
+            }
+        }
+        assertThatThrownBy(first::unlock).isInstanceOf(ConcurrentModificationException.class);
     }
 }

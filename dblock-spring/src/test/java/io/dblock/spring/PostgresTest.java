@@ -24,6 +24,9 @@ class PostgresTest {
     class SpringIntegrationLockRegistry extends LockRegistryContract {}
 
     @Nested
+    class LeaderElection extends LeaderElectionContract {}
+
+    @Nested
     class ShedLockProvider extends LockProviderContract {}
 
     @Nested

@@ -68,7 +68,17 @@ public final class DbLockRegistry implements ExpirableLockRegistry {
      *   <li>{@code lockInterruptibly()}, {@code tryLock(time, unit)}: an interrupt cancels the server wait within
      *       about 20 ms and throws {@link InterruptedException} (flag cleared, as the {@code Lock} contract says).
      *   <li>{@code tryLock()}: does not wait.
-     *   <li>Re-entrant per thread: a thread that holds the lock gets it again without SQL, and must unlock as often.
+     *   <li>Re-entrant per thread, and must be unlocked as often. A nested {@code lock}/{@code tryLock} first asks the
+     *       server whether the thread's hold is still alive: one query on the holding session ({@link
+     *       io.dblock.LockHandle#confirmHeld()}), so a loop that re-enters on every cycle, as Spring Integration's
+     *       {@code LockRegistryLeaderInitiator} does, learns of a lost lock on its next cycle. A lost hold is never
+     *       re-entered from the count: the call acquires afresh (waiting as the call says), and the thread's earlier
+     *       locks carry over to the new hold, whose last {@code unlock()} then throws {@link
+     *       java.util.ConcurrentModificationException}; if the fresh acquisition fails, the call fails as a first
+     *       acquisition would ({@code false}, an exception), and each of the thread's outstanding {@code unlock()}s
+     *       throws {@code ConcurrentModificationException}.
+     *   <li>{@code unlock()} of a lock lost with its session (found by the watchdog, by the release itself, or by a
+     *       nested lock) releases what is left and throws {@link java.util.ConcurrentModificationException}.
      *   <li>{@code unlock()} by a thread that does not hold the lock: {@link IllegalMonitorStateException}.
      *   <li>{@code newCondition()}: {@link UnsupportedOperationException}.
      *   <li>Failures of the database: dblock's unchecked {@link io.dblock.LockException}s, e.g. {@link

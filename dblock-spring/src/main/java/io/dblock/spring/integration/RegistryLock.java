@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ConcurrentModificationException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
@@ -15,9 +16,15 @@ import java.util.concurrent.locks.Lock;
  * One key's {@link Lock} of a {@link DbLockRegistry}: a re-entrant wrapper over a dblock session lock.
  *
  * <p>The first {@code lock} of the owning thread acquires the database lock; nested ones count; the last {@code unlock}
- * releases it. {@code owner} is volatile so other threads see who holds the lock; {@code holds} and {@code handle} are
- * touched by the owner only, and ownership passes through the {@code DbLocks}, which orders one holder's release before
- * the next holder's acquisition.
+ * releases it. {@code owner} is volatile so other threads see who holds the lock; {@code holds}, {@code handle} and
+ * {@code lostMeanwhile} are touched by the owner only, and ownership passes through the {@code DbLocks}, which orders
+ * one holder's release before the next holder's acquisition.
+ *
+ * <p>Lost means lost: a nested {@code lock}/{@code tryLock} first asks the server whether the hold is still alive
+ * ({@link LockHandle#confirmHeld()}, one round trip), and a lost hold is never re-entered from the count. Its unlocks
+ * still pair with the thread's earlier locks, so they carry over: if the fresh acquisition is granted, the count goes
+ * on on the new hold and the last {@code unlock} throws; if not, the thread no longer owns the lock and each of its
+ * outstanding {@code unlock}s throws {@link ConcurrentModificationException}.
  */
 final class RegistryLock implements Lock {
 
@@ -27,6 +34,14 @@ final class RegistryLock implements Lock {
     private volatile long lastUsed = System.currentTimeMillis();
     private int holds;
     private LockHandle handle;
+    /** The owner's hold was lost at some point (and acquired again): its last unlock throws. */
+    private boolean lostMeanwhile;
+    /** The current hold's loss flag, set by its {@code onLost} callback (on the watchdog's or the owner's thread). */
+    private AtomicBoolean lost = new AtomicBoolean();
+    /** A thread whose hold was lost and not re-acquired, with the unlocks it still owes; owner-side only otherwise. */
+    private volatile Thread lostBy;
+
+    private int lostHolds;
 
     RegistryLock(String key, AdvisoryLock lock) {
         this.key = key;
@@ -35,16 +50,21 @@ final class RegistryLock implements Lock {
 
     @Override
     public void lock() {
-        if (reenter()) {
+        int carried = reenterOrCarry();
+        if (carried < 0) {
             return;
         }
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    taken(lock.acquire());
+                    taken(lock.acquire(), carried);
                     return;
-                } catch (LockInterruptedException e) {
+                } catch (RuntimeException e) {
+                    if (!(e instanceof LockInterruptedException)) {
+                        orphan(carried);
+                        throw e;
+                    }
                     // lock() is not interruptible: clear the flag so the wait can start again, and set it at the end
                     Thread.interrupted();
                     interrupted = true;
@@ -60,38 +80,64 @@ final class RegistryLock implements Lock {
     @Override
     public void lockInterruptibly() throws InterruptedException {
         checkInterrupt();
-        if (reenter()) {
+        int carried = reenterOrCarry();
+        if (carried < 0) {
             return;
         }
         try {
-            taken(lock.acquire());
+            taken(lock.acquire(), carried);
         } catch (LockInterruptedException e) {
+            orphan(carried);
             throw interrupted(e);
+        } catch (RuntimeException e) {
+            orphan(carried);
+            throw e;
         }
     }
 
     @Override
     public boolean tryLock() {
-        return reenter() || taken(lock.tryAcquire());
+        int carried = reenterOrCarry();
+        if (carried < 0) {
+            return true;
+        }
+        try {
+            return taken(lock.tryAcquire(), carried);
+        } catch (RuntimeException e) {
+            orphan(carried);
+            throw e;
+        }
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         checkInterrupt();
-        if (reenter()) {
+        int carried = reenterOrCarry();
+        if (carried < 0) {
             return true;
         }
         Duration wait = time <= 0 ? Duration.ZERO : Duration.ofNanos(unit.toNanos(time));
         try {
-            return taken(lock.tryAcquire(wait));
+            return taken(lock.tryAcquire(wait), carried);
         } catch (LockInterruptedException e) {
+            orphan(carried);
             throw interrupted(e);
+        } catch (RuntimeException e) {
+            orphan(carried);
+            throw e;
         }
     }
 
     @Override
     public void unlock() {
-        if (owner != Thread.currentThread()) {
+        Thread me = Thread.currentThread();
+        if (owner != me) {
+            if (lostBy == me && lostHolds > 0) {
+                if (--lostHolds == 0) {
+                    lostBy = null;
+                }
+                throw lostLock(null);
+            }
             throw new IllegalMonitorStateException(
                     "the current thread does not own the lock for key '" + key + "', so it cannot unlock it");
         }
@@ -99,16 +145,20 @@ final class RegistryLock implements Lock {
             return;
         }
         LockHandle held = handle;
+        AtomicBoolean heldLost = lost;
+        boolean wasLost = lostMeanwhile || heldLost.get();
         handle = null;
+        lostMeanwhile = false;
         owner = null;
         lastUsed = System.currentTimeMillis();
         try {
             held.release();
         } catch (LockLostException e) {
-            throw new ConcurrentModificationException(
-                    "the database lock for key '" + key + "' was lost before unlock (its session ended); the data it"
-                            + " protected may have been changed by another holder meanwhile",
-                    e);
+            throw lostLock(e);
+        }
+        if (wasLost || heldLost.get()) {
+            // the release found the session dead (and reported the hold lost), or it had been lost before
+            throw lostLock(null);
         }
     }
 
@@ -126,24 +176,68 @@ final class RegistryLock implements Lock {
         return lastUsed;
     }
 
-    private boolean reenter() {
-        if (owner == Thread.currentThread()) {
+    /**
+     * On the owner thread: confirms the hold with the server and counts up ({@code -1}: re-entered), or, if it is lost,
+     * drops it and returns the count the fresh acquisition must carry. Elsewhere: {@code 0}, a plain acquisition.
+     */
+    private int reenterOrCarry() {
+        if (owner != Thread.currentThread()) {
+            return 0;
+        }
+        if (!lost.get() && handle.confirmHeld()) {
             holds++;
+            return -1;
+        }
+        int carried = holds;
+        LockHandle dead = handle;
+        handle = null;
+        holds = 0;
+        owner = null;
+        try {
+            dead.close(); // frees this thread's local claim; the server freed the lock with the session
+        } catch (RuntimeException e) {
+            // it is lost either way; what the release says about it adds nothing
+        }
+        return carried;
+    }
+
+    /** A fresh acquisition that carried a lost hold's count failed: the thread's outstanding unlocks throw. */
+    private void orphan(int carried) {
+        if (carried > 0) {
+            lostHolds = carried;
+            lostBy = Thread.currentThread();
+        }
+    }
+
+    private boolean taken(Optional<LockHandle> granted, int carried) {
+        if (granted.isPresent()) {
+            taken(granted.get(), carried);
             return true;
         }
+        orphan(carried);
         return false;
     }
 
-    private boolean taken(Optional<LockHandle> granted) {
-        granted.ifPresent(this::taken);
-        return granted.isPresent();
+    private void taken(LockHandle granted, int carried) {
+        AtomicBoolean flag = new AtomicBoolean();
+        lost = flag;
+        granted.onLost(h -> flag.set(true));
+        handle = granted;
+        holds = carried + 1;
+        lostMeanwhile = carried > 0;
+        owner = Thread.currentThread();
+        if (lostBy == owner) {
+            lostBy = null;
+            lostHolds = 0;
+        }
+        lastUsed = System.currentTimeMillis();
     }
 
-    private void taken(LockHandle granted) {
-        handle = granted;
-        holds = 1;
-        owner = Thread.currentThread();
-        lastUsed = System.currentTimeMillis();
+    private ConcurrentModificationException lostLock(LockLostException cause) {
+        return new ConcurrentModificationException(
+                "the database lock for key '" + key + "' was lost before unlock (its session ended); the data it"
+                        + " protected may have been changed by another holder meanwhile",
+                cause);
     }
 
     private static void checkInterrupt() throws InterruptedException {

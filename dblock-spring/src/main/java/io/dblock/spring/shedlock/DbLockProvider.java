@@ -44,6 +44,11 @@ import net.javacrumbs.shedlock.core.SimpleLock;
  *       configuration's creation, as in every ShedLock provider: {@link LockConfiguration#getLockAtLeastUntil()}),
  *       and returns after the release. Otherwise it schedules the release for that instant and returns at once; until
  *       then the lock stays held, for this provider's callers as for other nodes.
+ *   <li>A lock lost with its session (killed backend, network failure) stops counting as held as soon as dblock
+ *       knows (the watchdog, or the provider's next lock, which meets the dead session and moves to a fresh
+ *       connection at once): the provider's other names keep working, the lost name can be taken again once the
+ *       server has freed it, and the lost lock's {@link SimpleLock#unlock()} logs a warning that another node may have
+ *       run the task meanwhile (and never releases a newer hold of the same name).
  * </ol>
  *
  * <h2>lockAtMostFor</h2>
@@ -95,27 +100,44 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
     public Optional<SimpleLock> lock(LockConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration must not be null");
         String name = configuration.getName();
-        boolean granted = onHolder(() -> take(name));
-        return granted ? Optional.of(new HeldLock(configuration)) : Optional.empty();
+        LockHandle granted = onHolder(() -> take(name));
+        return granted == null ? Optional.empty() : Optional.of(new HeldLock(configuration, granted));
     }
 
-    private boolean take(String name) {
-        if (held.containsKey(name)) {
-            return false;
+    /** The new hold of {@code name}, or null if it is held; a hold of this provider found lost no longer counts. */
+    private LockHandle take(String name) {
+        LockHandle current = held.get(name);
+        if (current != null) {
+            if (current.isHeld()) {
+                return null;
+            }
+            // lost with its session (the server has freed it): the task that holds it is told at its unlock
+            held.remove(name);
+            current.close();
         }
         Optional<LockHandle> handle = locks.advisory(keyPrefix + name).tryAcquire();
         handle.ifPresent(h -> held.put(name, h));
-        return handle.isPresent();
+        return handle.orElse(null);
     }
 
-    private Void release(String name) {
-        LockHandle handle = held.remove(name);
-        if (handle != null) {
-            try {
-                handle.release();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "releasing ShedLock lock '" + name + "' failed", e);
-            }
+    /** Releases {@code name} if {@code handle} is still its hold (not one granted after {@code handle} was lost). */
+    private Void release(String name, LockHandle handle) {
+        if (!held.remove(name, handle)) {
+            return null;
+        }
+        AtomicBoolean lost = new AtomicBoolean();
+        handle.onLost(h -> lost.set(true)); // runs at once if known lost, or during the release if it finds out
+        try {
+            handle.release();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing ShedLock lock '" + name + "' failed", e);
+            return null;
+        }
+        if (lost.get()) {
+            LOG.log(
+                    Level.WARNING,
+                    "ShedLock lock '" + name + "' was lost before its unlock (its database session ended), so another"
+                            + " node may have run the task meanwhile");
         }
         return null;
     }
@@ -128,8 +150,8 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
         }
         try {
             onHolder(() -> {
-                for (String name : Map.copyOf(held).keySet()) {
-                    release(name);
+                for (Map.Entry<String, LockHandle> entry : Map.copyOf(held).entrySet()) {
+                    release(entry.getKey(), entry.getValue());
                 }
                 return null;
             });
@@ -180,10 +202,12 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
     private final class HeldLock implements SimpleLock {
 
         private final LockConfiguration configuration;
+        private final LockHandle handle;
         private final AtomicBoolean unlocked = new AtomicBoolean();
 
-        HeldLock(LockConfiguration configuration) {
+        HeldLock(LockConfiguration configuration, LockHandle handle) {
             this.configuration = configuration;
+            this.handle = handle;
         }
 
         @Override
@@ -194,11 +218,11 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
             }
             Duration left = Duration.between(ClockProvider.now(), configuration.getLockAtLeastUntil());
             if (left.isNegative() || left.isZero()) {
-                onHolder(() -> release(name));
+                onHolder(() -> release(name, handle));
                 return;
             }
             try {
-                holder.schedule(() -> release(name), left.toNanos(), TimeUnit.NANOSECONDS);
+                holder.schedule(() -> release(name, handle), left.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // closed meanwhile: close() has released it
                 LOG.log(Level.DEBUG, "provider closed before lock '" + name + "' reached its lockAtLeastFor", e);

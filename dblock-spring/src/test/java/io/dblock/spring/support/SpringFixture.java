@@ -1,9 +1,12 @@
 package io.dblock.spring.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.DbLocks;
 import io.dblock.LockHandle;
+import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +104,25 @@ public abstract class SpringFixture {
                 .tables(table)
                 .tryInTransaction(Duration.ZERO, c -> true)
                 .isPresent();
+    }
+
+    /**
+     * Kills the server session that holds advisory key {@code key} ({@code pg_terminate_backend} / {@code KILL}) and
+     * waits until the server no longer lists that session as a holder (someone else may hold the key by then); the
+     * holder's process notices nothing until it next uses the session.
+     *
+     * @return the killed session's id
+     */
+    protected long killHolderOf(String key) {
+        Set<Long> holders = otherNode.advisory(key).holderConnectionIds();
+        assertThat(holders).as("one session holds " + key).hasSize(1);
+        long holder = holders.iterator().next();
+        execute(postgres() ? "SELECT pg_terminate_backend(" + holder + ")" : "KILL " + holder);
+        Await.until(
+                Duration.ofSeconds(10),
+                "the server freed " + key + " of session " + holder,
+                () -> !otherNode.advisory(key).holderConnectionIds().contains(holder));
+        return holder;
     }
 
     /** Connections waiting on the server for an advisory/named lock. */
