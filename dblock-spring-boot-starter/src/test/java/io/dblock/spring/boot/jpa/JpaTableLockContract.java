@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -31,6 +32,7 @@ import org.springframework.transaction.annotation.Transactional;
  * table was not among the locked ones). On PostgreSQL, {@code LOCK TABLE} is an ordinary statement of the transaction
  * and both orders work.
  */
+@DirtiesContext // closed after the class, while its server runs: not by a shutdown hook racing the server's own
 @SpringBootTest(
         classes = JpaTableLockContract.Application.class,
         properties = {"spring.jpa.hibernate.ddl-auto=create-drop", "spring.datasource.hikari.maximum-pool-size=4"})
