@@ -217,7 +217,7 @@ public final class DbLocks implements AutoCloseable {
      */
     public void createFencingTable() {
         context.withAutoCommitConnection(
-                c -> context.engine().createFencingTable(c, context.fencingTable()),
+                c -> context.fencing().createFencingTable(c, context.fencingTable()),
                 "fencing table " + context.fencingTable());
     }
 
@@ -229,7 +229,7 @@ public final class DbLocks implements AutoCloseable {
      *     token bigint NOT NULL)}
      */
     public String fencingTableDdl() {
-        return context.engine().fencingTableDdl(context.fencingTable());
+        return context.fencing().fencingTableDdl(context.fencingTable());
     }
 
     /**

@@ -81,7 +81,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
 
     @Override
     public AdvisoryLock shared() {
-        context.engine.checkSupported(AdvisoryLockMode.SHARED, false);
+        Facets.requireMode(context.engine, AdvisoryLockMode.SHARED, description());
         if (fenced) {
             throw new io.dblock.LockUsageException(
                     "a fenced lock cannot be shared: fencing tokens order exclusive holders, and shared holders hold"
@@ -150,7 +150,7 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
     }
 
     private Optional<LockHandle> session(Wait wait) {
-        context.engine.checkSupported(mode, false);
+        Facets.requireMode(context.engine, mode, description());
         return context.listeners.attempt(
                 description(),
                 io.dblock.LockEvent.Kind.SESSION_ADVISORY,
@@ -245,14 +245,16 @@ public final class DefaultAdvisoryLock implements AdvisoryLock {
                             + " transaction would roll back with it, and the next holder would get the same token",
                     description());
         }
-        context.engine.checkSupported(mode, true);
+        Facets.requireMode(context.engine, mode, description());
+        io.dblock.spi.TransactionLocks transactionLocks =
+                Facets.require(context.engine, io.dblock.spi.TransactionLocks.class, description());
         long start = System.nanoTime();
         TransactionGuards.requireTransaction(connection, description(), context.engine.name());
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
         }
         try {
-            return context.engine.acquireTransaction(
+            return transactionLocks.acquireTransaction(
                     connection, keys, mode, wait, context.guard(connection, wait, priority, description()));
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), Durations.since(start));

@@ -56,17 +56,22 @@ public final class DefaultLockInspector implements LockInspector {
     @Override
     public boolean cancel(long connectionId) {
         return context.withConnection(
-                c -> context.engine.cancel(c, connectionId), "cancelling session " + connectionId);
+                c -> Facets.require(context.engine, io.dblock.spi.SessionControl.class, null)
+                        .cancel(c, connectionId),
+                "cancelling session " + connectionId);
     }
 
     @Override
     public boolean terminate(long connectionId) {
         return context.withConnection(
-                c -> context.engine.terminate(c, connectionId), "terminating session " + connectionId);
+                c -> Facets.require(context.engine, io.dblock.spi.SessionControl.class, null)
+                        .terminate(c, connectionId),
+                "terminating session " + connectionId);
     }
 
     InspectionSnapshot snapshot() {
-        return context.withConnection(context.engine::inspect, "inspecting locks");
+        io.dblock.spi.Inspection inspection = Facets.require(context.engine, io.dblock.spi.Inspection.class, null);
+        return context.withConnection(inspection::inspect, "inspecting locks");
     }
 
     static List<LockWait> waits(InspectionSnapshot snapshot) {

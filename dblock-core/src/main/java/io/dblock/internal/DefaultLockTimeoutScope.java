@@ -48,7 +48,8 @@ public final class DefaultLockTimeoutScope implements LockTimeoutScope {
         Wait wait = timeout.isZero() ? Wait.NONE : Wait.upTo(timeout);
         List<String> previous;
         try {
-            previous = context.engine.setLockTimeouts(connection, wait);
+            previous = Facets.require(context.engine, io.dblock.spi.LockTimeouts.class, description)
+                    .setLockTimeouts(connection, wait);
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description, null);
         }
@@ -77,7 +78,8 @@ public final class DefaultLockTimeoutScope implements LockTimeoutScope {
         }
         closed = true;
         try {
-            engine.restoreLockTimeouts(connection, previous);
+            Facets.require(engine, io.dblock.spi.LockTimeouts.class, description)
+                    .restoreLockTimeouts(connection, previous);
         } catch (SQLException e) {
             LockException translated = Errors.translate(engine, e, description, null);
             if (engine.classify(e) == Failure.TRANSACTION_FAILED) {

@@ -47,7 +47,7 @@ public final class DefaultTableLock implements TableLock {
     }
 
     private static List<TableLockRequest> canonical(LockContext context, List<TableLockRequest> requests) {
-        requests.forEach(context.engine::validate);
+        requests.forEach(Facets.require(context.engine, io.dblock.spi.TableLocks.class, "a table lock")::validate);
         return List.copyOf(new TreeSet<>(requests));
     }
 
@@ -151,8 +151,8 @@ public final class DefaultTableLock implements TableLock {
         }
         long start = System.nanoTime();
         try {
-            return context.engine.lockTables(
-                    connection, requests, wait, context.guard(connection, wait, priority, description()));
+            return Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
+                    .lockTables(connection, requests, wait, context.guard(connection, wait, priority, description()));
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), Durations.since(start));
         }
@@ -163,7 +163,8 @@ public final class DefaultTableLock implements TableLock {
         Objects.requireNonNull(connection, "connection must not be null");
         TransactionGuards.requireOpen(connection, description(), context.engine.name());
         try {
-            context.engine.unlockTables(connection);
+            Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
+                    .unlockTables(connection);
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), null);
         }
@@ -276,7 +277,8 @@ public final class DefaultTableLock implements TableLock {
             }
         }
         try {
-            context.engine.unlockTables(connection);
+            Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
+                    .unlockTables(connection);
         } catch (SQLException e) {
             first = e;
         }

@@ -126,9 +126,19 @@ public final class LockContext {
         return sessions.locallyWaitingThreads();
     }
 
+    /**
+     * The engine's fencing tokens.
+     *
+     * @throws io.dblock.UnsupportedLockException if it has none
+     */
+    public io.dblock.spi.Fencing fencing() {
+        return Facets.require(engine, io.dblock.spi.Fencing.class, "fencing table " + fencingTable());
+    }
+
     /** See {@code DbLocks.namesHeldWithPrefix}. */
     public java.util.List<io.dblock.NamedLockHolder> namesHeldWithPrefix(String prefix) {
-        return withConnection(c -> engine.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
+        io.dblock.spi.LockNameListing listing = Facets.require(engine, io.dblock.spi.LockNameListing.class, null);
+        return withConnection(c -> listing.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
     }
 
     /**

@@ -27,14 +27,18 @@ final class PrioritisingGuard implements WaitGuard {
     private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
     private final DataSource dataSource;
-    private final LockEngine engine;
+    private final io.dblock.spi.Prioritising prioritising;
+    private final io.dblock.spi.Inspection inspection;
+    private final io.dblock.spi.SessionControl control;
     private final Priority priority;
     private final long waiterId;
     private final String description;
 
     PrioritisingGuard(DataSource dataSource, LockEngine engine, Priority priority, long waiterId, String description) {
         this.dataSource = dataSource;
-        this.engine = engine;
+        this.prioritising = Facets.require(engine, io.dblock.spi.Prioritising.class, description);
+        this.inspection = Facets.require(engine, io.dblock.spi.Inspection.class, description);
+        this.control = Facets.require(engine, io.dblock.spi.SessionControl.class, description);
         this.priority = priority;
         this.waiterId = waiterId;
         this.description = description;
@@ -83,12 +87,12 @@ final class PrioritisingGuard implements WaitGuard {
                 if (connection == null) {
                     connection = dataSource.getConnection();
                 }
-                Set<Long> blockers = engine.blockers(connection, waiterId);
+                Set<Long> blockers = prioritising.blockers(connection, waiterId);
                 blockers.remove(waiterId);
                 if (blockers.isEmpty()) {
                     return;
                 }
-                Map<Long, SessionInfo> sessions = engine.sessions(connection, blockers);
+                Map<Long, SessionInfo> sessions = inspection.sessions(connection, blockers);
                 Set<Long> victims = new LinkedHashSet<>();
                 for (Long blocker : blockers) {
                     SessionInfo session = sessions.getOrDefault(blocker, SessionInfo.unknown(blocker));
@@ -103,8 +107,8 @@ final class PrioritisingGuard implements WaitGuard {
                     boolean done;
                     try {
                         done = priority.terminates()
-                                ? engine.terminate(connection, victim)
-                                : engine.cancel(connection, victim);
+                                ? control.terminate(connection, victim)
+                                : control.cancel(connection, victim);
                     } catch (LockUsageException refused) {
                         // a server process (autovacuum, replication) or one this role may not signal: left alone, the
                         // other blockers are still dealt with

@@ -5,6 +5,7 @@ import io.dblock.LockDeadlockException;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
 import io.dblock.LockLostException;
+import io.dblock.spi.Deadline;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
@@ -149,7 +150,7 @@ final class SessionLocks {
         OptionalLong id = null;
         while (id == null) {
             try {
-                Wait left = remaining(wait, start);
+                Wait left = Deadline.of(wait, start).remaining();
                 WaitGuard guard = InterruptWatcher.INSTANCE;
                 if (priority != null && !left.isNone()) {
                     if (pin.connectionId < 0) {
@@ -223,7 +224,8 @@ final class SessionLocks {
             return known;
         }
         try {
-            long token = engine.nextFencingToken(pin.connection, table, key);
+            long token = Facets.require(engine, io.dblock.spi.Fencing.class, description)
+                    .nextFencingToken(pin.connection, table, key);
             pin.fencingTokens.put(key, token);
             return token;
         } catch (SQLException e) {
@@ -231,7 +233,9 @@ final class SessionLocks {
             if ("42P01".equals(state) || "42S02".equals(state)) {
                 throw new io.dblock.LockUsageException(
                         "the fencing-token table " + table + " does not exist: create it once with"
-                                + " DbLocks.createFencingTable(), or run: " + engine.fencingTableDdl(table),
+                                + " DbLocks.createFencingTable(), or run: "
+                                + Facets.require(engine, io.dblock.spi.Fencing.class, description)
+                                        .fencingTableDdl(table),
                         description,
                         engine.name(),
                         Durations.since(start),
@@ -304,9 +308,7 @@ final class SessionLocks {
 
     private LocalLocks.Claim claimLocally(
             List<LockKey> keys, AdvisoryLockMode mode, Wait wait, long start, String description) {
-        long deadline = wait.isForever()
-                ? Long.MAX_VALUE
-                : start + Math.min(wait.limitOrNull().toNanos(), Long.MAX_VALUE / 4);
+        long deadline = Deadline.of(wait, start).deadlineNanos();
         try {
             return local.enter(keys, mode, deadline);
         } catch (InterruptedException e) {
@@ -320,14 +322,6 @@ final class SessionLocks {
                     Durations.since(start),
                     null);
         }
-    }
-
-    private static Wait remaining(Wait wait, long start) {
-        if (wait.isForever() || wait.isNone()) {
-            return wait;
-        }
-        Duration left = wait.limitOrNull().minus(Durations.since(start));
-        return left.isNegative() ? Wait.NONE : Wait.upTo(left);
     }
 
     private SessionHandle handle(List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start, Long fencingToken) {
@@ -666,6 +660,9 @@ final class SessionLocks {
             if (!hold.markReleased()) {
                 throw new io.dblock.LockUsageException("this lock handle was already released", hold.description());
             }
+            // leaked holds queued while this thread was inside dblock (their pin was busy) go first: a leaked hold
+            // re-entering this one must not keep the key held after this, the thread's last, release of it
+            releaseLeaks();
             io.dblock.spi.LockEngine.Release result = releaseHold(hold);
             if (!result.notHeld().isEmpty()) {
                 throw notHeld(hold, result);
@@ -700,8 +697,7 @@ final class SessionLocks {
             signalDrained();
         }
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
-        io.dblock.spi.LockEngine.Release notHeld =
-                new io.dblock.spi.LockEngine.Release(List.of(), OptionalLong.empty());
+        io.dblock.spi.LockEngine.Release notHeld = io.dblock.spi.LockEngine.Release.ALL_HELD;
         if (last.isEmpty()) {
             return notHeld;
         }
@@ -710,7 +706,7 @@ final class SessionLocks {
         try {
             if (!pin.broken) {
                 long asked = System.nanoTime();
-                notHeld = engine.releaseSessionReporting(pin.connection, last, hold.mode);
+                notHeld = engine.releaseSession(pin.connection, last, hold.mode);
                 if (notHeld.notHeld().isEmpty()) {
                     pin.confirmedAt = Math.max(pin.confirmedAt, asked);
                 }

@@ -4,7 +4,6 @@ import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLockRequest;
-import io.dblock.UnsupportedLockException;
 import io.dblock.inspect.SessionInfo;
 import io.dblock.spi.Failure;
 import io.dblock.spi.InspectionSnapshot;
@@ -40,10 +39,21 @@ import java.util.Set;
  * is a negative timeout on MySQL; MariaDB rejects those, so it waits a year at a time until granted. {@code GET_LOCK}
  * returning NULL (MariaDB's answer to {@code KILL QUERY}) is reported as a cancellation.
  */
-final class MySqlEngine implements LockEngine {
+final class MySqlEngine
+        implements LockEngine,
+                io.dblock.spi.TableLocks,
+                io.dblock.spi.Fencing,
+                io.dblock.spi.Inspection,
+                io.dblock.spi.Prioritising,
+                io.dblock.spi.SessionControl,
+                io.dblock.spi.LockTimeouts,
+                io.dblock.spi.LockNameListing {
 
-    /** One year: MariaDB's GET_LOCK has no "forever", so it waits this long, repeatedly. */
-    private static final BigDecimal YEAR_SECONDS = BigDecimal.valueOf(31_536_000);
+    /**
+     * One year, the longest wait dblock sets on MySQL/MariaDB (their lock wait settings stop at 31536000 s): MariaDB's
+     * {@code GET_LOCK} has no "forever", so it waits this long, repeatedly; table locks wait this long for "forever".
+     */
+    static final java.time.Duration LONGEST_WAIT = java.time.Duration.ofDays(365);
 
     private final boolean mariaDb;
     private final String version;
@@ -70,7 +80,7 @@ final class MySqlEngine implements LockEngine {
      */
     @Override
     public java.time.Duration longestWait() {
-        return java.time.Duration.ofSeconds(YEAR_SECONDS.longValueExact());
+        return LONGEST_WAIT;
     }
 
     @Override
@@ -78,22 +88,10 @@ final class MySqlEngine implements LockEngine {
         return version;
     }
 
+    /** {@code GET_LOCK} is always exclusive. */
     @Override
-    public void checkSupported(AdvisoryLockMode mode, boolean transactionScoped) {
-        if (mode == AdvisoryLockMode.SHARED) {
-            throw new UnsupportedLockException(
-                    name() + " has no shared named locks (GET_LOCK is always exclusive): use an exclusive lock, or a"
-                            + " table lock with read(...) for readers that exclude writers; shared advisory locks"
-                            + " exist on PostgreSQL",
-                    null);
-        }
-        if (transactionScoped) {
-            throw new UnsupportedLockException(
-                    name() + " named locks are not released by COMMIT or ROLLBACK, so there are no transaction-scoped"
-                            + " advisory locks: use a session lock (acquire()) and release it after the commit, or a"
-                            + " table lock (TableLock.inTransaction)",
-                    null);
-        }
+    public Set<AdvisoryLockMode> modes() {
+        return java.util.EnumSet.of(AdvisoryLockMode.EXCLUSIVE);
     }
 
     @Override
@@ -135,7 +133,11 @@ final class MySqlEngine implements LockEngine {
         release(connection, later); // keep canonical order: never hold a later key while waiting for an earlier one
         try {
             for (String name : names.subList(firstBusy, names.size())) {
-                Object[] one = getLocks(connection, List.of(name), remaining(wait, start), guard);
+                Object[] one = getLocks(
+                        connection,
+                        List.of(name),
+                        io.dblock.spi.Deadline.of(wait, start).remaining(),
+                        guard);
                 if (firstBusy(one, List.of(name)) >= 0) {
                     release(connection, held);
                     return false;
@@ -151,14 +153,6 @@ final class MySqlEngine implements LockEngine {
             }
             throw e;
         }
-    }
-
-    private static Wait remaining(Wait wait, long start) {
-        if (wait.isForever()) {
-            return wait;
-        }
-        var left = wait.limitOrNull().minusNanos(System.nanoTime() - start);
-        return left.isNegative() ? Wait.NONE : Wait.upTo(left);
     }
 
     /** {@code SELECT CONNECTION_ID(), GET_LOCK(?, ?)...}; loops on MariaDB's one-year "forever" until granted. */
@@ -192,7 +186,7 @@ final class MySqlEngine implements LockEngine {
             return 0;
         }
         if (wait.isForever()) {
-            return mariaDb ? YEAR_SECONDS : -1;
+            return mariaDb ? BigDecimal.valueOf(LONGEST_WAIT.toSeconds()) : -1;
         }
         BigDecimal seconds = BigDecimal.valueOf(wait.limitOrNull().toNanos(), 9);
         return mariaDb
@@ -238,7 +232,7 @@ final class MySqlEngine implements LockEngine {
     }
 
     @Override
-    public List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+    public Release releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
             throws SQLException {
         String database = LockNames.database(connection);
         List<String> names = new ArrayList<>();
@@ -250,7 +244,7 @@ final class MySqlEngine implements LockEngine {
                 notHeld.add(keys.get(i));
             }
         }
-        return notHeld;
+        return new Release(notHeld, java.util.OptionalLong.empty());
     }
 
     @Override
@@ -273,13 +267,6 @@ final class MySqlEngine implements LockEngine {
     @Override
     public void releaseAllSession(Connection connection) throws SQLException {
         Sql.row(connection, "SELECT RELEASE_ALL_LOCKS()", List.of(), WaitGuard.NONE);
-    }
-
-    @Override
-    public boolean acquireTransaction(
-            Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard) {
-        checkSupported(mode, true);
-        throw new IllegalStateException("unreachable");
     }
 
     @Override
@@ -329,6 +316,12 @@ final class MySqlEngine implements LockEngine {
     @Override
     public InspectionSnapshot inspect(Connection connection) throws SQLException {
         return inspection.inspect(connection);
+    }
+
+    /** From a full {@link #inspect} snapshot: MySQL/MariaDB have no cheaper question. */
+    @Override
+    public Set<Long> blockers(Connection connection, long waiterId) throws SQLException {
+        return inspect(connection).blockersOf(waiterId);
     }
 
     @Override

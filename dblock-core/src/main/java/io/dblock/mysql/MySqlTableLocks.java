@@ -37,7 +37,7 @@ import java.util.TreeMap;
  */
 final class MySqlTableLocks {
 
-    private static final long YEAR_SECONDS = 31_536_000L;
+    private static final long FOREVER_SECONDS = MySqlEngine.LONGEST_WAIT.toSeconds();
 
     private final boolean mariaDb;
 
@@ -164,7 +164,7 @@ final class MySqlTableLocks {
         if (wait.isNone()) {
             return " NOWAIT";
         }
-        return " WAIT " + (wait.isForever() ? YEAR_SECONDS : seconds(wait));
+        return " WAIT " + (wait.isForever() ? FOREVER_SECONDS : seconds(wait));
     }
 
     private static long seconds(Wait wait) {
@@ -176,7 +176,7 @@ final class MySqlTableLocks {
         long previous = ((Number)
                         Sql.row(connection, "SELECT @@SESSION.lock_wait_timeout", List.of(), WaitGuard.NONE)[0])
                 .longValue();
-        long seconds = wait.isForever() ? YEAR_SECONDS : seconds(wait);
+        long seconds = wait.isForever() ? FOREVER_SECONDS : seconds(wait);
         Sql.execute(connection, "SET SESSION lock_wait_timeout = " + seconds, WaitGuard.NONE);
         try {
             Sql.execute(connection, statement, guard);

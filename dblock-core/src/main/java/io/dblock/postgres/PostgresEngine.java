@@ -2,10 +2,9 @@ package io.dblock.postgres;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
-import io.dblock.NamedLockHolder;
 import io.dblock.TableLockRequest;
-import io.dblock.UnsupportedLockException;
 import io.dblock.inspect.SessionInfo;
+import io.dblock.spi.Deadline;
 import io.dblock.spi.Failure;
 import io.dblock.spi.InspectionSnapshot;
 import io.dblock.spi.LockEngine;
@@ -39,7 +38,15 @@ import java.util.TreeSet;
  * ones are unlocked. Transaction-scoped locks and table locks run inside {@code SAVEPOINT dblock_lock} with the
  * caller's {@code lock_timeout} saved and restored in the same batch, and {@code ROLLBACK TO SAVEPOINT} on failure.
  */
-final class PostgresEngine implements LockEngine {
+final class PostgresEngine
+        implements LockEngine,
+                io.dblock.spi.TableLocks,
+                io.dblock.spi.TransactionLocks,
+                io.dblock.spi.Fencing,
+                io.dblock.spi.Inspection,
+                io.dblock.spi.Prioritising,
+                io.dblock.spi.SessionControl,
+                io.dblock.spi.LockTimeouts {
 
     /** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are silently truncated. */
     private static final int MAX_IDENTIFIER_BYTES = 63;
@@ -67,11 +74,6 @@ final class PostgresEngine implements LockEngine {
     @Override
     public String serverVersion() {
         return version;
-    }
-
-    @Override
-    public void checkSupported(AdvisoryLockMode mode, boolean transactionScoped) {
-        // PostgreSQL has every combination.
     }
 
     @Override
@@ -132,7 +134,11 @@ final class PostgresEngine implements LockEngine {
                 // the last lock statement also reports the session: SELECT pg_advisory_lock(..), pg_backend_pid()
                 statements.set(statements.size() - 1, statements.get(statements.size() - 1) + ", pg_backend_pid()");
                 Batch batch = new Batch();
-                PostgresSql.addTimedLocks(batch, from == 0 ? wait : remaining(wait, start), statements, params);
+                PostgresSql.addTimedLocks(
+                        batch,
+                        from == 0 ? wait : Deadline.of(wait, start).remainingAtLeast(ONE_MILLI),
+                        statements,
+                        params);
                 pid = batch.execute(connection, guard).get(0)[1];
             }
             return OptionalLong.of(((Number) pid).longValue());
@@ -141,14 +147,8 @@ final class PostgresEngine implements LockEngine {
         }
     }
 
-    /** What is left of {@code wait} after the batches sent since {@code start}; at least 1 ms (0 means forever). */
-    private static Wait remaining(Wait wait, long start) {
-        if (wait.isForever()) {
-            return wait;
-        }
-        java.time.Duration left = wait.limitOrNull().minusNanos(System.nanoTime() - start);
-        return Wait.upTo(left.compareTo(java.time.Duration.ofMillis(1)) < 0 ? java.time.Duration.ofMillis(1) : left);
-    }
+    /** The least wait left after the batches sent so far: 0 means forever to {@code lock_timeout}. */
+    private static final java.time.Duration ONE_MILLI = java.time.Duration.ofMillis(1);
 
     /**
      * After a failed wait: succeed if the server granted everything anyway, else undo the partial grant. If undoing it
@@ -180,18 +180,12 @@ final class PostgresEngine implements LockEngine {
         throw e;
     }
 
-    @Override
-    public List<LockKey> releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
-            throws SQLException {
-        return releaseSessionReporting(connection, keys, mode).notHeld();
-    }
-
     /**
      * One statement: {@code SELECT pg_advisory_unlock(...), ..., pg_backend_pid()} (over 999 keys: several, in one
      * round trip).
      */
     @Override
-    public Release releaseSessionReporting(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
+    public Release releaseSession(Connection connection, List<LockKey> keys, AdvisoryLockMode mode)
             throws SQLException {
         List<String> columns = new ArrayList<>(keys.size() + 1);
         List<Object[]> params = new ArrayList<>(keys.size() + 1);
@@ -257,14 +251,6 @@ final class PostgresEngine implements LockEngine {
                     + " bytes long; PostgreSQL identifiers have at most " + MAX_IDENTIFIER_BYTES
                     + " bytes (longer ones would be truncated to a different name)");
         }
-    }
-
-    @Override
-    public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) {
-        throw new UnsupportedLockException(
-                "PostgreSQL advisory locks are keyed by numbers (string keys are hashed), so held locks cannot be"
-                        + " listed by name prefix; ask isLocked()/holderConnectionIds() of a lock instead",
-                null);
     }
 
     @Override

@@ -26,6 +26,17 @@ public record InspectionSnapshot(Instant at, List<LockInfo> locks, List<Edge> wa
         sessions = Map.copyOf(sessions);
     }
 
+    /** The connection ids that {@code waiter} waits for in this snapshot, in ascending order. */
+    public java.util.SortedSet<Long> blockersOf(long waiter) {
+        java.util.SortedSet<Long> blockers = new java.util.TreeSet<>();
+        for (Edge edge : waits) {
+            if (edge.waiter() == waiter) {
+                blockers.add(edge.blocker());
+            }
+        }
+        return blockers;
+    }
+
     /** One wait-for edge between two connection ids. */
     public record Edge(long waiter, long blocker) {}
 }

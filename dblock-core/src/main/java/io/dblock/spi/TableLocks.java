@@ -1,0 +1,35 @@
+package io.dblock.spi;
+
+import io.dblock.TableLockRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Facet of a {@link LockEngine} that locks tables in a transaction ({@code LOCK TABLE} / {@code LOCK TABLES}). Without
+ * it, {@code DbLocks.tables(...)} throws {@link io.dblock.UnsupportedLockException}.
+ */
+public interface TableLocks {
+
+    /**
+     * Validates a table request before any SQL runs (for example identifier length).
+     *
+     * @throws IllegalArgumentException if the engine cannot lock such a table name
+     */
+    void validate(TableLockRequest request);
+
+    /**
+     * Locks tables in the connection's open transaction, all or nothing; on failure the transaction is as usable as
+     * before.
+     *
+     * @return whether every table was locked within {@code wait}
+     */
+    boolean lockTables(Connection connection, List<TableLockRequest> requests, Wait wait, WaitGuard guard)
+            throws SQLException;
+
+    /**
+     * Ends the table locks of a transaction that has committed or rolled back. PostgreSQL: nothing to do (they end
+     * with the transaction); MySQL: {@code UNLOCK TABLES}.
+     */
+    default void unlockTables(Connection connection) throws SQLException {}
+}
