@@ -73,6 +73,27 @@ record BenchMode(
 
     static final Duration HOLD = Duration.ofMillis(1);
 
+    /** The try-or-skip scenario's body, key counts and platform-thread counts (issue 26's case). */
+    static final Duration SKIP_BODY = Duration.ofMillis(20);
+
+    static final List<Integer> SKIP_KEYS = List.of(1, 3);
+    static final List<Integer> SKIP_THREADS = List.of(6, 24);
+
+    /** Virtual-thread waiter counts: issue 26's 200 and 2,000 (smoke: 20 and 200). */
+    List<Integer> waiterCounts() {
+        return name.equals("smoke") ? List.of(20, 200) : List.of(200, 2_000);
+    }
+
+    /** The waiters' recording window: 4 s (smoke: the harness window). */
+    Duration waitersWindow() {
+        return name.equals("smoke") ? harnessMeasure : Duration.ofSeconds(4);
+    }
+
+    /** Each try-or-skip case's window: 4 s, as issue 26 ran it (smoke: the harness window). */
+    Duration skipWindow() {
+        return name.equals("smoke") ? harnessMeasure : Duration.ofSeconds(4);
+    }
+
     static BenchMode named(String name) {
         return switch (name) {
             case "quick" ->
