@@ -264,8 +264,8 @@ final class MarkdownReport {
                     "| %s | %d | %d | %d | %.0f | %s |%n",
                     w.engine(), w.threads(), w.keys(), w.pool(), w.opsPerSec(), ratio));
         }
-        md.append("\nOne `DbLocks` over a HikariCP pool; virtual thread i loops `acquire()`/`release()` of key i mod"
-                + " keys, no hold, so every operation hands a key to one of its local waiters. Skipped on a JDK"
+        md.append("\nOne `DbLocks` over a HikariCP pool; each virtual thread loops `acquire()`/`release()` of a key"
+                + " drawn at random, no hold, so a release hands its key to one of its local waiters. Skipped on a JDK"
                 + " without virtual threads.\n");
     }
 

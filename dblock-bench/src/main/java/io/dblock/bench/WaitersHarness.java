@@ -1,6 +1,7 @@
 package io.dblock.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.AdvisoryLock;
 import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Many virtual threads of one node wait for a few keys: what local queueing costs as the waiters grow (issue 26).
  *
  * <ol>
- *   <li>One {@link DbLocks} over a HikariCP pool of {@link #POOL_SIZE}; {@code threads} virtual threads, thread
- *       {@code i} on key {@code i % keys}, so each key has {@code threads / keys} waiters.
- *   <li>Each thread loops {@code acquire()} then {@code release()}, no hold: every operation hands the key over.
+ *   <li>One {@link DbLocks} over a HikariCP pool of {@link #POOL_SIZE}; {@code threads} virtual threads, each key
+ *       wanted by {@code threads / keys} of them at any time on average.
+ *   <li>Each thread loops {@code acquire()} then {@code release()} of a key drawn at random, no hold: a thread that
+ *       let a key go goes on to queue for another, so a release hands its key to a local waiter (a thread that kept
+ *       one key would take it straight back, and the waiters would never run).
  *   <li>Operations are counted in the recording window, after the warm-up; then the threads stop after their current
  *       operation and must all end within a minute.
  * </ol>
@@ -79,13 +83,17 @@ final class WaitersHarness {
         CountDownLatch start = new CountDownLatch(1);
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> started = new ArrayList<>();
+        List<AdvisoryLock> keys = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            keys.add(locks.advisory("bench:waiters:" + k));
+        }
         for (int i = 0; i < threads; i++) {
-            String key = "bench:waiters:" + (i % KEYS);
             Thread t = factory.newThread(() -> {
                 try {
                     start.await();
                     while (!stop.get() && failure.get() == null) {
-                        try (LockHandle h = locks.advisory(key).acquire()) {
+                        AdvisoryLock lock = keys.get(ThreadLocalRandom.current().nextInt(KEYS));
+                        try (LockHandle h = lock.acquire()) {
                             ops.incrementAndGet();
                         }
                     }
