@@ -79,9 +79,17 @@ record BenchMode(
     static final List<Integer> SKIP_KEYS = List.of(1, 3);
     static final List<Integer> SKIP_THREADS = List.of(6, 24);
 
+    /** After a refusal: try again at once (a busy loop, as issue 26 ran it), or after 1 ms (a scheduler's tick). */
+    static final List<Duration> SKIP_PAUSES = List.of(Duration.ZERO, Duration.ofMillis(1));
+
     /** Virtual-thread waiter counts: issue 26's 200 and 2,000 (smoke: 20 and 200). */
     List<Integer> waiterCounts() {
         return name.equals("smoke") ? List.of(20, 200) : List.of(200, 2_000);
+    }
+
+    /** The waiters' warm-up, for the JIT and the pool: 1 s (smoke: the harness warm-up). */
+    Duration waitersWarmup() {
+        return name.equals("smoke") ? harnessWarmup : Duration.ofSeconds(1);
     }
 
     /** The waiters' recording window: 4 s (smoke: the harness window). */

@@ -271,32 +271,38 @@ final class MarkdownReport {
 
     private void skip() {
         md.append("\n## Try or skip (measured harness)\n\n");
-        md.append("| engine | keys | platform threads | body ms | s | runs | ideal | runs ÷ ideal | attempts |"
-                + " tryAcquire ms (granted) | release ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append(
+                "| engine | keys | platform threads | body ms | pause after refusal ms | s | runs | ideal | runs ÷ ideal |"
+                        + " attempts | tryAcquire ms (granted) | release ms | process CPU, cores |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Results.Skip k : results.skip) {
             if (k.error() != null) {
                 md.append(format(
-                        "| %s | %d | %d | %.0f | failed: %s |||||||%n",
-                        k.engine(), k.keys(), k.threads(), k.bodyMs(), cell(k.error())));
+                        "| %s | %d | %d | %.0f | %.0f | failed: %s ||||||||%n",
+                        k.engine(), k.keys(), k.threads(), k.bodyMs(), k.pauseMs(), cell(k.error())));
                 continue;
             }
             md.append(format(
-                    "| %s | %d | %d | %.0f | %.1f | %d | %d | %.2f | %d | %.2f | %.2f |%n",
+                    "| %s | %d | %d | %.0f | %.0f | %.1f | %d | %d | %.2f | %d | %.2f | %.2f | %.2f |%n",
                     k.engine(),
                     k.keys(),
                     k.threads(),
                     k.bodyMs(),
+                    k.pauseMs(),
                     k.seconds(),
                     k.runs(),
                     k.ideal(),
                     (double) k.runs() / k.ideal(),
                     k.attempts(),
                     k.acquireMs(),
-                    k.releaseMs()));
+                    k.releaseMs(),
+                    k.processCores()));
         }
         md.append("\nOne `DbLocks` over a HikariCP pool of " + SkipHarness.POOL_SIZE + "; each thread tries a key"
                 + " with `tryAcquire()`, runs the body (a park) if it got it, releases, and moves on to the next key"
-                + " at once either way. Ideal: keys × window ÷ body, every key busy all the time.\n");
+                + " (after the pause, if refused). Ideal: keys × window ÷ body, every key busy all the time. Process"
+                + " CPU: the benchmark JVM's CPU time in the window ÷ the window (the servers run beside it on the"
+                + " same cores).\n");
     }
 
     /** Text fit for one table cell: one line, no pipes, at most 160 characters. */

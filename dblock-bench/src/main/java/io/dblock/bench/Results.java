@@ -91,20 +91,23 @@ final class Results {
 
     /**
      * Measured harness: try-or-skip on {@code keys} keys from {@code threads} platform threads with a {@code bodyMs}
-     * body; {@code runs} against {@code ideal} (keys × window ÷ body), the attempts, and the mean time a successful
-     * {@code tryAcquire()} and its {@code release()} took, in milliseconds.
+     * body and {@code pauseMs} after a refusal; {@code runs} against {@code ideal} (keys × window ÷ body), the
+     * attempts, the mean time a successful {@code tryAcquire()} and its {@code release()} took, in milliseconds, and
+     * the CPU the benchmark process used in the window, in cores.
      */
     record Skip(
             String engine,
             int keys,
             int threads,
             double bodyMs,
+            double pauseMs,
             double seconds,
             long runs,
             long ideal,
             long attempts,
             double acquireMs,
             double releaseMs,
+            double processCores,
             String error) {}
 
     /** One target of issue 7, judged against this run's figures. */

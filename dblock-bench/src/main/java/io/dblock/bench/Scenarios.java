@@ -17,7 +17,8 @@ import java.util.Set;
  *   <li>{@code tables}: table locks with a timeout at 8 threads, 1 ms hold;
  *   <li>{@code manykeys}: one holder of 1,000 and 10,000 keys;
  *   <li>{@code waiters}: 200 and 2,000 virtual threads of one node on 20 keys (skipped on JDK 17);
- *   <li>{@code skip}: try-or-skip with a 20 ms body, 1 and 3 keys, 6 and 24 platform threads.
+ *   <li>{@code skip}: try-or-skip with a 20 ms body, 1 and 3 keys, 6 and 24 platform threads, retrying a refusal at
+ *       once and after 1 ms.
  * </ol>
  */
 final class Scenarios {
@@ -62,7 +63,7 @@ final class Scenarios {
     }
 
     private void waiters(Target t) throws Exception {
-        WaitersHarness harness = new WaitersHarness(mode.harnessWarmup(), mode.waitersWindow());
+        WaitersHarness harness = new WaitersHarness(mode.waitersWarmup(), mode.waitersWindow());
         for (int n : mode.waiterCounts()) {
             step("waiters", n + " virtual-thread waiters, " + WaitersHarness.KEYS + " keys", t, () -> {
                 Results.Waiters w = harness.run(t, n);
@@ -76,13 +77,16 @@ final class Scenarios {
 
     private void skip(Target t) throws Exception {
         SkipHarness harness = new SkipHarness(mode.skipWindow());
-        for (int keys : BenchMode.SKIP_KEYS) {
-            for (int threads : BenchMode.SKIP_THREADS) {
-                step(
-                        "skip",
-                        "try or skip, " + keys + " keys, " + threads + " threads",
-                        t,
-                        () -> results.skip.add(harness.run(t, keys, threads, BenchMode.SKIP_BODY)));
+        for (Duration pause : BenchMode.SKIP_PAUSES) {
+            for (int keys : BenchMode.SKIP_KEYS) {
+                for (int threads : BenchMode.SKIP_THREADS) {
+                    step(
+                            "skip",
+                            "try or skip, " + keys + " keys, " + threads + " threads, pause " + pause.toMillis()
+                                    + " ms",
+                            t,
+                            () -> results.skip.add(harness.run(t, keys, threads, BenchMode.SKIP_BODY, pause)));
+                }
             }
         }
     }

@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>One {@link DbLocks} over a HikariCP pool of {@link #POOL_SIZE}; {@code threads} platform threads; thread
  *       {@code i} starts at key {@code i % keys} and moves on to the next key after each attempt.
  *   <li>An attempt is {@code tryAcquire()}; if granted, the body parks for {@code body} (a task doing I/O), then the
- *       handle is released.
+ *       handle is released; if refused, the thread parks for {@code pause} before its next attempt (zero: at once,
+ *       a busy loop).
  *   <li>Runs that start in the window are counted against the ideal, {@code keys × window ÷ body}: every key busy all
- *       the time. The attempts, and the time successful {@code tryAcquire()} and {@code release()} calls take, say
- *       where a gap comes from.
+ *       the time. The attempts, the time successful {@code tryAcquire()} and {@code release()} calls take, and the
+ *       CPU the whole process used in the window (in cores) say where a gap comes from.
  * </ol>
  */
 final class SkipHarness {
@@ -39,18 +40,19 @@ final class SkipHarness {
         this.window = window;
     }
 
-    Results.Skip run(Target target, int keys, int threads, Duration body) throws Exception {
+    Results.Skip run(Target target, int keys, int threads, Duration body, Duration pause) throws Exception {
         try (HikariDataSource pool = target.pool(POOL_SIZE, "skip-" + keys + "-" + threads)) {
             DbLocks locks = DbLocks.create(pool);
             List<AdvisoryLock> locksByKey = new ArrayList<>();
             for (int k = 0; k < keys; k++) {
                 locksByKey.add(locks.advisory("bench:skip:" + k));
             }
-            return measure(target, locksByKey, threads, body);
+            return measure(target, locksByKey, threads, body, pause);
         }
     }
 
-    private Results.Skip measure(Target target, List<AdvisoryLock> keys, int threads, Duration body) throws Exception {
+    private Results.Skip measure(Target target, List<AdvisoryLock> keys, int threads, Duration body, Duration pause)
+            throws Exception {
         LongAdder runs = new LongAdder();
         LongAdder attempts = new LongAdder();
         LongAdder acquireNanos = new LongAdder();
@@ -75,6 +77,9 @@ final class SkipHarness {
                                     attempts.increment();
                                 }
                                 if (h.isEmpty()) {
+                                    if (!pause.isZero()) {
+                                        HoldHarness.parkUntil(System.nanoTime() + pause.toNanos());
+                                    }
                                     continue;
                                 }
                                 HoldHarness.parkUntil(granted + body.toNanos());
@@ -98,7 +103,10 @@ final class SkipHarness {
         window[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         window[1] = window[0] + this.window.toNanos();
         start.countDown();
+        HoldHarness.parkUntil(window[0]);
+        long cpuFrom = processCpuNanos();
         HoldHarness.parkUntil(window[1]);
+        double cores = (processCpuNanos() - cpuFrom) / (double) this.window.toNanos();
         stop.set(true);
         for (Thread t : started) {
             t.join(TimeUnit.MINUTES.toMillis(1));
@@ -111,12 +119,21 @@ final class SkipHarness {
                 keys.size(),
                 threads,
                 body.toMillis(),
+                pause.toNanos() / 1e6,
                 this.window.toMillis() / 1e3,
                 n,
                 ideal,
                 attempts.sum(),
                 n == 0 ? 0 : acquireNanos.sum() / 1e6 / n,
                 n == 0 ? 0 : releaseNanos.sum() / 1e6 / n,
+                cores,
                 t == null ? null : t.toString());
+    }
+
+    /** This process's CPU time so far, or -1 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 }
