@@ -83,8 +83,6 @@ final class LocalLocks {
         final LockKey key;
         final AdvisoryLockMode mode;
         final Condition wake;
-        /** Signalled and not yet back: the key's next signal is its to pass on. */
-        boolean signalled;
 
         Waiter(Thread thread, LockKey key, AdvisoryLockMode mode, Condition wake) {
             this.thread = thread;
@@ -98,6 +96,8 @@ final class LocalLocks {
     private static final class Entry {
         final List<Holder> holders = new ArrayList<>(2);
         final Set<Waiter> waiters = new LinkedHashSet<>();
+        /** The waiter signalled and not yet back, if any: the key's next signal is its to pass on. */
+        Waiter signalled;
 
         boolean isUnused() {
             return holders.isEmpty() && waiters.isEmpty();
@@ -181,9 +181,9 @@ final class LocalLocks {
                     waiter = new Waiter(me, key, mode, lock.newCondition());
                     entry.waiters.add(waiter);
                     waiting.put(me, waiter);
-                } else if (waiter.signalled) {
+                } else if (entry.signalled == waiter) {
                     // woken for nothing (a thread that was not waiting came in first): keeps its place, passes it on
-                    waiter.signalled = false;
+                    entry.signalled = null;
                     wake(entry);
                 }
                 if (remaining == Long.MAX_VALUE) {
@@ -199,6 +199,9 @@ final class LocalLocks {
             if (waiter != null) {
                 entry.waiters.remove(waiter);
                 waiting.remove(me);
+                if (entry.signalled == waiter) {
+                    entry.signalled = null;
+                }
             }
             if (!done) {
                 // gives back the keys claimed before this one, and any signal this thread took but cannot use
@@ -268,19 +271,16 @@ final class LocalLocks {
      * back yet (it claims the key, or passes the signal on when it leaves or finds itself blocked again).
      */
     private void wake(Entry entry) {
-        Waiter first = null;
+        if (entry.signalled != null) {
+            return;
+        }
         for (Waiter w : entry.waiters) {
-            if (w.signalled) {
+            if (!isBlocked(entry, w.mode, w.thread)) {
+                entry.signalled = w;
+                w.wake.signal();
+                signals++;
                 return;
             }
-            if (first == null && !isBlocked(entry, w.mode, w.thread)) {
-                first = w;
-            }
-        }
-        if (first != null) {
-            first.signalled = true;
-            first.wake.signal();
-            signals++;
         }
     }
 
