@@ -87,6 +87,11 @@ record BenchMode(
         return name.equals("smoke") ? List.of(20, 200) : List.of(200, 2_000);
     }
 
+    /** Rounds of the waiters' counts taken in turn: 3 (smoke: 1). */
+    int waiterRounds() {
+        return name.equals("smoke") ? 1 : 3;
+    }
+
     /** The waiters' warm-up, for the JIT and the pool: 1 s (smoke: the harness warm-up). */
     Duration waitersWarmup() {
         return name.equals("smoke") ? harnessWarmup : Duration.ofSeconds(1);

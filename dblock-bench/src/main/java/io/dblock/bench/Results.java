@@ -84,10 +84,19 @@ final class Results {
     }
 
     /**
-     * Measured harness: {@code threads} virtual threads of one node on {@code keys} keys, no hold; {@code error} holds
-     * the reason when the run was skipped (JDK without virtual threads) or failed.
+     * Measured harness: {@code threads} virtual threads of one node on {@code keys} keys, no hold: {@code opsPerSec}
+     * the median of the rounds' throughputs ({@code perRound}), {@code ops} the operations of all rounds; {@code
+     * error} holds the reason when the run was skipped (JDK without virtual threads) or failed.
      */
-    record Waiters(String engine, int threads, int keys, int pool, long ops, double opsPerSec, String error) {}
+    record Waiters(
+            String engine,
+            int threads,
+            int keys,
+            int pool,
+            long ops,
+            double opsPerSec,
+            List<Double> perRound,
+            String error) {}
 
     /**
      * Measured harness: try-or-skip on {@code keys} keys from {@code threads} platform threads with a {@code bodyMs}

@@ -64,15 +64,12 @@ final class Scenarios {
 
     private void waiters(Target t) throws Exception {
         WaitersHarness harness = new WaitersHarness(mode.waitersWarmup(), mode.waitersWindow());
-        for (int n : mode.waiterCounts()) {
-            step("waiters", n + " virtual-thread waiters, " + WaitersHarness.KEYS + " keys", t, () -> {
-                Results.Waiters w = harness.run(t, n);
-                if (w.error() != null) {
-                    System.out.printf(Locale.ROOT, "[%s] waiters, %d: %s%n", t.engine(), n, w.error());
-                }
-                results.waiters.add(w);
-            });
-        }
+        step(
+                "waiters",
+                mode.waiterCounts() + " virtual-thread waiters, " + WaitersHarness.KEYS + " keys, "
+                        + mode.waiterRounds() + " rounds",
+                t,
+                () -> results.waiters.addAll(harness.runAlternating(t, mode.waiterCounts(), mode.waiterRounds())));
     }
 
     private void skip(Target t) throws Exception {

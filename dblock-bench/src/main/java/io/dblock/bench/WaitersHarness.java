@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       one key would take it straight back, and the waiters would never run).
  *   <li>Operations are counted in the recording window, after the warm-up; then the threads stop after their current
  *       operation and must all end within a minute.
+ *   <li>The thread counts take turns, {@code rounds} times (200, 2,000, 200, 2,000, ...), each with a new pool, and
+ *       each count reports the median of its rounds: on a machine shared with the servers (and here with other
+ *       builds), one window of a few seconds is noisy, and the later runs of one JVM have the warmer code.
  * </ol>
  *
  * Virtual threads come from {@code Thread.ofVirtual().factory()}, looked up reflectively (the module is built for
@@ -60,6 +63,39 @@ final class WaitersHarness {
         }
     }
 
+    /** Each of {@code counts}, in turn, {@code rounds} times; one median result per count. */
+    List<Results.Waiters> runAlternating(Target target, List<Integer> counts, int rounds) throws Exception {
+        java.util.Map<Integer, List<Results.Waiters>> byCount = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (int n : counts) {
+                Results.Waiters w = run(target, n);
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "[%s] waiters, %d virtual threads, round %d: %s%n",
+                        target.engine(),
+                        n,
+                        r + 1,
+                        w.error() != null
+                                ? w.error()
+                                : String.format(java.util.Locale.ROOT, "%.0f ops/s", w.opsPerSec()));
+                byCount.computeIfAbsent(n, k -> new ArrayList<>()).add(w);
+                if (w.error() != null) {
+                    return List.of(w);
+                }
+            }
+        }
+        List<Results.Waiters> medians = new ArrayList<>();
+        byCount.forEach((n, runs) -> {
+            List<Double> perRound =
+                    runs.stream().map(Results.Waiters::opsPerSec).toList();
+            List<Double> sorted = perRound.stream().sorted().toList();
+            double median = sorted.get(sorted.size() / 2);
+            long ops = runs.stream().mapToLong(Results.Waiters::ops).sum();
+            medians.add(new Results.Waiters(target.engine(), n, KEYS, POOL_SIZE, ops, median, perRound, null));
+        });
+        return medians;
+    }
+
     Results.Waiters run(Target target, int threads) throws Exception {
         Optional<ThreadFactory> virtual = virtualThreads();
         if (virtual.isEmpty()) {
@@ -70,6 +106,7 @@ final class WaitersHarness {
                     POOL_SIZE,
                     0,
                     0,
+                    List.of(),
                     "skipped: virtual threads need JDK 21+, this is " + Runtime.version());
         }
         try (HikariDataSource pool = target.pool(POOL_SIZE, "waiters-" + threads)) {
@@ -127,6 +164,7 @@ final class WaitersHarness {
                 POOL_SIZE,
                 counted,
                 counted / (elapsed / 1e9),
+                List.of(),
                 t == null ? null : t.toString());
     }
 }
