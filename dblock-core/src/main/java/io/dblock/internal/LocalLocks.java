@@ -267,21 +267,46 @@ final class LocalLocks {
     }
 
     /**
-     * Signals the first waiter of {@code key} that nothing blocks any more, unless one signalled earlier has not come
-     * back yet (it claims the key, or passes the signal on when it leaves or finds itself blocked again).
+     * Signals the first waiter of the entry's key that nothing blocks any more, unless one signalled earlier has not
+     * come back yet (it claims the key, or passes the signal on when it leaves or finds itself blocked again).
+     *
+     * <p>A pending or exclusive hold blocks every other thread, so while one is there only its own thread's waiter (a
+     * thread waits for one key at a time) can come in, and with two threads' such holds nobody can: neither case
+     * walks the queue, which after an exclusive hold's confirmation would mean every waiter of the key.
      */
     private void wake(Entry entry) {
         if (entry.signalled != null) {
             return;
         }
+        Thread onlyCandidate = null;
+        for (Holder h : entry.holders) {
+            if (h.pending || h.mode == AdvisoryLockMode.EXCLUSIVE) {
+                if (onlyCandidate == null) {
+                    onlyCandidate = h.thread;
+                } else if (onlyCandidate != h.thread) {
+                    return;
+                }
+            }
+        }
+        if (onlyCandidate != null) {
+            Waiter w = waiting.get(onlyCandidate);
+            if (w != null && entry.waiters.contains(w) && !isBlocked(entry, w.mode, w.thread)) {
+                signal(entry, w);
+            }
+            return;
+        }
         for (Waiter w : entry.waiters) {
             if (!isBlocked(entry, w.mode, w.thread)) {
-                entry.signalled = w;
-                w.wake.signal();
-                signals++;
+                signal(entry, w);
                 return;
             }
         }
+    }
+
+    private void signal(Entry entry, Waiter w) {
+        entry.signalled = w;
+        w.wake.signal();
+        signals++;
     }
 
     private void wake(LockKey key) {

@@ -83,6 +83,30 @@ class LocalLocksTest {
     }
 
     @Test
+    void aSharerAskingForExclusiveWaitsForTheOtherSharerOnlyAndIsLetInWhenItLeaves() throws Exception {
+        CountDownLatch bothShare = new CountDownLatch(2);
+        CountDownLatch letGo = new CountDownLatch(1);
+        TestThreads.TestThread<Void> other = threads.start("other-sharer", () -> {
+            LocalLocks.Claim claim = take(a, S);
+            bothShare.countDown();
+            assertThat(letGo.await(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            give(claim, a, S);
+        });
+        TestThreads.TestThread<Void> upgrader = threads.start("upgrader", () -> {
+            LocalLocks.Claim shared = take(a, S);
+            bothShare.countDown();
+            assertThat(bothShare.await(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            LocalLocks.Claim exclusive = take(a, X); // its own shared hold does not block it; the other's does
+            give(exclusive, a, X);
+            give(shared, a, S);
+        });
+        Await.until(LIMIT, "the upgrader waits", () -> locks.waitingThreads() == 1);
+        letGo.countDown();
+        TestThreads.getAll(LIMIT, List.of(other, upgrader));
+        assertThat(locks.waitingThreads()).isZero();
+    }
+
+    @Test
     void theThreadThatWouldCloseACycleGetsLocalDeadlockAndTheOtherProceeds() throws Exception {
         take(b, X);
         CountDownLatch holdsA = new CountDownLatch(1);
