@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>
  * java -cp ... io.dblock.bench.BenchMain quick|full [--out DIR] [--engines postgres,mariadb]
- *     [--scenarios roundtrips,uncontended,contended,hold,tables,manykeys] [--profile] [--time-scale 0.1]
+ *     [--scenarios roundtrips,uncontended,contended,hold,tables,manykeys,waiters,skip] [--profile] [--time-scale 0.1]
  * </pre>
  *
  * <ol>
@@ -37,7 +37,7 @@ public final class BenchMain {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length == 0) {
             System.err.println("usage: BenchMain quick|full [--out DIR] [--engines postgres,mariadb]"
-                    + " [--scenarios roundtrips,uncontended,contended,hold,tables,manykeys] [--profile]"
+                    + " [--scenarios roundtrips,uncontended,contended,hold,tables,manykeys,waiters,skip] [--profile]"
                     + " [--time-scale FACTOR]");
             System.exit(2);
         }

@@ -73,6 +73,40 @@ record BenchMode(
 
     static final Duration HOLD = Duration.ofMillis(1);
 
+    /** The try-or-skip scenario's body, key counts and platform-thread counts (issue 26's case). */
+    static final Duration SKIP_BODY = Duration.ofMillis(20);
+
+    static final List<Integer> SKIP_KEYS = List.of(1, 3);
+    static final List<Integer> SKIP_THREADS = List.of(6, 24);
+
+    /** After a refusal: try again at once (a busy loop, as issue 26 ran it), or after 1 ms (a scheduler's tick). */
+    static final List<Duration> SKIP_PAUSES = List.of(Duration.ZERO, Duration.ofMillis(1));
+
+    /** Virtual-thread waiter counts: issue 26's 200 and 2,000 (smoke: 20 and 200). */
+    List<Integer> waiterCounts() {
+        return name.equals("smoke") ? List.of(20, 200) : List.of(200, 2_000);
+    }
+
+    /** Rounds of the waiters' counts taken in turn: 3 (smoke: 1). */
+    int waiterRounds() {
+        return name.equals("smoke") ? 1 : 3;
+    }
+
+    /** The waiters' warm-up, for the JIT and the pool: 1 s (smoke: the harness warm-up). */
+    Duration waitersWarmup() {
+        return name.equals("smoke") ? harnessWarmup : Duration.ofSeconds(1);
+    }
+
+    /** The waiters' recording window: 4 s (smoke: the harness window). */
+    Duration waitersWindow() {
+        return name.equals("smoke") ? harnessMeasure : Duration.ofSeconds(4);
+    }
+
+    /** Each try-or-skip case's window: 4 s, as issue 26 ran it (smoke: the harness window). */
+    Duration skipWindow() {
+        return name.equals("smoke") ? harnessMeasure : Duration.ofSeconds(4);
+    }
+
     static BenchMode named(String name) {
         return switch (name) {
             case "quick" ->

@@ -11,7 +11,8 @@ import java.util.Locale;
  *   <li>contended, no hold: dblock's throughput at least 0.9× raw JDBC's, at every thread count;
  *   <li>1 ms hold at 8 threads: dblock's per-thread counts within 1.5× of each other, and its wait p99 within 1.5× of
  *       raw JDBC's;
- *   <li>re-entrant acquire+release: no statement at all (client count; MariaDB also by {@code Questions}).
+ *   <li>re-entrant acquire+release: no statement at all (client count; MariaDB also by {@code Questions});
+ *   <li>waiters (issue 26): the most virtual-thread waiters' throughput at least 0.9× the fewest's.
  * </ol>
  */
 final class Checks {
@@ -20,6 +21,7 @@ final class Checks {
     static final double CONTENDED_FLOOR = 0.9;
     static final double FAIRNESS_LIMIT = 1.5;
     static final double P99_LIMIT = 1.5;
+    static final double WAITERS_FLOOR = 0.9;
 
     private Checks() {}
 
@@ -32,7 +34,25 @@ final class Checks {
             }
             hold(results, e);
             reentrant(results, e);
+            waiters(results, e, mode);
         }
+    }
+
+    private static void waiters(Results results, String engine, BenchMode mode) {
+        List<Integer> counts = mode.waiterCounts();
+        int few = counts.get(0);
+        int many = counts.get(counts.size() - 1);
+        results.waiters(engine, many)
+                .ifPresent(m -> results.waiters(engine, few).ifPresent(f -> {
+                    double ratio = m.opsPerSec() / f.opsPerSec();
+                    results.checks.add(new Results.Check(
+                            "waiters: " + many + " ÷ " + few + " virtual threads' throughput, " + WaitersHarness.KEYS
+                                    + " keys",
+                            engine,
+                            format("%.2f× (%.0f vs %.0f ops/s)", ratio, m.opsPerSec(), f.opsPerSec()),
+                            "≥ " + WAITERS_FLOOR + "×",
+                            ratio >= WAITERS_FLOOR));
+                }));
     }
 
     private static void uncontended(Results results, String engine) {

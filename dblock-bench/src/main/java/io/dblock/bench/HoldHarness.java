@@ -125,6 +125,11 @@ final class HoldHarness {
                 null);
     }
 
+    /** Parks the calling thread until {@code deadline} ({@link System#nanoTime()}), however often the park returns. */
+    static void parkUntil(long deadline) {
+        Worker.holdFor(deadline);
+    }
+
     /** Nearest-rank percentile, in milliseconds. */
     static double percentile(long[] sorted, double q) {
         if (sorted.length == 0) {

@@ -29,6 +29,8 @@ final class MarkdownReport {
         contended();
         hold();
         manyKeys();
+        waiters();
+        skip();
         return md.toString();
     }
 
@@ -243,6 +245,74 @@ final class MarkdownReport {
                                 + mode.peerKeysLimit() + " keys only."
                         : "")
                 + "\n");
+    }
+
+    private void waiters() {
+        md.append("\n## Virtual-thread waiters of one node (measured harness)\n\n");
+        md.append("| engine | virtual threads | keys | pool | ops/s (median) | rounds, ops/s | ÷ fewest threads |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Results.Waiters w : results.waiters) {
+            if (w.error() != null) {
+                md.append(format(
+                        "| %s | %d | %d | %d | %s | |%n",
+                        w.engine(), w.threads(), w.keys(), w.pool(), cell(w.error())));
+                continue;
+            }
+            String ratio = results.waiters(w.engine(), mode.waiterCounts().get(0))
+                    .map(f -> format("%.2f×", w.opsPerSec() / f.opsPerSec()))
+                    .orElse("");
+            md.append(format(
+                    "| %s | %d | %d | %d | %.0f | %s | %s |%n",
+                    w.engine(),
+                    w.threads(),
+                    w.keys(),
+                    w.pool(),
+                    w.opsPerSec(),
+                    String.join(
+                            ", ",
+                            w.perRound().stream().map(x -> format("%.0f", x)).toList()),
+                    ratio));
+        }
+        md.append("\nOne `DbLocks` over a HikariCP pool; each virtual thread loops `acquire()`/`release()` of a key"
+                + " drawn at random, no hold, so a release hands its key to one of its local waiters. The counts"
+                + " take turns, round after round, each with a new pool, and the medians are compared. Skipped on a"
+                + " JDK without virtual threads.\n");
+    }
+
+    private void skip() {
+        md.append("\n## Try or skip (measured harness)\n\n");
+        md.append(
+                "| engine | keys | platform threads | body ms | pause after refusal ms | s | runs | ideal | runs ÷ ideal |"
+                        + " attempts | tryAcquire ms (granted) | release ms | process CPU, cores |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Results.Skip k : results.skip) {
+            if (k.error() != null) {
+                md.append(format(
+                        "| %s | %d | %d | %.0f | %.0f | failed: %s ||||||||%n",
+                        k.engine(), k.keys(), k.threads(), k.bodyMs(), k.pauseMs(), cell(k.error())));
+                continue;
+            }
+            md.append(format(
+                    "| %s | %d | %d | %.0f | %.0f | %.1f | %d | %d | %.2f | %d | %.2f | %.2f | %.2f |%n",
+                    k.engine(),
+                    k.keys(),
+                    k.threads(),
+                    k.bodyMs(),
+                    k.pauseMs(),
+                    k.seconds(),
+                    k.runs(),
+                    k.ideal(),
+                    (double) k.runs() / k.ideal(),
+                    k.attempts(),
+                    k.acquireMs(),
+                    k.releaseMs(),
+                    k.processCores()));
+        }
+        md.append("\nOne `DbLocks` over a HikariCP pool of " + SkipHarness.POOL_SIZE + "; each thread tries a key"
+                + " with `tryAcquire()`, runs the body (a park) if it got it, releases, and moves on to the next key"
+                + " (after the pause, if refused). Ideal: keys × window ÷ body, every key busy all the time. Process"
+                + " CPU: the benchmark JVM's CPU time in the window ÷ the window (the servers run beside it on the"
+                + " same cores).\n");
     }
 
     /** Text fit for one table cell: one line, no pipes, at most 160 characters. */

@@ -83,6 +83,42 @@ final class Results {
         }
     }
 
+    /**
+     * Measured harness: {@code threads} virtual threads of one node on {@code keys} keys, no hold: {@code opsPerSec}
+     * the median of the rounds' throughputs ({@code perRound}), {@code ops} the operations of all rounds; {@code
+     * error} holds the reason when the run was skipped (JDK without virtual threads) or failed.
+     */
+    record Waiters(
+            String engine,
+            int threads,
+            int keys,
+            int pool,
+            long ops,
+            double opsPerSec,
+            List<Double> perRound,
+            String error) {}
+
+    /**
+     * Measured harness: try-or-skip on {@code keys} keys from {@code threads} platform threads with a {@code bodyMs}
+     * body and {@code pauseMs} after a refusal; {@code runs} against {@code ideal} (keys × window ÷ body), the
+     * attempts, the mean time a successful {@code tryAcquire()} and its {@code release()} took, in milliseconds, and
+     * the CPU the benchmark process used in the window, in cores.
+     */
+    record Skip(
+            String engine,
+            int keys,
+            int threads,
+            double bodyMs,
+            double pauseMs,
+            double seconds,
+            long runs,
+            long ideal,
+            long attempts,
+            double acquireMs,
+            double releaseMs,
+            double processCores,
+            String error) {}
+
     /** One target of issue 7, judged against this run's figures. */
     record Check(String target, String engine, String measured, String limit, boolean met) {}
 
@@ -92,6 +128,8 @@ final class Results {
     final List<Contended> contended = new ArrayList<>();
     final List<Hold> hold = new ArrayList<>();
     final List<ManyKeys> manyKeys = new ArrayList<>();
+    final List<Waiters> waiters = new ArrayList<>();
+    final List<Skip> skip = new ArrayList<>();
     final List<Check> checks = new ArrayList<>();
 
     Optional<Uncontended> uncontended(String engine, UncontendedCase useCase) {
@@ -126,6 +164,13 @@ final class Results {
                 .findFirst();
     }
 
+    /** The waiters run of {@code threads} on {@code engine}, if it ran. */
+    Optional<Waiters> waiters(String engine, int threads) {
+        return waiters.stream()
+                .filter(w -> w.engine.equals(engine) && w.threads == threads && w.error == null)
+                .findFirst();
+    }
+
     /** The JSON document: {@code run} (mode, machine, servers, timings), then one array per scenario. */
     Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -136,6 +181,8 @@ final class Results {
         json.put("contended", contended);
         json.put("hold", hold);
         json.put("manyKeys", manyKeys);
+        json.put("waiters", waiters);
+        json.put("skip", skip);
         return json;
     }
 }

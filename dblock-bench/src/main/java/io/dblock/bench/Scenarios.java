@@ -15,13 +15,17 @@ import java.util.Set;
  *   <li>{@code hold}: the measured harness with a 1 ms hold at each hold thread count, and without a hold at 8
  *       threads for raw JDBC and dblock (the hand-over itself);
  *   <li>{@code tables}: table locks with a timeout at 8 threads, 1 ms hold;
- *   <li>{@code manykeys}: one holder of 1,000 and 10,000 keys.
+ *   <li>{@code manykeys}: one holder of 1,000 and 10,000 keys;
+ *   <li>{@code waiters}: 200 and 2,000 virtual threads of one node on 20 keys (skipped on JDK 17);
+ *   <li>{@code skip}: try-or-skip with a 20 ms body, 1 and 3 keys, 6 and 24 platform threads, retrying a refusal at
+ *       once and after 1 ms.
  * </ol>
  */
 final class Scenarios {
 
     /** Every scenario, by the names {@code --scenarios} takes. */
-    static final Set<String> ALL = Set.of("roundtrips", "uncontended", "contended", "hold", "tables", "manykeys");
+    static final Set<String> ALL =
+            Set.of("roundtrips", "uncontended", "contended", "hold", "tables", "manykeys", "waiters", "skip");
 
     private final BenchMode mode;
     private final Set<String> enabled;
@@ -54,6 +58,34 @@ final class Scenarios {
         }
         hold(t);
         manyKeys(t);
+        waiters(t);
+        skip(t);
+    }
+
+    private void waiters(Target t) throws Exception {
+        WaitersHarness harness = new WaitersHarness(mode.waitersWarmup(), mode.waitersWindow());
+        step(
+                "waiters",
+                mode.waiterCounts() + " virtual-thread waiters, " + WaitersHarness.KEYS + " keys, "
+                        + mode.waiterRounds() + " rounds",
+                t,
+                () -> results.waiters.addAll(harness.runAlternating(t, mode.waiterCounts(), mode.waiterRounds())));
+    }
+
+    private void skip(Target t) throws Exception {
+        SkipHarness harness = new SkipHarness(mode.skipWindow());
+        for (Duration pause : BenchMode.SKIP_PAUSES) {
+            for (int keys : BenchMode.SKIP_KEYS) {
+                for (int threads : BenchMode.SKIP_THREADS) {
+                    step(
+                            "skip",
+                            "try or skip, " + keys + " keys, " + threads + " threads, pause " + pause.toMillis()
+                                    + " ms",
+                            t,
+                            () -> results.skip.add(harness.run(t, keys, threads, BenchMode.SKIP_BODY, pause)));
+                }
+            }
+        }
     }
 
     private void clientCpu(Target t, RoundTripCounter counter) throws Exception {

@@ -25,6 +25,18 @@ class BenchSmokeTest {
             assertThat(h.ops()).isPositive();
         });
         assertThat(results.manyKeys).allSatisfy(m -> assertThat(m.error()).isNull());
+        assertThat(results.waiters).isNotEmpty().allSatisfy(w -> {
+            if (WaitersHarness.virtualThreads().isEmpty()) {
+                assertThat(w.error()).startsWith("skipped: virtual threads need JDK 21+");
+            } else {
+                assertThat(w.error()).isNull();
+                assertThat(w.ops()).isPositive();
+            }
+        });
+        assertThat(results.skip).hasSize(8).allSatisfy(k -> {
+            assertThat(k.error()).isNull();
+            assertThat(k.runs()).isPositive().isLessThanOrEqualTo(k.ideal() + k.keys());
+        });
         assertThat(results.roundTrips("postgres", UncontendedCase.DBLOCK_ACQUIRE))
                 .hasValueSatisfying(r -> assertThat(r.executions()).isEqualTo(2.0));
         assertThat(out.resolve("results.json")).content().contains("\"uncontended\"");
