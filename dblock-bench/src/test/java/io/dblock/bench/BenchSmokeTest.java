@@ -35,7 +35,10 @@ class BenchSmokeTest {
         });
         assertThat(results.skip).hasSize(8).allSatisfy(k -> {
             assertThat(k.error()).isNull();
-            assertThat(k.runs()).isPositive().isLessThanOrEqualTo(k.ideal() + k.keys());
+            assertThat(k.attempts()).isPositive();
+            // a 0.2 s smoke window of a busy loop can starve every holder (that is what the scenario shows): no lower
+            // bound on runs there, but never more than the keys allow
+            assertThat(k.runs()).isBetween(0L, k.ideal() + k.keys());
         });
         assertThat(results.roundTrips("postgres", UncontendedCase.DBLOCK_ACQUIRE))
                 .hasValueSatisfying(r -> assertThat(r.executions()).isEqualTo(2.0));
