@@ -1,0 +1,17 @@
+package io.dblock.jpa;
+
+import io.dblock.testing.internal.ApiBaseline;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public API of dblock-jpa matches its recorded baseline {@code api/dblock-jpa.api}; see {@link ApiBaseline} and "Building"
+ * in the README for what it covers and how to re-record it on purpose.
+ */
+class ApiBaselineTest {
+
+    @Test
+    void publicApiMatchesTheRecordedBaseline() {
+        ApiBaseline.verify("dblock-jpa", JpaTables.class, List.of("io.dblock.jpa"));
+    }
+}

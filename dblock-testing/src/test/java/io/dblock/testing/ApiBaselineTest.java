@@ -1,0 +1,17 @@
+package io.dblock.testing;
+
+import io.dblock.testing.internal.ApiBaseline;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public API of dblock-testing matches its recorded baseline {@code api/dblock-testing.api}; see {@link ApiBaseline} and "Building"
+ * in the README for what it covers and how to re-record it on purpose.
+ */
+class ApiBaselineTest {
+
+    @Test
+    void publicApiMatchesTheRecordedBaseline() {
+        ApiBaseline.verify("dblock-testing", Await.class, List.of("io.dblock.testing"));
+    }
+}
