@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.OneConnection;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Advisory (named) session locks: what every engine must do. Subclasses pick the engine. */
+@Needs
 abstract class AdvisoryLockContract implements DriverUnderTest {
 
     @AutoClose

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.spi.Inspection;
+import io.dblock.spi.LockTimeouts;
+import io.dblock.spi.TableLocks;
 import io.dblock.support.CountingDataSource;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
 import io.dblock.testing.TestThreads;
@@ -37,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * their row, no pooled connection is left borrowed or pinned, and (the kit's leak check) no session holds a lock.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Needs({TableLocks.class, Inspection.class, LockTimeouts.class})
 abstract class BadInputContract implements DriverUnderTest {
 
     static final String CANARY = "bad_input_canary";

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * it) but not in MySQL Connector/J or MariaDB Connector/J 3.5.1, whose dead connections went to the next borrower.
  * The MySQL Connector/J binding shows that case.
  */
+@Needs
 abstract class DeadConnectionContract implements DriverUnderTest {
 
     static final int ROUNDS = 20;

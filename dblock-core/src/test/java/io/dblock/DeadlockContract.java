@@ -3,6 +3,7 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.TestDatabase;
 import io.dblock.testing.TestThreads;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * them gets {@link LockDeadlockException} and the other proceeds (on MySQL and MariaDB the server may pick both);
  * nothing hangs.
  */
+@Needs
 abstract class DeadlockContract implements DriverUnderTest {
 
     @AutoClose

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.spi.TableLocks;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.support.FaultInjectingDataSource;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.OwnLocks;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * server restarted mid-hold, the pool exhausted, a statement timeout firing during a wait. (A terminated holder seen
  * alone is {@link WatchdogContract}'s; interrupts are {@link InterruptContract}'s.)
  */
+@Needs(TableLocks.class)
 abstract class FaultContract implements DriverUnderTest {
 
     @AutoClose

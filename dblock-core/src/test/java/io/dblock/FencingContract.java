@@ -3,7 +3,9 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.spi.Fencing;
 import io.dblock.support.CountingDataSource;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Fencing tokens: strictly increasing per key across nodes and holders, persisted in the database, shared by re-entrant
  * holds, refused where they cannot be right, and enough for a resource to reject a holder that lost its lock.
  */
+@Needs(Fencing.class)
 abstract class FencingContract {
 
     DataSource dataSource;

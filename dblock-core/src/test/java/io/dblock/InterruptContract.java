@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@Needs
 abstract class InterruptContract implements DriverUnderTest {
 
     @AutoClose

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * acquired and releases its lock, and the pooled connection goes back to the pool, while the thread's other locks stay
  * held. The watchdog is off, so the release is the leak handling's own.
  */
+@Needs
 abstract class LeakedHandleContract implements DriverUnderTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);

@@ -3,6 +3,8 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.spi.TableLocks;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a LockListener hears, on every engine. */
+@Needs(TableLocks.class)
 abstract class ListenerContract {
 
     /** Events as "method outcome kind lock". */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Threads of one DbLocks that want one key queue in memory: one waiting connection per key, whatever the thread count. */
+@Needs
 abstract class LocalQueueContract implements DriverUnderTest {
 
     @Test

@@ -3,6 +3,9 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.spi.LockTimeouts;
+import io.dblock.spi.TableLocks;
+import io.dblock.support.Needs;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
 import java.sql.Connection;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Scoped lock timeouts: set, nested, restored (also after errors), and effective on the server. */
+@Needs({LockTimeouts.class, TableLocks.class})
 abstract class LockTimeoutScopeContract {
 
     DataSource dataSource;

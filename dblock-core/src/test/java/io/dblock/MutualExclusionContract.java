@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.spi.TableLocks;
+import io.dblock.support.Needs;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
 import io.dblock.testing.TestThreads;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Under a lock no update is lost; without one, updates are lost (proving the race is real). The leak check of the
  * test kit then proves no lock is left on the server.
  */
+@Needs(TableLocks.class)
 abstract class MutualExclusionContract {
 
     @AutoClose

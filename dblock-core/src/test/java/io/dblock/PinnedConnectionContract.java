@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import io.dblock.testing.TestThreads;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@Needs
 abstract class PinnedConnectionContract implements DriverUnderTest {
 
     @AutoClose

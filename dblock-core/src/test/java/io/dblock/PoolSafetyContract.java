@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.support.FaultInjectingDataSource;
 import io.dblock.support.FaultInjectingDataSource.Fault;
+import io.dblock.support.Needs;
 import io.dblock.support.SpecCompliantWrapper;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Set the system property {@value #SEED_PROPERTY} to replay another run; failures name the seed.
  */
+@Needs
 abstract class PoolSafetyContract implements DriverUnderTest {
 
     static final String SEED_PROPERTY = "dblock.poolsafety.seed";

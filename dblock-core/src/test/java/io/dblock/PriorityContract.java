@@ -3,6 +3,11 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.spi.Inspection;
+import io.dblock.spi.Prioritising;
+import io.dblock.spi.SessionControl;
+import io.dblock.spi.TableLocks;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Prioritised waits remove their blockers (as filtered), and leave them alone otherwise. */
+@Needs({Prioritising.class, Inspection.class, SessionControl.class, TableLocks.class})
 abstract class PriorityContract {
 
     @AutoClose

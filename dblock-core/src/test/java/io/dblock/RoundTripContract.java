@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.support.CountingDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Uncontended paths cost one statement execution (one round trip); re-entry costs none. */
+@Needs
 abstract class RoundTripContract implements DriverUnderTest {
 
     CountingDataSource counting;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@link DbLocks#close(Duration)}: holders are told first (lost at once), given the grace to finish, and only then are
  * their sessions ended; nothing new is granted after.
  */
+@Needs
 abstract class ShutdownContract implements DriverUnderTest {
 
     DbLocks locks;

@@ -3,7 +3,9 @@ package io.dblock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dblock.spi.TableLocks;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Table locks through the portable API (read/write, inTransaction): what every engine must do. */
+@Needs(TableLocks.class)
 abstract class TableLockContract implements DriverUnderTest {
 
     @AutoClose

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * keys through a pool of 20, mutual exclusion checked inside every critical section, interrupts, and nothing left
  * behind. The virtual-thread factory is looked up reflectively, so the suite still compiles for Java 17.
  */
+@Needs
 abstract class VirtualThreadContract implements DriverUnderTest {
 
     static final int THREADS = 1_000;

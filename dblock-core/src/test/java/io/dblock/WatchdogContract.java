@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dblock.support.CountingDataSource;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The watchdog finds lost session locks within one interval, reports them once, and leaves healthy ones alone. */
+@Needs
 abstract class WatchdogContract {
 
     static final Duration INTERVAL = Duration.ofMillis(100);

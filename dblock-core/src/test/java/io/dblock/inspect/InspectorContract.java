@@ -8,7 +8,11 @@ import io.dblock.LockFailedException;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
 import io.dblock.LockUsageException;
+import io.dblock.spi.Inspection;
+import io.dblock.spi.SessionControl;
+import io.dblock.spi.TableLocks;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The inspector on every engine: fields of held and waiting locks, the wait graph, cancel and terminate. */
-abstract class InspectorContract {
+@Needs({Inspection.class, SessionControl.class, TableLocks.class})
+public abstract class InspectorContract {
 
     @AutoClose
     final TestThreads threads = new TestThreads();

@@ -9,8 +9,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import io.dblock.LockUsageException;
+import io.dblock.spi.Fencing;
 import io.dblock.support.ConnectorJ;
 import io.dblock.support.Holder;
+import io.dblock.support.Needs;
 import io.dblock.support.Server;
 import io.dblock.testing.TestDatabase;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Connector/J (utf8mb4), MariaDB Connector/J after {@code SET NAMES latin1}, and MySQL Connector/J with {@code
  * characterEncoding=latin1}; names in ASCII, Latin-1 accents, CJK and emoji.
  */
-abstract class MySqlCharsetContract {
+@Needs(value = Fencing.class, engine = MySqlEngine.class)
+public abstract class MySqlCharsetContract {
 
     static final List<String> NAMES = List.of("ascii-name", "café-ü", "日本語-鍵", "emoji-😀");
 

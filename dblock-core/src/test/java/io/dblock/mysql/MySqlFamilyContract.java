@@ -11,7 +11,10 @@ import io.dblock.LockUsageException;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLockMode;
 import io.dblock.UnsupportedLockException;
+import io.dblock.spi.LockNameListing;
+import io.dblock.spi.TableLocks;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.OneConnection;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
@@ -29,7 +32,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What only MySQL and MariaDB do: GET_LOCK names, what they lack, LOCK TABLES rules. */
-abstract class MySqlFamilyContract implements DriverUnderTest {
+@Needs(
+        value = {TableLocks.class, LockNameListing.class},
+        engine = MySqlEngine.class)
+public abstract class MySqlFamilyContract implements DriverUnderTest {
 
     @AutoClose
     final TestThreads threads = new TestThreads();

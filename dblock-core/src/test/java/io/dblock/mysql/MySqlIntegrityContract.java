@@ -16,7 +16,13 @@ import io.dblock.LockUsageException;
 import io.dblock.NamedLockHolder;
 import io.dblock.TableLock;
 import io.dblock.inspect.LockInspector;
+import io.dblock.spi.Inspection;
+import io.dblock.spi.LockNameListing;
+import io.dblock.spi.Prioritising;
+import io.dblock.spi.SessionControl;
+import io.dblock.spi.TableLocks;
 import io.dblock.support.DriverUnderTest;
+import io.dblock.support.Needs;
 import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.support.UserDataSource;
@@ -43,7 +49,10 @@ import org.junit.jupiter.api.Test;
  * MySQL/MariaDB integrity: dblock never commits the caller's work, keeps the server's error, honours sub-second
  * table-lock deadlines, answers prefix queries in the user's names, and names a missing privilege.
  */
-abstract class MySqlIntegrityContract implements DriverUnderTest {
+@Needs(
+        value = {TableLocks.class, Inspection.class, LockNameListing.class, Prioritising.class, SessionControl.class},
+        engine = MySqlEngine.class)
+public abstract class MySqlIntegrityContract implements DriverUnderTest {
 
     TestDatabase db;
     DataSource dataSource;

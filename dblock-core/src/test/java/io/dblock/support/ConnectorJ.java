@@ -9,6 +9,17 @@ public final class ConnectorJ {
 
     private ConnectorJ() {}
 
+    /**
+     * A contract bound through Connector/J: {@code class AdvisoryLocks extends AdvisoryLockContract implements
+     * ConnectorJ.Driver {}} (the interface's {@code dataSource} is more specific than {@link DriverUnderTest}'s).
+     */
+    public interface Driver extends DriverUnderTest {
+        @Override
+        default DataSource dataSource(TestDatabase db) {
+            return ConnectorJ.dataSource(db);
+        }
+    }
+
     /** A new non-pooling Connector/J data source for the server and database of {@code db}. */
     public static DataSource dataSource(TestDatabase db) {
         MysqlDataSource dataSource = new MysqlDataSource();

@@ -1,6 +1,0 @@
-package io.dblock;
-
-import io.dblock.testing.PostgresTest;
-
-@PostgresTest
-class PostgresDeadConnectionTest extends DeadConnectionContract {}

@@ -1,6 +1,0 @@
-package io.dblock;
-
-import io.dblock.testing.PostgresTest;
-
-@PostgresTest
-class PostgresWatchdogTest extends WatchdogContract {}

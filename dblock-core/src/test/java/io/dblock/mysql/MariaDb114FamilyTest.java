@@ -1,8 +1,0 @@
-package io.dblock.mysql;
-
-import io.dblock.testing.DatabaseTest;
-import io.dblock.testing.Engine;
-
-/** MySQL-family behaviour on MariaDB 11.4 (embedded). */
-@DatabaseTest(engine = Engine.MARIADB_11_4)
-class MariaDb114FamilyTest extends MySqlFamilyContract {}
