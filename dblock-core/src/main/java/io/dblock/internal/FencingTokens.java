@@ -35,17 +35,22 @@ final class FencingTokens {
         } catch (SQLException e) {
             String state = e.getSQLState();
             if ("42P01".equals(state) || "42S02".equals(state)) {
-                throw new io.dblock.LockUsageException(
-                        "the fencing-token table " + table + " does not exist: create it once with"
-                                + " DbLocks.createFencingTable(), or run: "
-                                + Facets.require(engine, io.dblock.spi.Fencing.class, description)
-                                        .fencingTableDdl(table),
-                        description,
-                        engine.name(),
-                        Durations.since(start),
-                        e);
+                throw missingTable(table, description, start, e);
             }
             throw Errors.translate(engine, e, description, Durations.since(start));
         }
+    }
+
+    /** The exception for a fencing-token table that does not exist, with the DDL that creates it. */
+    private io.dblock.LockUsageException missingTable(TableName table, String description, long start, SQLException e) {
+        return new io.dblock.LockUsageException(
+                "the fencing-token table " + table + " does not exist: create it once with"
+                        + " DbLocks.createFencingTable(), or run: "
+                        + Facets.require(engine, io.dblock.spi.Fencing.class, description)
+                                .fencingTableDdl(table),
+                description,
+                engine.name(),
+                Durations.since(start),
+                e);
     }
 }

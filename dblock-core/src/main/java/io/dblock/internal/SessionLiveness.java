@@ -206,7 +206,11 @@ final class SessionLiveness {
             pin.broken = true;
             reportLost(pin);
         }
-        throw new LockLostException(
+        throw lostHold(description, start, failure);
+    }
+
+    private LockLostException lostHold(String description, long start, SQLException failure) {
+        return new LockLostException(
                 "this thread's hold was lost (its database session ended or no longer holds the lock), so it cannot"
                         + " be re-entered: release the handle it holds, then acquire again",
                 description,

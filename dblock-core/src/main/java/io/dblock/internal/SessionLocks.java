@@ -178,18 +178,7 @@ final class SessionLocks {
                         pin.connection, claim.freshKeys, request.mode, left, guard(request, pin, left));
             } catch (SQLException e) {
                 if (diedUnderOtherHolds(pin, e)) {
-                    // The thread's pinned session died under its other holds: they are lost, and this request took
-                    // nothing on a dead session. Report them, then try once more on a fresh connection at once.
-                    LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
-                    pin.broken = true;
-                    liveness.reportLost(pin);
-                    try {
-                        pin = pins.usable(request.description, entered);
-                    } catch (RuntimeException borrowFailed) {
-                        local.undo(claim);
-                        borrowFailed.addSuppressed(e);
-                        throw borrowFailed;
-                    }
+                    pin = replaceDeadPin(pin, e, request, claim, entered);
                     continue;
                 }
                 local.undo(claim);
@@ -205,6 +194,24 @@ final class SessionLocks {
             }
         }
         return id;
+    }
+
+    /**
+     * The thread's pinned session died under its other holds: they are lost, and this request took nothing on a dead
+     * session. Reports them, then borrows a fresh connection to try once more at once (undoing the claim if that
+     * fails).
+     */
+    private Pin replaceDeadPin(Pin pin, SQLException e, Request request, LocalLocks.Claim claim, Pin[] entered) {
+        LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
+        pin.broken = true;
+        liveness.reportLost(pin);
+        try {
+            return pins.usable(request.description, entered);
+        } catch (RuntimeException borrowFailed) {
+            local.undo(claim);
+            borrowFailed.addSuppressed(e);
+            throw borrowFailed;
+        }
     }
 
     /** Whether a failed lock statement met a dead session that held the thread's other locks. */

@@ -73,10 +73,7 @@ final class SessionPins {
      */
     void unpinIfIdle(Pin pin, SQLException failure) {
         if (failure != null) {
-            pin.dirty = true;
-            if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
-                pin.broken = true;
-            }
+            noteFailure(pin, failure);
         }
         if (pin.serverHolds == 0) {
             if (pin.dirty && !pin.broken) {
@@ -90,6 +87,14 @@ final class SessionPins {
             if (pins.get() == pin) {
                 pins.remove();
             }
+        }
+    }
+
+    /** After a failed statement the session may hold locks dblock does not know of; a connection failure ended it. */
+    private void noteFailure(Pin pin, SQLException failure) {
+        pin.dirty = true;
+        if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+            pin.broken = true;
         }
     }
 
