@@ -2,16 +2,11 @@ package io.dblock.internal;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,28 +38,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       next), and the search it runs then sees the whole cycle.
  * </ol>
  *
- * One lock guards all state; it is held only for bookkeeping, never across SQL.
+ * One lock guards all state; it is held only for bookkeeping, never across SQL. Each key's holders and waiters, and
+ * which waiter to wake, are a {@link LocalKey}; the wait-for graph and its cycle search are {@link LocalWaits}.
  */
 final class LocalLocks {
 
-    /** A thread's stake in one key and mode. */
-    static final class Holder {
-        final Thread thread;
-        final AdvisoryLockMode mode;
-        int count;
-        /** Claimed locally and being acquired on the server (or released from it): blocks other local threads. */
-        boolean pending = true;
-
-        Holder(Thread thread, AdvisoryLockMode mode) {
-            this.thread = thread;
-            this.mode = mode;
-        }
-    }
-
     /** What one request claimed: holds it re-entered, and holds to take on the server. */
     static final class Claim {
-        final List<Holder> reentered = new ArrayList<>();
-        final Map<LockKey, Holder> fresh = new HashMap<>();
+        final List<LocalKey.Holder> reentered = new ArrayList<>();
+        final Map<LockKey, LocalKey.Holder> fresh = new HashMap<>();
         final List<LockKey> freshKeys = new ArrayList<>();
     }
 
@@ -77,42 +59,12 @@ final class LocalLocks {
         }
     }
 
-    /** A thread waiting here for one key, on a condition of its own. */
-    private static final class Waiter {
-        final Thread thread;
-        final LockKey key;
-        final AdvisoryLockMode mode;
-        final Condition wake;
-
-        Waiter(Thread thread, LockKey key, AdvisoryLockMode mode, Condition wake) {
-            this.thread = thread;
-            this.key = key;
-            this.mode = mode;
-            this.wake = wake;
-        }
-    }
-
-    /** One key's holders, and the threads waiting for it in arrival order. */
-    private static final class Entry {
-        final List<Holder> holders = new ArrayList<>(2);
-        final Set<Waiter> waiters = new LinkedHashSet<>();
-        /** The waiter signalled and not yet back, if any: the key's next signal is its to pass on. */
-        Waiter signalled;
-
-        boolean isUnused() {
-            return holders.isEmpty() && waiters.isEmpty();
-        }
-    }
-
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<LockKey, Entry> entries = new HashMap<>();
-    private final Map<Thread, Waiter> waiting = new HashMap<>();
+    private final Map<LockKey, LocalKey> entries = new HashMap<>();
+    private final LocalWaits waiting = new LocalWaits();
 
     /** Waiting threads signalled so far (tests bound it; guarded by {@link #lock}). */
     private long signals;
-
-    /** Wait-for graph searches run (tests bound them; guarded by {@link #lock}). */
-    private long cycleSearches;
 
     /**
      * Claims every key for the calling thread, in the given (canonical) order, waiting here while another thread
@@ -129,8 +81,8 @@ final class LocalLocks {
         lock.lock();
         try {
             for (LockKey key : keys) {
-                Entry entry = entries.computeIfAbsent(key, k -> new Entry());
-                Holder own = find(entry, me, mode);
+                LocalKey entry = entries.computeIfAbsent(key, k -> new LocalKey());
+                LocalKey.Holder own = entry.find(me, mode);
                 if (own != null && !own.pending) {
                     own.count++;
                     claim.reentered.add(own);
@@ -139,7 +91,7 @@ final class LocalLocks {
                 if (!awaitNoConflict(key, entry, mode, me, deadlineNanos, claim)) {
                     return null;
                 }
-                Holder h = new Holder(me, mode);
+                LocalKey.Holder h = new LocalKey.Holder(me, mode);
                 entry.holders.add(h);
                 claim.fresh.put(key, h);
                 claim.freshKeys.add(key);
@@ -155,19 +107,19 @@ final class LocalLocks {
      * claim so far and leaves {@code key}'s entry as it found it.
      */
     private boolean awaitNoConflict(
-            LockKey key, Entry entry, AdvisoryLockMode mode, Thread me, long deadlineNanos, Claim claim)
+            LockKey key, LocalKey entry, AdvisoryLockMode mode, Thread me, long deadlineNanos, Claim claim)
             throws InterruptedException, LocalDeadlock {
-        Set<Thread> blockers = blockers(entry, mode, me);
+        Set<Thread> blockers = entry.blockers(mode, me);
         if (blockers.isEmpty()) {
             return true;
         }
-        Waiter waiter = null;
+        LocalKey.Waiter waiter = null;
         boolean done = false;
         try {
             Set<Thread> searched = null;
             while (!blockers.isEmpty()) {
                 if (!blockers.equals(searched)) {
-                    String cycle = findCycle(key, blockers, me);
+                    String cycle = waiting.findCycle(key, blockers, me, entries::get);
                     if (cycle != null) {
                         throw new LocalDeadlock(cycle);
                     }
@@ -178,139 +130,75 @@ final class LocalLocks {
                     return false;
                 }
                 if (waiter == null) {
-                    waiter = new Waiter(me, key, mode, lock.newCondition());
+                    waiter = new LocalKey.Waiter(me, key, mode, lock.newCondition());
                     entry.waiters.add(waiter);
-                    waiting.put(me, waiter);
+                    waiting.add(waiter);
                 } else if (entry.signalled == waiter) {
                     // woken for nothing (a thread that was not waiting came in first): keeps its place, passes it on
                     entry.signalled = null;
                     wake(entry);
                 }
-                if (remaining == Long.MAX_VALUE) {
-                    waiter.wake.await();
-                } else {
-                    waiter.wake.awaitNanos(remaining);
-                }
-                blockers = blockers(entry, mode, me);
+                await(waiter, remaining);
+                blockers = entry.blockers(mode, me);
             }
             done = true;
             return true;
         } finally {
             if (waiter != null) {
-                entry.waiters.remove(waiter);
-                waiting.remove(me);
-                if (entry.signalled == waiter) {
-                    entry.signalled = null;
-                }
+                leaveQueue(entry, waiter);
             }
             if (!done) {
-                // gives back the keys claimed before this one, and any signal this thread took but cannot use
-                undoLocked(claim);
-                wake(entry);
-                if (entry.isUnused()) {
-                    entries.remove(key);
-                }
+                giveUp(key, entry, claim);
             }
         }
     }
 
-    /** The other threads whose holds of the entry's key keep {@code me} from claiming it in {@code mode}. */
-    private static Set<Thread> blockers(Entry entry, AdvisoryLockMode mode, Thread me) {
-        Set<Thread> result = null;
-        for (Holder h : entry.holders) {
-            if (blocks(h, mode, me)) {
-                if (result == null) {
-                    result = new HashSet<>();
-                }
-                result.add(h.thread);
-            }
+    /** Waits for the waiter's signal, at most {@code remaining} ns unless that is {@code Long.MAX_VALUE}. */
+    private static void await(LocalKey.Waiter waiter, long remaining) throws InterruptedException {
+        if (remaining == Long.MAX_VALUE) {
+            waiter.wake.await();
+        } else {
+            waiter.wake.awaitNanos(remaining);
         }
-        return result == null ? Set.of() : result;
     }
 
-    private static boolean blocks(Holder h, AdvisoryLockMode mode, Thread me) {
-        return h.thread != me && (h.pending || h.mode.conflictsWith(mode));
-    }
-
-    private static boolean isBlocked(Entry entry, AdvisoryLockMode mode, Thread me) {
-        for (Holder h : entry.holders) {
-            if (blocks(h, mode, me)) {
-                return true;
-            }
+    /** Takes a waiter off its key's queue and the wait-for graph, with any signal it took. */
+    private void leaveQueue(LocalKey entry, LocalKey.Waiter waiter) {
+        entry.waiters.remove(waiter);
+        waiting.remove(waiter.thread);
+        if (entry.signalled == waiter) {
+            entry.signalled = null;
         }
-        return false;
     }
 
     /**
-     * Describes the cycle if {@code me} waiting for {@code key}, blocked by {@code blockers}, would close one back to
-     * {@code me}; null otherwise.
+     * After a wait that gave up: gives back the keys claimed before this one, and any signal this thread took but
+     * cannot use.
      */
-    private String findCycle(LockKey key, Set<Thread> blockers, Thread me) {
-        cycleSearches++;
-        Deque<Thread> todo = new ArrayDeque<>(blockers);
-        Set<Thread> seen = new HashSet<>();
-        while (!todo.isEmpty()) {
-            Thread t = todo.pop();
-            if (t == me) {
-                return "thread '" + me.getName() + "' would wait for key " + key
-                        + " while holding a key that threads waiting for it need (local wait-for cycle)";
-            }
-            Waiter w = waiting.get(t);
-            if (seen.add(t) && w != null) {
-                Entry e = entries.get(w.key);
-                if (e != null) {
-                    todo.addAll(blockers(e, w.mode, t));
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Signals the first waiter of the entry's key that nothing blocks any more, unless one signalled earlier has not
-     * come back yet (it claims the key, or passes the signal on when it leaves or finds itself blocked again).
-     *
-     * <p>A pending or exclusive hold blocks every other thread, so while one is there only its own thread's waiter (a
-     * thread waits for one key at a time) can come in, and with two threads' such holds nobody can: neither case
-     * walks the queue, which after an exclusive hold's confirmation would mean every waiter of the key.
-     */
-    private void wake(Entry entry) {
-        if (entry.signalled != null) {
-            return;
-        }
-        Thread onlyCandidate = null;
-        for (Holder h : entry.holders) {
-            if (h.pending || h.mode == AdvisoryLockMode.EXCLUSIVE) {
-                if (onlyCandidate == null) {
-                    onlyCandidate = h.thread;
-                } else if (onlyCandidate != h.thread) {
-                    return;
-                }
-            }
-        }
-        if (onlyCandidate != null) {
-            Waiter w = waiting.get(onlyCandidate);
-            if (w != null && entry.waiters.contains(w) && !isBlocked(entry, w.mode, w.thread)) {
-                signal(entry, w);
-            }
-            return;
-        }
-        for (Waiter w : entry.waiters) {
-            if (!isBlocked(entry, w.mode, w.thread)) {
-                signal(entry, w);
-                return;
-            }
+    private void giveUp(LockKey key, LocalKey entry, Claim claim) {
+        undoLocked(claim);
+        wake(entry);
+        if (entry.isUnused()) {
+            entries.remove(key);
         }
     }
 
-    private void signal(Entry entry, Waiter w) {
+    /** Signals the first waiter of the entry's key that nothing blocks any more (see {@link LocalKey#nextToWake}). */
+    private void wake(LocalKey entry) {
+        LocalKey.Waiter w = entry.nextToWake(waiting::of);
+        if (w != null) {
+            signal(entry, w);
+        }
+    }
+
+    private void signal(LocalKey entry, LocalKey.Waiter w) {
         entry.signalled = w;
         w.wake.signal();
         signals++;
     }
 
     private void wake(LockKey key) {
-        Entry entry = entries.get(key);
+        LocalKey entry = entries.get(key);
         if (entry != null) {
             wake(entry);
         }
@@ -341,7 +229,7 @@ final class LocalLocks {
     }
 
     private void undoLocked(Claim claim) {
-        for (Holder h : claim.reentered) {
+        for (LocalKey.Holder h : claim.reentered) {
             h.count--;
         }
         claim.fresh.forEach(this::remove);
@@ -360,7 +248,7 @@ final class LocalLocks {
         lock.lock();
         try {
             for (LockKey key : keys) {
-                Holder h = find(key, owner, mode);
+                LocalKey.Holder h = find(key, owner, mode);
                 if (h != null && --h.count == 0) {
                     h.pending = true; // still blocks others until the server has let go
                     last.add(key);
@@ -377,7 +265,7 @@ final class LocalLocks {
         lock.lock();
         try {
             for (LockKey key : keys) {
-                Holder h = find(key, owner, mode);
+                LocalKey.Holder h = find(key, owner, mode);
                 if (h != null && h.count == 0) {
                     remove(key, h);
                 }
@@ -411,29 +299,20 @@ final class LocalLocks {
     long cycleSearches() {
         lock.lock();
         try {
-            return cycleSearches;
+            return waiting.cycleSearches();
         } finally {
             lock.unlock();
         }
     }
 
-    private Holder find(LockKey key, Thread thread, AdvisoryLockMode mode) {
-        Entry entry = entries.get(key);
-        return entry == null ? null : find(entry, thread, mode);
-    }
-
-    private static Holder find(Entry entry, Thread thread, AdvisoryLockMode mode) {
-        for (Holder h : entry.holders) {
-            if (h.thread == thread && h.mode == mode) {
-                return h;
-            }
-        }
-        return null;
+    private LocalKey.Holder find(LockKey key, Thread thread, AdvisoryLockMode mode) {
+        LocalKey entry = entries.get(key);
+        return entry == null ? null : entry.find(thread, mode);
     }
 
     /** Removes a hold and wakes the first waiter of its key the change lets through. */
-    private void remove(LockKey key, Holder holder) {
-        Entry entry = entries.get(key);
+    private void remove(LockKey key, LocalKey.Holder holder) {
+        LocalKey entry = entries.get(key);
         if (entry != null && entry.holders.remove(holder)) {
             wake(entry);
             if (entry.isUnused()) {

@@ -52,7 +52,7 @@ final class Watchdog {
                 return;
             }
             locks.releaseLeaks();
-            if (locks.live.isEmpty()) {
+            if (!locks.hasLiveHolds()) {
                 return;
             }
             try {

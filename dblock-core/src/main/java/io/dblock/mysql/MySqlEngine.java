@@ -10,20 +10,17 @@ import io.dblock.spi.InspectionSnapshot;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * MySQL 8 and MariaDB: named locks through {@code GET_LOCK}/{@code RELEASE_LOCK}/{@code IS_USED_LOCK}, table locks
- * through {@code LOCK TABLES} (see {@link MySqlTableLocks}).
+ * MySQL 8 and MariaDB: named locks through {@code GET_LOCK}/{@code RELEASE_LOCK}/{@code IS_USED_LOCK} (the statements
+ * are {@link MySqlUserLocks}), table locks through {@code LOCK TABLES} (see {@link MySqlTableLocks}).
  *
  * <p>Session acquisition:
  *
@@ -60,6 +57,7 @@ final class MySqlEngine
     private final MySqlTableLocks tables;
     private final MySqlLockListing listing;
     private final MySqlInspection inspection;
+    private final MySqlUserLocks userLocks;
 
     MySqlEngine(boolean mariaDb, String version) {
         this.mariaDb = mariaDb;
@@ -67,6 +65,7 @@ final class MySqlEngine
         this.tables = new MySqlTableLocks(mariaDb);
         this.listing = new MySqlLockListing(name());
         this.inspection = new MySqlInspection(name(), listing, mariaDb);
+        this.userLocks = new MySqlUserLocks(mariaDb);
     }
 
     @Override
@@ -103,14 +102,14 @@ final class MySqlEngine
         keys.forEach(k -> names.add(LockNames.name(database, k)));
         long start = System.nanoTime();
         Wait first = names.size() == 1 ? wait : Wait.NONE;
-        Object[] row = getLocks(connection, names, first, guard);
+        Object[] row = userLocks.getLocks(connection, names, first, guard);
         long id = ((Number) row[0]).longValue();
-        int firstBusy = firstBusy(row, names);
+        int firstBusy = MySqlUserLocks.firstBusy(row, names);
         if (firstBusy < 0) {
             return OptionalLong.of(id);
         }
         if (names.size() == 1 || wait.isNone()) {
-            release(connection, taken(row, names));
+            MySqlUserLocks.release(connection, MySqlUserLocks.taken(row, names));
             return OptionalLong.empty();
         }
         return acquireRest(connection, names, row, firstBusy, wait, start, guard)
@@ -128,18 +127,20 @@ final class MySqlEngine
             WaitGuard guard)
             throws SQLException {
         List<String> held = new ArrayList<>(names.subList(0, firstBusy));
-        List<String> later =
-                taken(row, names).stream().filter(n -> !held.contains(n)).toList();
-        release(connection, later); // keep canonical order: never hold a later key while waiting for an earlier one
+        List<String> later = MySqlUserLocks.taken(row, names).stream()
+                .filter(n -> !held.contains(n))
+                .toList();
+        // keep canonical order: never hold a later key while waiting for an earlier one
+        MySqlUserLocks.release(connection, later);
         try {
             for (String name : names.subList(firstBusy, names.size())) {
-                Object[] one = getLocks(
+                Object[] one = userLocks.getLocks(
                         connection,
                         List.of(name),
                         io.dblock.spi.Deadline.of(wait, start).remaining(),
                         guard);
-                if (firstBusy(one, List.of(name)) >= 0) {
-                    release(connection, held);
+                if (MySqlUserLocks.firstBusy(one, List.of(name)) >= 0) {
+                    MySqlUserLocks.release(connection, held);
                     return false;
                 }
                 held.add(name);
@@ -147,88 +148,12 @@ final class MySqlEngine
             return true;
         } catch (SQLException | RuntimeException e) {
             try {
-                release(connection, held);
+                MySqlUserLocks.release(connection, held);
             } catch (SQLException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
         }
-    }
-
-    /** {@code SELECT CONNECTION_ID(), GET_LOCK(?, ?)...}; loops on MariaDB's one-year "forever" until granted. */
-    private Object[] getLocks(Connection connection, List<String> names, Wait wait, WaitGuard guard)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT CONNECTION_ID()");
-        List<Object> params = new ArrayList<>();
-        for (String name : names) {
-            sql.append(", GET_LOCK(UNHEX(?), ?)");
-            params.add(LockNames.hex(name));
-            params.add(timeoutSeconds(wait));
-        }
-        while (true) {
-            Object[] row = Sql.row(connection, sql.toString(), params, guard);
-            for (int i = 1; i < row.length; i++) {
-                if (row[i] == null) {
-                    release(connection, taken(row, names));
-                    throw new SQLException(
-                            "GET_LOCK('" + names.get(i - 1) + "') returned NULL: the wait was killed or failed",
-                            MySqlErrors.GET_LOCK_NULL);
-                }
-            }
-            if (!(mariaDb && wait.isForever() && names.size() == 1 && firstBusy(row, names) == 0)) {
-                return row;
-            }
-        }
-    }
-
-    private Object timeoutSeconds(Wait wait) {
-        if (wait.isNone()) {
-            return 0;
-        }
-        if (wait.isForever()) {
-            return mariaDb ? BigDecimal.valueOf(LONGEST_WAIT.toSeconds()) : -1;
-        }
-        BigDecimal seconds = BigDecimal.valueOf(wait.limitOrNull().toNanos(), 9);
-        return mariaDb
-                ? seconds.setScale(6, RoundingMode.CEILING)
-                : seconds.setScale(0, RoundingMode.CEILING).longValueExact();
-    }
-
-    private static int firstBusy(Object[] row, List<String> names) {
-        for (int i = 0; i < names.size(); i++) {
-            if (((Number) row[i + 1]).intValue() != 1) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static List<String> taken(Object[] row, List<String> names) {
-        List<String> taken = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            if (row[i + 1] != null && ((Number) row[i + 1]).intValue() == 1) {
-                taken.add(names.get(i));
-            }
-        }
-        return taken;
-    }
-
-    private static List<Boolean> release(Connection connection, List<String> names) throws SQLException {
-        List<Boolean> released = new ArrayList<>();
-        if (names.isEmpty()) {
-            return released;
-        }
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < names.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("RELEASE_LOCK(UNHEX(?))");
-        }
-        List<Object> hex = new ArrayList<>();
-        names.forEach(n -> hex.add(LockNames.hex(n)));
-        Object[] row = Sql.row(connection, sql.toString(), hex, WaitGuard.NONE);
-        for (Object r : row) {
-            released.add(r != null && ((Number) r).intValue() == 1);
-        }
-        return released;
     }
 
     @Override
@@ -237,7 +162,7 @@ final class MySqlEngine
         String database = LockNames.database(connection);
         List<String> names = new ArrayList<>();
         keys.forEach(k -> names.add(LockNames.name(database, k)));
-        List<Boolean> released = release(connection, names);
+        List<Boolean> released = MySqlUserLocks.release(connection, names);
         List<LockKey> notHeld = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (!released.get(i)) {
@@ -293,19 +218,9 @@ final class MySqlEngine
     @Override
     public Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {
         String database = LockNames.database(connection);
-        StringBuilder sql = new StringBuilder("SELECT ");
-        List<Object> params = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("IS_USED_LOCK(UNHEX(?))");
-            params.add(LockNames.hex(LockNames.name(database, keys.get(i))));
-        }
-        Set<Long> ids = new LinkedHashSet<>();
-        for (Object id : Sql.row(connection, sql.toString(), params, WaitGuard.NONE)) {
-            if (id != null) {
-                ids.add(((Number) id).longValue());
-            }
-        }
-        return ids;
+        List<String> names = new ArrayList<>();
+        keys.forEach(k -> names.add(LockNames.name(database, k)));
+        return MySqlUserLocks.holders(connection, names);
     }
 
     @Override

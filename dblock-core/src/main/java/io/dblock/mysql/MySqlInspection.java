@@ -6,7 +6,6 @@ import io.dblock.TableName;
 import io.dblock.UnsupportedLockException;
 import io.dblock.inspect.LockInfo;
 import io.dblock.inspect.SessionInfo;
-import io.dblock.inspect.SessionState;
 import io.dblock.spi.InspectionSnapshot;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
@@ -24,35 +23,10 @@ import java.util.Set;
 
 /**
  * Locks, waits and sessions from {@code performance_schema} ({@code metadata_locks}, {@code threads}), cancel/terminate
- * with {@code KILL}, scoped {@code lock_wait_timeout}/{@code innodb_lock_wait_timeout}.
+ * with {@code KILL}, scoped {@code lock_wait_timeout}/{@code innodb_lock_wait_timeout}. Session rows are mapped by
+ * {@link MySqlSessionRows}; which metadata-lock types conflict is {@link MetadataLockTypes}.
  */
 final class MySqlInspection {
-
-    /** Columns describing the session of {@code performance_schema.threads} alias {@code t}. */
-    private static final String SESSION_COLUMNS = "t.PROCESSLIST_ID, t.PROCESSLIST_USER,"
-            + " (SELECT a.ATTR_VALUE FROM performance_schema.session_connect_attrs a"
-            + " WHERE a.PROCESSLIST_ID = t.PROCESSLIST_ID AND a.ATTR_NAME = 'program_name' LIMIT 1),"
-            + " t.PROCESSLIST_COMMAND, t.PROCESSLIST_TIME, %s, LEFT(t.PROCESSLIST_INFO, "
-            + (SessionInfo.MAX_QUERY_CHARS + 1)
-            + ")";
-
-    private static final int SESSION_COLUMN_COUNT = 7;
-
-    /** Sessions holding granted table metadata locks (live, unlike INNODB_TRX). */
-    private static final String TABLE_LOCK_HOLDERS = "SELECT DISTINCT t.PROCESSLIST_ID"
-            + " FROM performance_schema.metadata_locks m"
-            + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
-            + " WHERE m.OBJECT_TYPE = 'TABLE' AND m.LOCK_STATUS = 'GRANTED' AND t.PROCESSLIST_ID IS NOT NULL";
-
-    /**
-     * Transaction start from InnoDB, which needs the PROCESS privilege on MySQL 8 (without it, NULL). The server serves
-     * INNODB_TRX from a cache refreshed only after 100 ms without reads, so frequent polling sees it stale: whether a
-     * sleeping session is in a transaction is therefore also judged from the table metadata locks it holds, which are
-     * live (held until COMMIT, or UNLOCK TABLES).
-     */
-    private static final String TRX_START =
-            "(SELECT UNIX_TIMESTAMP(MIN(x.trx_started)) FROM information_schema.INNODB_TRX x"
-                    + " WHERE x.trx_mysql_thread_id = t.PROCESSLIST_ID)";
 
     private final String engine;
     private final MySqlLockListing listing;
@@ -68,16 +42,10 @@ final class MySqlInspection {
     InspectionSnapshot inspect(Connection connection) throws SQLException {
         requirePerformanceSchema(connection);
         String database = LockNames.database(connection);
-        String sql = "SELECT m.OBJECT_TYPE, m.OBJECT_SCHEMA, m.OBJECT_NAME, m.LOCK_TYPE, m.LOCK_STATUS, "
-                + sessionColumns() + ", UNIX_TIMESTAMP(NOW(6))"
-                + " FROM performance_schema.metadata_locks m"
-                + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
-                + " WHERE t.PROCESSLIST_ID IS NOT NULL AND ((m.OBJECT_TYPE = 'USER LEVEL LOCK' AND m.OBJECT_NAME LIKE ?"
-                + " ESCAPE '!') OR (m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = DATABASE()))"
-                + " ORDER BY m.LOCK_STATUS <> 'GRANTED', t.PROCESSLIST_ID, m.OBJECT_TYPE, m.OBJECT_SCHEMA, m.OBJECT_NAME";
         List<Object[]> rows;
         try {
-            rows = Sql.rows(connection, sql, List.of(MySqlLockListing.escape(database + ".") + "%"), WaitGuard.NONE);
+            rows = Sql.rows(
+                    connection, locksQuery(), List.of(MySqlLockListing.escape(database + ".") + "%"), WaitGuard.NONE);
         } catch (SQLException e) {
             if (e.getErrorCode() != 1227 && MySqlErrors.classify(e) == io.dblock.spi.Failure.PRIVILEGE) {
                 throw MySqlLockListing.missingPerformanceSchemaPrivilege(e);
@@ -89,43 +57,79 @@ final class MySqlInspection {
             return inspect(connection);
         }
         Instant at = rows.isEmpty()
-                ? now(connection)
-                : seconds(rows.get(0)[5 + SESSION_COLUMN_COUNT]).orElseThrow();
-        Set<Long> holdingTables = rows.isEmpty() ? Set.of() : tableLockHolders(connection);
+                ? MySqlSessionRows.now(connection)
+                : MySqlSessionRows.seconds(rows.get(0)[5 + MySqlSessionRows.COUNT])
+                        .orElseThrow();
+        Set<Long> holdingTables = rows.isEmpty() ? Set.of() : MySqlSessionRows.tableLockHolders(connection);
         List<Row> parsed = new ArrayList<>();
         for (Object[] row : rows) {
-            SessionInfo session = session(row, 5, at, holdingTables);
-            boolean granted = "GRANTED".equals(row[4]);
-            String objectType = (String) row[0];
-            String lockType = (String) row[3];
-            Optional<Instant> since = granted ? Optional.empty() : session.stateSince();
-            Optional<Duration> waited = since.map(s -> nonNegative(Duration.between(s, at)));
-            LockInfo info;
-            if ("TABLE".equals(objectType)) {
-                info = new LockInfo(
-                        LockInfo.Kind.TABLE,
-                        Optional.of(TableName.of((String) row[1], (String) row[2])),
-                        Optional.empty(),
-                        tableMode(lockType),
-                        granted,
-                        since,
-                        waited,
-                        session);
-            } else {
-                Optional<LockKey> key = LockNames.decode(database, (String) row[2]);
-                if (key.isEmpty()) {
-                    continue;
-                }
-                info = new LockInfo(
-                        LockInfo.Kind.ADVISORY, Optional.empty(), key, "EXCLUSIVE", granted, since, waited, session);
+            Row lock = lock(row, database, at, holdingTables);
+            if (lock != null) {
+                parsed.add(lock);
             }
-            parsed.add(new Row(objectType + "\u0000" + row[1] + "\u0000" + row[2], lockType, info));
         }
+        return snapshot(at, parsed);
+    }
+
+    /** Every lock, and the wait-for edges between their sessions (sorted), with the sessions on an edge. */
+    private static InspectionSnapshot snapshot(Instant at, List<Row> parsed) {
         List<LockInfo> locks = new ArrayList<>();
+        parsed.forEach(lock -> locks.add(lock.info));
         List<InspectionSnapshot.Edge> edges = new ArrayList<>();
         Map<Long, SessionInfo> sessions = new HashMap<>();
+        addHolderEdges(parsed, edges, sessions);
+        addQueueEdges(parsed, edges, sessions);
+        edges.sort((a, b) -> a.waiter() != b.waiter()
+                ? Long.compare(a.waiter(), b.waiter())
+                : Long.compare(a.blocker(), b.blocker()));
+        return new InspectionSnapshot(at, locks, edges, sessions);
+    }
+
+    /** The metadata locks of this database's named locks and tables, granted first, with their sessions. */
+    private String locksQuery() {
+        return "SELECT m.OBJECT_TYPE, m.OBJECT_SCHEMA, m.OBJECT_NAME, m.LOCK_TYPE, m.LOCK_STATUS, "
+                + MySqlSessionRows.columns(transactionsVisible) + ", UNIX_TIMESTAMP(NOW(6))"
+                + " FROM performance_schema.metadata_locks m"
+                + " JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID"
+                + " WHERE t.PROCESSLIST_ID IS NOT NULL AND ((m.OBJECT_TYPE = 'USER LEVEL LOCK' AND m.OBJECT_NAME LIKE ?"
+                + " ESCAPE '!') OR (m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = DATABASE()))"
+                + " ORDER BY m.LOCK_STATUS <> 'GRANTED', t.PROCESSLIST_ID, m.OBJECT_TYPE, m.OBJECT_SCHEMA, m.OBJECT_NAME";
+    }
+
+    /** One row of {@link #locksQuery()} as a lock; null for a named lock that is not one of dblock's keys. */
+    private static Row lock(Object[] row, String database, Instant at, Set<Long> holdingTables) {
+        SessionInfo session = MySqlSessionRows.session(row, 5, at, holdingTables);
+        boolean granted = "GRANTED".equals(row[4]);
+        String objectType = (String) row[0];
+        String lockType = (String) row[3];
+        Optional<Instant> since = granted ? Optional.empty() : session.stateSince();
+        Optional<Duration> waited = since.map(s -> nonNegative(Duration.between(s, at)));
+        LockInfo info;
+        if ("TABLE".equals(objectType)) {
+            info = new LockInfo(
+                    LockInfo.Kind.TABLE,
+                    Optional.of(TableName.of((String) row[1], (String) row[2])),
+                    Optional.empty(),
+                    MetadataLockTypes.tableMode(lockType),
+                    granted,
+                    since,
+                    waited,
+                    session);
+        } else {
+            Optional<LockKey> key = LockNames.decode(database, (String) row[2]);
+            if (key.isEmpty()) {
+                return null;
+            }
+            info = new LockInfo(
+                    LockInfo.Kind.ADVISORY, Optional.empty(), key, "EXCLUSIVE", granted, since, waited, session);
+        }
+        return new Row(objectType + "\u0000" + row[1] + "\u0000" + row[2], lockType, info);
+    }
+
+    /** Edges from each pending request to the sessions holding a conflicting lock on the same object. */
+    private static void addHolderEdges(
+            List<Row> parsed, List<InspectionSnapshot.Edge> edges, Map<Long, SessionInfo> sessions) {
         for (Row waiting : parsed) {
-            locks.add(waiting.info);
             if (waiting.info.granted()) {
                 continue;
             }
@@ -133,18 +137,19 @@ final class MySqlInspection {
                 if (holder.info.granted()
                         && holder.object.equals(waiting.object)
                         && holder.info.connectionId() != waiting.info.connectionId()
-                        && conflicts(waiting.lockType, holder.lockType)
-                        && edges.stream()
-                                .noneMatch(e -> e.waiter() == waiting.info.connectionId()
-                                        && e.blocker() == holder.info.connectionId())) {
-                    edges.add(new InspectionSnapshot.Edge(waiting.info.connectionId(), holder.info.connectionId()));
-                    sessions.put(waiting.info.connectionId(), waiting.info.session());
-                    sessions.put(holder.info.connectionId(), holder.info.session());
+                        && MetadataLockTypes.conflicts(waiting.lockType, holder.lockType)) {
+                    addEdge(edges, sessions, waiting, holder);
                 }
             }
         }
-        // Queue order: a pending request that no granted lock conflicts with waits behind a conflicting request queued
-        // before it (MDL serves a pending stronger request first: a SELECT behind a pending LOCK TABLES ... WRITE).
+    }
+
+    /**
+     * Queue order: a pending request that no granted lock conflicts with waits behind a conflicting request queued
+     * before it (MDL serves a pending stronger request first: a SELECT behind a pending LOCK TABLES ... WRITE).
+     */
+    private static void addQueueEdges(
+            List<Row> parsed, List<InspectionSnapshot.Edge> edges, Map<Long, SessionInfo> sessions) {
         for (Row waiting : parsed) {
             long waiter = waiting.info.connectionId();
             if (waiting.info.granted() || edges.stream().anyMatch(e -> e.waiter() == waiter)) {
@@ -154,19 +159,23 @@ final class MySqlInspection {
                 if (!queued.info.granted()
                         && queued.object.equals(waiting.object)
                         && queued.info.connectionId() != waiter
-                        && conflicts(waiting.lockType, queued.lockType)
-                        && edges.stream()
-                                .noneMatch(e -> e.waiter() == waiter && e.blocker() == queued.info.connectionId())) {
-                    edges.add(new InspectionSnapshot.Edge(waiter, queued.info.connectionId()));
-                    sessions.put(waiter, waiting.info.session());
-                    sessions.put(queued.info.connectionId(), queued.info.session());
+                        && MetadataLockTypes.conflicts(waiting.lockType, queued.lockType)) {
+                    addEdge(edges, sessions, waiting, queued);
                 }
             }
         }
-        edges.sort((a, b) -> a.waiter() != b.waiter()
-                ? Long.compare(a.waiter(), b.waiter())
-                : Long.compare(a.blocker(), b.blocker()));
-        return new InspectionSnapshot(at, locks, edges, sessions);
+    }
+
+    /** Adds the edge from {@code waiting}'s session to {@code blocker}'s, once, with both sessions. */
+    private static void addEdge(
+            List<InspectionSnapshot.Edge> edges, Map<Long, SessionInfo> sessions, Row waiting, Row blocker) {
+        long waiter = waiting.info.connectionId();
+        long blocking = blocker.info.connectionId();
+        if (edges.stream().noneMatch(e -> e.waiter() == waiter && e.blocker() == blocking)) {
+            edges.add(new InspectionSnapshot.Edge(waiter, blocking));
+            sessions.put(waiter, waiting.info.session());
+            sessions.put(blocking, blocker.info.session());
+        }
     }
 
     private record Row(String object, String lockType, LockInfo info) {}
@@ -181,12 +190,12 @@ final class MySqlInspection {
         for (Long id : ids) {
             in.append(in.length() == 0 ? "" : ", ").append(id.longValue()); // numbers, not user text
         }
-        String sql = "SELECT " + sessionColumns() + ", UNIX_TIMESTAMP(NOW(6)) FROM performance_schema.threads t"
-                + " WHERE t.PROCESSLIST_ID IN (" + in + ")";
-        Set<Long> holdingTables = tableLockHolders(connection);
+        String sql = "SELECT " + MySqlSessionRows.columns(transactionsVisible)
+                + ", UNIX_TIMESTAMP(NOW(6)) FROM performance_schema.threads t WHERE t.PROCESSLIST_ID IN (" + in + ")";
+        Set<Long> holdingTables = MySqlSessionRows.tableLockHolders(connection);
         for (Object[] row : Sql.rows(connection, sql, List.of(), WaitGuard.NONE)) {
-            Instant at = seconds(row[SESSION_COLUMN_COUNT]).orElseThrow();
-            SessionInfo session = session(row, 0, at, holdingTables);
+            Instant at = MySqlSessionRows.seconds(row[MySqlSessionRows.COUNT]).orElseThrow();
+            SessionInfo session = MySqlSessionRows.session(row, 0, at, holdingTables);
             sessions.put(session.connectionId(), session);
         }
         return sessions;
@@ -312,107 +321,6 @@ final class MySqlInspection {
                             + " on by default), and grant SELECT on performance_schema",
                     null);
         }
-    }
-
-    private String sessionColumns() {
-        return SESSION_COLUMNS.formatted(transactionsVisible ? TRX_START : "NULL");
-    }
-
-    private static Set<Long> tableLockHolders(Connection connection) throws SQLException {
-        Set<Long> ids = new java.util.HashSet<>();
-        for (Object[] row : Sql.rows(connection, TABLE_LOCK_HOLDERS, List.of(), WaitGuard.NONE)) {
-            ids.add(((Number) row[0]).longValue());
-        }
-        return ids;
-    }
-
-    private static SessionInfo session(Object[] row, int from, Instant at, Set<Long> holdingTables) {
-        long id = ((Number) row[from]).longValue();
-        String command = (String) row[from + 3];
-        Optional<Instant> transactionStart = seconds(row[from + 5]);
-        SessionState state;
-        boolean holdsTableLocks = holdingTables.contains(id);
-        if ("Sleep".equals(command)) {
-            state = transactionStart.isPresent() || holdsTableLocks
-                    ? SessionState.IDLE_IN_TRANSACTION
-                    : SessionState.IDLE;
-        } else if ("Query".equals(command) || "Execute".equals(command)) {
-            state = SessionState.ACTIVE;
-        } else {
-            state = SessionState.OTHER;
-        }
-        Optional<Instant> stateSince =
-                Optional.ofNullable((Number) row[from + 4]).map(secondsAgo -> at.minusSeconds(secondsAgo.longValue()));
-        return new SessionInfo(
-                id,
-                Optional.ofNullable((String) row[from + 1]),
-                Optional.ofNullable((String) row[from + 2]).filter(s -> !s.isEmpty()),
-                state,
-                stateSince,
-                transactionStart,
-                Optional.ofNullable((String) row[from + 6]).filter(s -> !s.isEmpty()));
-    }
-
-    private static String tableMode(String lockType) {
-        return switch (lockType) {
-            case "SHARED_READ_ONLY" -> "READ";
-            case "SHARED_NO_READ_WRITE" -> "WRITE";
-            default -> lockType;
-        };
-    }
-
-    private static final List<String> TYPES = List.of(
-            "SHARED",
-            "SHARED_HIGH_PRIO",
-            "SHARED_READ",
-            "SHARED_WRITE",
-            "SHARED_WRITE_LOW_PRIO",
-            "SHARED_UPGRADABLE",
-            "SHARED_READ_ONLY",
-            "SHARED_NO_WRITE",
-            "SHARED_NO_READ_WRITE",
-            "EXCLUSIVE");
-
-    /**
-     * The server's metadata-lock compatibility of a request with a granted lock (mdl.cc, granted-incompatibility
-     * matrix); rows are requests, columns granted types, in {@link #TYPES} order, {@code '-'} = conflict.
-     */
-    private static final String[] MATRIX = {
-        "+++++++++-", // S
-        "+++++++++-", // SH
-        "++++++++--", // SR
-        "++++++----", // SW
-        "++++++----", // SWLP
-        "+++++-+---", // SU
-        "+++--+++--", // SRO
-        "+++---+---", // SNW
-        "++--------", // SNRW
-        "----------", // X
-    };
-
-    static boolean conflicts(String requested, String granted) {
-        int r = TYPES.indexOf(requested);
-        int g = TYPES.indexOf(granted);
-        if (r < 0 || g < 0) {
-            return true; // a type this table does not know: assume it blocks
-        }
-        return MATRIX[r].charAt(g) == '-';
-    }
-
-    private static Instant now(Connection connection) throws SQLException {
-        return seconds(Sql.row(connection, "SELECT UNIX_TIMESTAMP(NOW(6))", List.of(), WaitGuard.NONE)[0])
-                .orElseThrow();
-    }
-
-    private static Optional<Instant> seconds(Object value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        BigDecimal seconds = new BigDecimal(value.toString());
-        long whole = seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-        long nanos =
-                seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
-        return Optional.of(Instant.ofEpochSecond(whole, nanos));
     }
 
     private static Duration nonNegative(Duration d) {

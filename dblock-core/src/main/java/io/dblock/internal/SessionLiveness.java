@@ -1,0 +1,316 @@
+package io.dblock.internal;
+
+import io.dblock.LockKey;
+import io.dblock.LockLostException;
+import io.dblock.spi.LockEngine;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether pinned sessions still hold their locks, and what happens to holds that are lost: the watchdog's pass ({@link
+ * #checkLive}), {@link io.dblock.LockHandle#confirmHeld()}, the check before a re-entrant acquisition counts up,
+ * reporting a dead session's holds lost (each once), and shutdown, which reports every hold lost and ends the sessions
+ * still holding after the grace.
+ */
+final class SessionLiveness {
+
+    /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
+    private static final System.Logger LOG = SessionLocks.LOG;
+
+    private final LockEngine engine;
+    private final Listeners listeners;
+    private final SessionHolds holds;
+
+    /**
+     * How old the last confirmation that a pin's session holds its locks may be before a re-entrant acquisition asks the
+     * server again: the watchdog's interval (it confirms that often), zero when the watchdog is off (then each
+     * re-entry asks).
+     */
+    private final long livenessNanos;
+
+    /** Set by {@link #shutDown}: no new session locks. */
+    private volatile boolean closing;
+
+    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition drained = drainLock.newCondition();
+
+    SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds, Duration livenessBound) {
+        this.engine = engine;
+        this.listeners = listeners;
+        this.holds = holds;
+        this.livenessNanos = livenessBound.toNanos();
+    }
+
+    /**
+     * One watchdog pass. For each pinned connection with live handles, asks that session itself whether it still holds
+     * its keys ({@code pg_locks} / {@code IS_USED_LOCK}, one query on the pin's own connection): no spare connection
+     * from the pool is needed, so a pool full of holders is checked as well as an idle one. The pin is entered ({@link
+     * Pin#busy}) for the check, so the holds it looks at cannot start or end during it; a pin whose owner is inside
+     * dblock right now is skipped this pass (the owner's own statement will meet a dead session first).
+     *
+     * <p>A hold is reported lost when the session failed (a connection error on that query, or on an earlier
+     * statement) or the server answered that the session no longer holds the keys. Any other failure of the query
+     * proves nothing and marks nothing. Each hold is reported once.
+     *
+     * @return the descriptions of the holds found lost in this pass
+     */
+    List<String> checkLive() {
+        List<String> lost = new java.util.ArrayList<>();
+        for (Pin pin : pinsOfLiveHolds()) {
+            if (pin.broken) {
+                lost.addAll(reportLost(pin));
+            } else if (pin.busy.tryLock()) {
+                try {
+                    if (!pin.returned && !confirm(pin)) {
+                        pin.broken = true;
+                        lost.addAll(reportLost(pin));
+                    }
+                } finally {
+                    pin.busy.unlock();
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** The pins of the unreleased holds; released holds still listed are dropped from the list on the way. */
+    private Set<Pin> pinsOfLiveHolds() {
+        java.util.Map<Pin, Boolean> pinned = new java.util.IdentityHashMap<>();
+        for (Hold hold : holds.live) {
+            if (hold.isReleased()) {
+                holds.live.remove(hold);
+            } else {
+                pinned.put(hold.pin, Boolean.TRUE);
+            }
+        }
+        return pinned.keySet();
+    }
+
+    /**
+     * Asks the pin's own session whether it holds every key of its live holds; the caller has entered the pin.
+     *
+     * @return false if the session is gone or no longer holds them; true if it does, or if the answer proves nothing
+     */
+    private boolean confirm(Pin pin) {
+        Set<LockKey> keys = liveKeys(pin);
+        if (keys.isEmpty() || pin.connectionId < 0) {
+            return true;
+        }
+        long asked = System.nanoTime();
+        try {
+            boolean held = engine.holders(pin.connection, List.copyOf(keys)).contains(pin.connectionId);
+            if (held) {
+                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+            }
+            return held;
+        } catch (SQLException e) {
+            if (engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
+                LOG.log(Level.DEBUG, "the watchdog's check failed on the holding session itself", e);
+                return false;
+            }
+            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+            return true;
+        }
+    }
+
+    /** The keys of the pin's unreleased holds, in order. */
+    private Set<LockKey> liveKeys(Pin pin) {
+        Set<LockKey> keys = new java.util.TreeSet<>();
+        for (Hold hold : holds.live) {
+            if (hold.pin == pin && !hold.isReleased()) {
+                keys.addAll(hold.keys);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Called by {@link SessionHandle#confirmHeld()} on the owner thread: asks the pin's own session whether it holds the
+     * hold's keys; a failed session or a "no" marks the pin broken and reports its holds lost.
+     */
+    boolean confirmHeld(Hold hold) {
+        Pin pin = hold.pin;
+        pin.busy.lock();
+        try {
+            if (hold.isReleased()) {
+                return false;
+            }
+            if (!pin.broken) {
+                if (pin.connectionId < 0) {
+                    // no session id to compare with (never happens once a lock was granted): nothing to ask
+                    return true;
+                }
+                if (sessionHolds(pin, hold)) {
+                    return true;
+                }
+                pin.broken = true;
+            }
+            reportLost(pin);
+            return false;
+        } finally {
+            pin.busy.unlock();
+        }
+    }
+
+    /**
+     * Asks the pin's session whether it holds the hold's keys.
+     *
+     * @return true if it does; false if it does not or the session failed
+     * @throws io.dblock.LockException for any other failure of the query
+     */
+    private boolean sessionHolds(Pin pin, Hold hold) {
+        long asked = System.nanoTime();
+        try {
+            if (engine.holders(pin.connection, hold.keys).contains(pin.connectionId)) {
+                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+                return true;
+            }
+        } catch (SQLException e) {
+            if (engine.classify(e) != io.dblock.spi.Failure.CONNECTION) {
+                throw Errors.translate(engine, e, hold.description(), Durations.since(asked));
+            }
+            LOG.log(Level.DEBUG, "confirming " + hold.description() + " failed on its own session", e);
+        }
+        return false;
+    }
+
+    /**
+     * Before a re-entrant acquisition counts up: refuses a hold whose session is known lost, and asks the server (one
+     * round trip, on the pin's own connection) when the last confirmation is older than the liveness bound. A session
+     * found gone marks the pin broken and reports its holds lost.
+     *
+     * @throws LockLostException if the thread's hold of {@code keys} is gone
+     */
+    void requireAlive(Pin pin, List<LockKey> keys, String description, long start) {
+        long now = System.nanoTime();
+        if (!pin.broken && now - pin.confirmedAt < livenessNanos) {
+            return;
+        }
+        SQLException failure = null;
+        if (!pin.broken) {
+            try {
+                if (engine.holders(pin.connection, keys).contains(pin.connectionId)) {
+                    pin.confirmedAt = now;
+                    return;
+                }
+            } catch (SQLException e) {
+                failure = e;
+            }
+            pin.broken = true;
+            reportLost(pin);
+        }
+        throw lostHold(description, start, failure);
+    }
+
+    private LockLostException lostHold(String description, long start, SQLException failure) {
+        return new LockLostException(
+                "this thread's hold was lost (its database session ended or no longer holds the lock), so it cannot"
+                        + " be re-entered: release the handle it holds, then acquire again",
+                description,
+                engine.name(),
+                Durations.since(start),
+                failure);
+    }
+
+    /** Reports every unreleased hold on {@code pin} lost (each once); returns their descriptions. */
+    List<String> reportLost(Pin pin) {
+        List<String> lost = new java.util.ArrayList<>();
+        for (Hold hold : holds.live) {
+            if (hold.pin == pin && !hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
+                lost.add(hold.description());
+            }
+        }
+        return lost;
+    }
+
+    /** Whether {@link #shutDown} has begun. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Called as each hold's release begins: during shutdown, wakes the wait for the holders to finish. */
+    void holdEnded() {
+        if (closing) {
+            drainLock.lock();
+            try {
+                drained.signalAll();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Shuts down: refuses new session locks, reports every live hold lost (its pin marked broken, so its release sends
+     * nothing and ends the session instead), waits up to {@code grace} for the holders to release, then aborts the
+     * connections of what is left so the server frees those locks, and logs them.
+     */
+    void shutDown(Duration grace) {
+        closing = true;
+        java.util.Set<Pin> pinned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Hold hold : holds.live) {
+            if (!hold.isReleased()) {
+                pinned.add(hold.pin);
+            }
+        }
+        for (Pin pin : pinned) {
+            pin.broken = true;
+            reportLost(pin);
+        }
+        awaitReleased(grace);
+        endRemaining(grace);
+    }
+
+    /** Waits up to {@code grace} for every live hold to be released (an interrupt ends the wait). */
+    private void awaitReleased(Duration grace) {
+        long deadline = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
+        drainLock.lock();
+        try {
+            while (holds.live.stream().anyMatch(h -> !h.isReleased())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                drained.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    /** Aborts the sessions of the holds still unreleased after the grace, logging each hold. */
+    private void endRemaining(Duration grace) {
+        java.util.Set<Pin> leftPins = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        StringBuilder still = new StringBuilder();
+        for (Hold hold : holds.live) {
+            if (!hold.isReleased()) {
+                leftPins.add(hold.pin);
+                still.append("\n  ")
+                        .append(hold.description())
+                        .append(", held by thread '")
+                        .append(hold.owner.getName())
+                        .append("', acquired at:")
+                        .append(hold.siteText());
+            }
+        }
+        if (leftPins.isEmpty()) {
+            return;
+        }
+        LOG.log(
+                Level.WARNING,
+                "DbLocks closed with session locks still held after the " + grace.toMillis() + " ms grace; ending their"
+                        + " sessions so the server frees them:" + still);
+        for (Pin pin : leftPins) {
+            pin.abortSession();
+        }
+    }
+}

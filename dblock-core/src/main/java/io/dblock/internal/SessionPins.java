@@ -1,0 +1,115 @@
+package io.dblock.internal;
+
+import io.dblock.spi.LockEngine;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Pinning: each thread's {@link Pin}, the connection its session locks live on. A thread borrows it from the {@code
+ * DataSource} with its first lock, enters it ({@link Pin#busy}) while it works on it, and gives it back (clearing a
+ * dirty session first) or discards it once it holds nothing.
+ */
+final class SessionPins {
+
+    /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
+    private static final System.Logger LOG = SessionLocks.LOG;
+
+    private final DataSource dataSource;
+    private final LockEngine engine;
+    private final ThreadLocal<Pin> pins = new ThreadLocal<>();
+
+    SessionPins(DataSource dataSource, LockEngine engine) {
+        this.dataSource = dataSource;
+        this.engine = engine;
+    }
+
+    /** The thread's pin, not entered; null if it has none. */
+    Pin current() {
+        return pins.get();
+    }
+
+    /** The thread's pin, held against concurrent leak releases; null if it has none (or it was given back). */
+    Pin enterCurrent() {
+        Pin pin = pins.get();
+        if (pin == null) {
+            return null;
+        }
+        pin.busy.lock();
+        if (pin.returned) {
+            pin.busy.unlock();
+            pins.remove();
+            return null;
+        }
+        return pin;
+    }
+
+    /** The entered pin if usable, else a newly borrowed one, entered in its place. */
+    Pin usable(String description, Pin[] entered) {
+        Pin pin = entered[0];
+        if (pin != null && !pin.broken) {
+            return pin;
+        }
+        Pin fresh;
+        try {
+            fresh = Pin.of(dataSource.getConnection());
+        } catch (SQLException e) {
+            throw Errors.connectionUnavailable(description, engine.name(), e);
+        }
+        fresh.busy.lock();
+        if (pin != null) {
+            pin.busy.unlock();
+        }
+        entered[0] = fresh;
+        pins.set(fresh);
+        return fresh;
+    }
+
+    /**
+     * Gives the pin's connection back once it holds nothing. After a failed lock statement ({@code failure}) or a
+     * failed unlock ({@link Pin#dirty}), the server session may still hold a lock dblock does not know of (the engine's
+     * own clean-up can fail too), so it is first cleared with one unlock-all statement; if even that fails, the
+     * connection is discarded instead of pooled.
+     */
+    void unpinIfIdle(Pin pin, SQLException failure) {
+        if (failure != null) {
+            noteFailure(pin, failure);
+        }
+        if (pin.serverHolds == 0) {
+            if (pin.dirty && !pin.broken) {
+                clearSession(pin);
+            }
+            if (pin.broken) {
+                pin.discard();
+            } else {
+                pin.giveBack();
+            }
+            if (pins.get() == pin) {
+                pins.remove();
+            }
+        }
+    }
+
+    /** After a failed statement the session may hold locks dblock does not know of; a connection failure ended it. */
+    private void noteFailure(Pin pin, SQLException failure) {
+        pin.dirty = true;
+        if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+            pin.broken = true;
+        }
+    }
+
+    /** Unlocks everything on a dirty session; marks the pin broken (to be discarded) if that fails. */
+    private void clearSession(Pin pin) {
+        try {
+            engine.releaseAllSession(pin.connection);
+            pin.dirty = false;
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "clearing the session's locks after a failed lock operation failed; discarding the"
+                            + " connection so the server ends its session and every lock on it",
+                    e);
+            pin.broken = true;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.dblock.internal;
+
+import io.dblock.AdvisoryLockMode;
+import io.dblock.LockKey;
+import io.dblock.LockLostException;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.LockEngine.Release;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Release of session locks: drops a hold's counts, unlocks the keys whose count reached zero in one statement, and gives
+ * the pin back once it holds nothing; keys the server says were not held become a {@link LockLostException}. If the
+ * unlock statement fails, the session is cleared (or, failing that, discarded) before its connection goes back.
+ */
+final class SessionRelease {
+
+    /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
+    private static final System.Logger LOG = SessionLocks.LOG;
+
+    private final LockEngine engine;
+    private final LocalLocks local;
+    private final SessionPins pins;
+    private final SessionHolds holds;
+    private final SessionLiveness liveness;
+
+    SessionRelease(
+            LockEngine engine, LocalLocks local, SessionPins pins, SessionHolds holds, SessionLiveness liveness) {
+        this.engine = engine;
+        this.local = local;
+        this.pins = pins;
+        this.holds = holds;
+        this.liveness = liveness;
+    }
+
+    /** Called by {@link SessionHandle#release()} on the owner thread. */
+    void release(Hold hold) {
+        hold.pin.busy.lock();
+        try {
+            if (!hold.markReleased()) {
+                throw new io.dblock.LockUsageException("this lock handle was already released", hold.description());
+            }
+            // leaked holds queued while this thread was inside dblock (their pin was busy) go first: a leaked hold
+            // re-entering this one must not keep the key held after this, the thread's last, release of it
+            holds.releaseLeaks();
+            Release result = releaseHold(hold);
+            if (!result.notHeld().isEmpty()) {
+                throw notHeld(hold, result);
+            }
+        } finally {
+            holds.leave(hold.pin);
+        }
+    }
+
+    /** The exception for keys found not held at release, naming a pooler when the release ran on another session. */
+    private LockLostException notHeld(Hold hold, Release result) {
+        long ranOn = result.ranOn().orElse(hold.connectionId);
+        String message = ranOn == hold.connectionId || hold.connectionId < 0
+                ? "the server says this session did not hold " + result.notHeld() + " any more when it was released"
+                : "the lock was taken by server session " + hold.connectionId + " but released through session "
+                        + ranOn + " on the same connection: a pooler in transaction mode (PgBouncer pool_mode ="
+                        + " transaction, RDS Proxy, ...) sits between dblock and the server and hands each statement"
+                        + " to any server session, so session locks stay behind on whichever session took them. Use"
+                        + " transaction-scoped locks (acquireForTransaction) or table locks there, or session pooling";
+        return new LockLostException(message, hold.description(), engine.name(), null, null);
+    }
+
+    /**
+     * Drops the hold's counts and unlocks the keys whose count reached zero, on any thread holding {@code pin.busy};
+     * gives the connection back when it holds nothing more.
+     *
+     * @return what the server said of the keys released
+     */
+    Release releaseHold(Hold hold) {
+        holds.live.remove(hold);
+        liveness.holdEnded();
+        List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
+        Release notHeld = Release.ALL_HELD;
+        if (last.isEmpty()) {
+            return notHeld;
+        }
+        Pin pin = hold.pin;
+        SQLException failure = null;
+        try {
+            notHeld = unlock(pin, last, hold.mode);
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "unlocking " + last + " failed; the session is cleared (or, failing that, discarded) before its"
+                            + " connection goes back to the pool",
+                    e);
+            failure = e;
+        } finally {
+            pin.serverHolds -= last.size();
+            last.forEach(pin.fencingTokens::remove);
+            local.released(last, hold.mode, hold.owner);
+            pins.unpinIfIdle(pin, failure);
+        }
+        return notHeld;
+    }
+
+    /** Unlocks {@code keys} on the pin's session (nothing to send if it is broken); a clean answer confirms the pin. */
+    private Release unlock(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
+        if (pin.broken) {
+            return Release.ALL_HELD;
+        }
+        long asked = System.nanoTime();
+        Release result = engine.releaseSession(pin.connection, keys, mode);
+        if (result.notHeld().isEmpty()) {
+            pin.confirmedAt = Math.max(pin.confirmedAt, asked);
+        }
+        return result;
+    }
+
+    /** Undoes a server acquisition whose follow-up failed; discards the connection if even that fails. */
+    void undoAcquisition(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) {
+        pin.serverHolds -= keys.size();
+        try {
+            if (!pin.broken) {
+                engine.releaseSession(pin.connection, keys, mode);
+            }
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "unlocking " + keys + " after a failed acquisition failed; discarding the connection",
+                    e);
+            pin.discard();
+        }
+    }
+}
