@@ -16,6 +16,11 @@ final class MySqlErrors {
         if (state != null && state.startsWith("08")) {
             return Failure.CONNECTION;
         }
+        if ("HY008".equals(state) || e.getClass().getName().endsWith(".MySQLStatementCancelledException")) {
+            // MySQL Connector/J reports its own cancel (Statement.cancel, as on an interrupt) without a server error
+            // code, and without a SQLState when the cancel is seen on the client side
+            return Failure.CANCELLED;
+        }
         return switch (e.getErrorCode()) {
             case 1205 -> Failure.TIMEOUT; // ER_LOCK_WAIT_TIMEOUT: lock_wait_timeout, MariaDB WAIT n / NOWAIT
             case 1213, 3058 -> Failure.DEADLOCK; // ER_LOCK_DEADLOCK (MariaDB user locks too), ER_USER_LOCK_DEADLOCK
