@@ -328,6 +328,13 @@ public final class DbLocks implements AutoCloseable {
          * borrows one connection only while this instance holds session locks, and runs one query per connection
          * holding them. Transaction-scoped and table locks are not watched: their transaction fails instead.
          *
+         * <p>The watchdog also keeps pinned sessions alive where the server ends idle sessions (PostgreSQL {@code
+         * idle_session_timeout}, MySQL/MariaDB {@code wait_timeout}): the first keepalive pass after a connection is
+         * pinned (within 250 ms) reads the session's limit (one query), and a session idle for a third of it is used
+         * again (one query, the same check as above), never while its thread runs a statement on it. With the watchdog
+         * off there is no keepalive, and such a server may end an idle holder's session and its locks. Transaction
+         * locks on the caller's connection get no keepalive: the caller's transaction owns that connection.
+         *
          * @param interval at least 10 ms and at most 365 days, or zero
          * @throws IllegalArgumentException if negative, between zero and 10 ms, or longer than 365 days
          */

@@ -54,6 +54,9 @@ class MariaDb1011Test {
     class Watchdogs extends WatchdogContract {}
 
     @Nested
+    class Keepalives extends KeepaliveContract {}
+
+    @Nested
     class MutualExclusion extends MutualExclusionContract {}
 
     @Nested

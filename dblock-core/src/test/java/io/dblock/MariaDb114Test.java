@@ -54,6 +54,9 @@ class MariaDb114Test {
     class Watchdogs extends WatchdogContract {}
 
     @Nested
+    class Keepalives extends KeepaliveContract {}
+
+    @Nested
     class MutualExclusion extends MutualExclusionContract {}
 
     @Nested

@@ -51,6 +51,9 @@ class MySqlExternalTest {
     class Watchdogs extends WatchdogContract {}
 
     @Nested
+    class Keepalives extends KeepaliveContract {}
+
+    @Nested
     class MutualExclusion extends MutualExclusionContract {}
 
     @Nested

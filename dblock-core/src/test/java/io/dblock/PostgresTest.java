@@ -173,6 +173,9 @@ class PostgresTest {
     class Watchdogs extends WatchdogContract {}
 
     @Nested
+    class Keepalives extends KeepaliveContract {}
+
+    @Nested
     class MutualExclusion extends MutualExclusionContract {
         @Test
         void transactionAdvisoryLocksLoseNothing() throws Exception {

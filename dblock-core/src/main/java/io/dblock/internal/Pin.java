@@ -43,6 +43,12 @@ final class Pin {
      */
     volatile long confirmedAt = System.nanoTime();
 
+    /**
+     * How often the keepalive must use this session so the server's idle limit does not end it, in nanoseconds: -1
+     * until read (at the first keepalive pass after the pin took a lock), 0 for no limit.
+     */
+    volatile long keepaliveNanos = -1;
+
     private Pin(Connection connection, boolean restoreAutoCommit) {
         this.connection = connection;
         this.restoreAutoCommit = restoreAutoCommit;

@@ -77,6 +77,69 @@ final class SessionLiveness {
         return lost;
     }
 
+    /** The share of the server's idle limit after which an idle pinned session is used again: a third. */
+    static final int KEEPALIVE_DIVISOR = 3;
+
+    /**
+     * One keepalive pass. For each pinned connection with live holds whose server ends idle sessions ({@link
+     * io.dblock.spi.SessionLimits}): on the first pass after it was pinned, reads the limit (one query, which is use
+     * too); afterwards, once the session has been idle for a third of the limit, confirms its holds as the watchdog
+     * does (one query), which keeps it busy. A pin whose owner is inside dblock is skipped (its own statement is use
+     * enough), so a keepalive never runs beside another statement on the same connection.
+     *
+     * @return the descriptions of the holds found lost on the way
+     */
+    List<String> keepAlive() {
+        List<String> lost = new java.util.ArrayList<>();
+        long now = System.nanoTime();
+        for (Pin pin : pinsOfLiveHolds()) {
+            long cadence = pin.keepaliveNanos;
+            if (pin.broken || cadence == 0 || (cadence > 0 && now - pin.confirmedAt < cadence)) {
+                continue;
+            }
+            if (!pin.busy.tryLock()) {
+                continue;
+            }
+            try {
+                if (pin.returned) {
+                    continue;
+                }
+                if (cadence < 0) {
+                    try {
+                        pin.keepaliveNanos = readCadence(pin);
+                        pin.confirmedAt = Math.max(pin.confirmedAt, now);
+                    } catch (SQLException e) {
+                        pin.keepaliveNanos = 0;
+                        if (engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
+                            pin.broken = true;
+                            lost.addAll(reportLost(pin));
+                        } else {
+                            LOG.log(Level.DEBUG, "reading the session's idle limit failed; no keepalive for it", e);
+                        }
+                    }
+                } else if (!confirm(pin)) {
+                    pin.broken = true;
+                    lost.addAll(reportLost(pin));
+                }
+            } finally {
+                pin.busy.unlock();
+            }
+        }
+        return lost;
+    }
+
+    /** A third of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
+    private long readCadence(Pin pin) throws SQLException {
+        Optional<io.dblock.spi.SessionLimits> limits = engine.facet(io.dblock.spi.SessionLimits.class);
+        if (limits.isEmpty()) {
+            return 0;
+        }
+        return limits.get()
+                .idleLimit(pin.connection)
+                .map(limit -> Math.max(Duration.ofMillis(10).toNanos(), limit.toNanos() / KEEPALIVE_DIVISOR))
+                .orElse(0L);
+    }
+
     /** The pins of the unreleased holds; released holds still listed are dropped from the list on the way. */
     private Set<Pin> pinsOfLiveHolds() {
         java.util.Map<Pin, Boolean> pinned = new java.util.IdentityHashMap<>();

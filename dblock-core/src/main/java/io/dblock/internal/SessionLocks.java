@@ -284,6 +284,11 @@ final class SessionLocks {
         return liveness.confirmHeld(hold);
     }
 
+    /** One keepalive pass; see {@link SessionLiveness#keepAlive}. */
+    List<String> keepAlive() {
+        return liveness.keepAlive();
+    }
+
     /** One watchdog pass; see {@link SessionLiveness#checkLive}. */
     List<String> checkLive() {
         return liveness.checkLive();

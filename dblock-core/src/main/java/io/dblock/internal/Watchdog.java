@@ -21,24 +21,40 @@ final class Watchdog {
 
     private Watchdog() {}
 
-    /** Starts the checks; the returned action stops them (a no-op when the watchdog is off). */
+    /** How often the keepalive looks for pinned sessions that are due (each at a third of its server's idle limit). */
+    static final long KEEPALIVE_TICK_MILLIS = 250;
+
+    /**
+     * Starts the checks and the keepalive of pinned sessions ({@link SessionLocks#keepAlive()}, every {@value
+     * #KEEPALIVE_TICK_MILLIS} ms, acting only on sessions that are due); the returned action stops both. With the
+     * watchdog off, neither runs.
+     */
     static Runnable start(SessionLocks sessions, Duration interval) {
         if (interval == null || interval.isZero()) {
             return () -> {};
         }
         long millis = Math.max(10, interval.toMillis());
-        Task task = new Task(new WeakReference<>(sessions));
+        Task task = new Task(new WeakReference<>(sessions), false);
         ScheduledFuture<?> future = SCHEDULER.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
         task.future = future;
-        return () -> future.cancel(false);
+        Task keepalive = new Task(new WeakReference<>(sessions), true);
+        ScheduledFuture<?> pings = SCHEDULER.scheduleWithFixedDelay(
+                keepalive, KEEPALIVE_TICK_MILLIS, KEEPALIVE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        keepalive.future = pings;
+        return () -> {
+            future.cancel(false);
+            pings.cancel(false);
+        };
     }
 
     private static final class Task implements Runnable {
         private final WeakReference<SessionLocks> sessions;
+        private final boolean keepalive;
         volatile ScheduledFuture<?> future;
 
-        Task(WeakReference<SessionLocks> sessions) {
+        Task(WeakReference<SessionLocks> sessions, boolean keepalive) {
             this.sessions = sessions;
+            this.keepalive = keepalive;
         }
 
         @Override
@@ -51,12 +67,14 @@ final class Watchdog {
                 }
                 return;
             }
-            locks.releaseLeaks();
+            if (!keepalive) {
+                locks.releaseLeaks();
+            }
             if (!locks.hasLiveHolds()) {
                 return;
             }
             try {
-                java.util.List<String> lost = locks.checkLive();
+                java.util.List<String> lost = keepalive ? locks.keepAlive() : locks.checkLive();
                 if (!lost.isEmpty()) {
                     LOG.log(
                             Level.WARNING,

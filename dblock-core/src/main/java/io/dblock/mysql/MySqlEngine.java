@@ -44,7 +44,8 @@ final class MySqlEngine
                 io.dblock.spi.Prioritising,
                 io.dblock.spi.SessionControl,
                 io.dblock.spi.LockTimeouts,
-                io.dblock.spi.LockNameListing {
+                io.dblock.spi.LockNameListing,
+                io.dblock.spi.SessionLimits {
 
     /**
      * One year, the longest wait dblock sets on MySQL/MariaDB (their lock wait settings stop at 31536000 s): MariaDB's
@@ -213,6 +214,14 @@ final class MySqlEngine
     @Override
     public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) throws SQLException {
         return listing.namesHeldWithPrefix(connection, LockNames.database(connection), prefix);
+    }
+
+    /** The session's {@code wait_timeout}, in seconds. */
+    @Override
+    public java.util.Optional<java.time.Duration> idleLimit(Connection connection) throws SQLException {
+        long seconds = ((Number) Sql.row(connection, "SELECT @@SESSION.wait_timeout", List.of(), WaitGuard.NONE)[0])
+                .longValue();
+        return seconds > 0 ? java.util.Optional.of(java.time.Duration.ofSeconds(seconds)) : java.util.Optional.empty();
     }
 
     @Override

@@ -46,7 +46,8 @@ final class PostgresEngine
                 io.dblock.spi.Inspection,
                 io.dblock.spi.Prioritising,
                 io.dblock.spi.SessionControl,
-                io.dblock.spi.LockTimeouts {
+                io.dblock.spi.LockTimeouts,
+                io.dblock.spi.SessionLimits {
 
     /** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are silently truncated. */
     private static final int MAX_IDENTIFIER_BYTES = 63;
@@ -251,6 +252,18 @@ final class PostgresEngine
                     + " bytes long; PostgreSQL identifiers have at most " + MAX_IDENTIFIER_BYTES
                     + " bytes (longer ones would be truncated to a different name)");
         }
+    }
+
+    /** {@code idle_session_timeout} from {@code pg_settings}, in milliseconds; no row before PostgreSQL 14. */
+    @Override
+    public java.util.Optional<java.time.Duration> idleLimit(Connection connection) throws SQLException {
+        for (Object[] row : new Batch()
+                .add("SELECT setting FROM pg_settings WHERE name = 'idle_session_timeout'")
+                .execute(connection, WaitGuard.NONE)) {
+            long millis = Long.parseLong(String.valueOf(row[0]).trim());
+            return millis > 0 ? java.util.Optional.of(java.time.Duration.ofMillis(millis)) : java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
     }
 
     @Override

@@ -21,7 +21,9 @@ final class PostgresErrors {
             case "25P02" -> Failure.TRANSACTION_FAILED; // in_failed_sql_transaction
             case "42P01", "3F000" -> Failure.UNDEFINED_TABLE; // undefined_table, invalid_schema_name
             case "42501" -> Failure.PRIVILEGE; // insufficient_privilege
-            case "57P01", "57P02", "57P03" -> Failure.CONNECTION; // admin_shutdown, crash_shutdown, cannot_connect_now
+            // admin_shutdown (also pg_terminate_backend), crash_shutdown, cannot_connect_now, idle_session_timeout
+            // (14+)
+            case "57P01", "57P02", "57P03", "57P05" -> Failure.CONNECTION;
             default -> state.startsWith("08") ? Failure.CONNECTION : Failure.OTHER;
         };
     }

@@ -1,0 +1,90 @@
+package io.dblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dblock.spi.SessionLimits;
+import io.dblock.support.Needs;
+import io.dblock.support.Probe;
+import io.dblock.testing.Await;
+import io.dblock.testing.TestDatabase;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Session locks survive a server that ends idle sessions (issue 16.1): the pool's sessions get a 2 s idle limit
+ * ({@code SET idle_session_timeout = '2s'} on PostgreSQL, {@code SET SESSION wait_timeout = 2} on MySQL/MariaDB, as a
+ * managed server's settings would give them), and a lock is held idle for 6.5 s.
+ *
+ * <p>With the watchdog on (the default), dblock reads the pinned session's limit at its first keepalive pass and uses
+ * the session again at a third of it, so the server keeps the session and the lock. Without it, the server ends the
+ * session after 2 s and the lock is gone with nobody told until someone asks ({@code confirmHeld()}): the control that
+ * shows the limit is real.
+ */
+@Needs(SessionLimits.class)
+abstract class KeepaliveContract {
+
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(2);
+    static final Duration HELD_IDLE = Duration.ofMillis(6_500);
+
+    TestDatabase db;
+    Probe probe;
+    DbLocks otherNode;
+    HikariDataSource pool;
+
+    @BeforeEach
+    void setUp(TestDatabase db) {
+        this.db = db;
+        probe = Probe.of(db);
+        otherNode = DbLocks.create(db.dataSource());
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.dataSource());
+        config.setMaximumPoolSize(3);
+        config.setMinimumIdle(0);
+        config.setConnectionInitSql(
+                db.engine().equals("PostgreSQL")
+                        ? "SET idle_session_timeout = '" + IDLE_LIMIT.toMillis() + "ms'"
+                        : "SET SESSION wait_timeout = " + IDLE_LIMIT.toSeconds());
+        pool = new HikariDataSource(config);
+    }
+
+    @AfterEach
+    void closePool() {
+        pool.close();
+    }
+
+    @Test
+    void aLockHeldIdleLongerThanTheServersIdleLimitIsKeptAlive() throws Exception {
+        DbLocks locks = DbLocks.create(pool);
+        LockHandle held = locks.advisory("idle-kept").acquire();
+        AtomicInteger lost = new AtomicInteger();
+        held.onLost(h -> lost.incrementAndGet());
+        long session = held.connectionId();
+        Thread.sleep(HELD_IDLE.toMillis()); // the idle time under test, not a synchronisation
+        assertThat(probe.alive(session)).as("the server kept the idle session").isTrue();
+        assertThat(otherNode.advisory("idle-kept").holderConnectionIds()).containsExactly(session);
+        assertThat(held.confirmHeld()).isTrue();
+        assertThat(lost).hasValue(0);
+        held.release();
+        assertThat(otherNode.advisory("idle-kept").isLocked()).isFalse();
+    }
+
+    @Test
+    void withoutTheWatchdogTheServerEndsTheIdleSessionAndTakesTheLock() throws Exception {
+        DbLocks locks = DbLocks.builder(pool).watchdog(Duration.ZERO).build();
+        LockHandle held = locks.advisory("idle-taken").acquire();
+        AtomicInteger lost = new AtomicInteger();
+        held.onLost(h -> lost.incrementAndGet());
+        long session = held.connectionId();
+        Await.until(Duration.ofSeconds(15), "the server ended the idle session", () -> !probe.alive(session));
+        assertThat(otherNode.advisory("idle-taken").holderConnectionIds()).doesNotContain(session);
+        assertThat(held.isHeld()).as("nothing has looked yet").isTrue();
+        assertThat(held.confirmHeld()).isFalse();
+        assertThat(lost).hasValue(1);
+        held.release(); // quiet: known lost
+    }
+}
