@@ -17,8 +17,9 @@ import java.util.Set;
  * <p>This interface is what every engine must do: session-scoped advisory (named) locks, and the questions dblock asks
  * about them. Everything else is a facet an engine has or not, each its own interface in this package, found through
  * {@link #facet(Class)}: {@link TableLocks}, {@link TransactionLocks}, {@link Fencing}, {@link Inspection}, {@link
- * Prioritising}, {@link SessionControl}, {@link LockTimeouts}, {@link LockNameListing}. When a facet is missing, dblock
- * (not the engine) throws {@link io.dblock.UnsupportedLockException}, saying what to use instead.
+ * Prioritising}, {@link SessionControl}, {@link LockTimeouts}, {@link LockNameListing}, {@link SessionLimits}. When a
+ * facet is missing, dblock (not the engine) throws {@link io.dblock.UnsupportedLockException}, saying what to use
+ * instead ({@link SessionLimits} only turns the keepalive off).
  *
  * <p>dblock's core does everything else (re-entrancy, local queueing, pinning connections, interrupts, exceptions).
  * Engines are stateless and thread-safe; every method works on the connection it is given and must leave it in the
