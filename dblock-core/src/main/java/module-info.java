@@ -2,7 +2,7 @@
  * dblock: database-level locks (advisory and named locks, table locks) kept by PostgreSQL and MySQL/MariaDB.
  *
  * <p>Exports the API ({@code io.dblock}), the inspector's types ({@code io.dblock.inspect}) and the engine SPI
- * ({@code io.dblock.spi}). The implementation ({@code io.dblock.internal}) and the engines ({@code io.dblock.postgres},
+ * ({@code io.dblock.spi}). The implementation (package-private types in {@code io.dblock}) and the engines ({@code io.dblock.postgres},
  * {@code io.dblock.mysql}) are not exported: the engines are found through {@link java.util.ServiceLoader}.
  */
 module io.dblock {

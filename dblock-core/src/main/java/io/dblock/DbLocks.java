@@ -1,12 +1,6 @@
 package io.dblock;
 
 import io.dblock.inspect.LockInspector;
-import io.dblock.internal.DefaultAdvisoryLock;
-import io.dblock.internal.DefaultLockInspector;
-import io.dblock.internal.DefaultLockTimeoutScope;
-import io.dblock.internal.DefaultTableLock;
-import io.dblock.internal.EngineDetection;
-import io.dblock.internal.LockContext;
 import io.dblock.spi.LockEngine;
 import java.sql.Connection;
 import java.time.Duration;

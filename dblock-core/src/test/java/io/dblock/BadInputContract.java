@@ -162,7 +162,7 @@ abstract class BadInputContract implements DriverUnderTest {
      */
     @Test
     void anEngineFailingUncheckedWhileAcquiringLeavesNothingBehind() throws Exception {
-        io.dblock.spi.LockEngine real = io.dblock.internal.EngineDetection.detect(pool);
+        io.dblock.spi.LockEngine real = EngineDetection.detect(pool);
         io.dblock.spi.LockEngine failing = (io.dblock.spi.LockEngine) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {io.dblock.spi.LockEngine.class}, (proxy, method, args) -> {
                     if (method.getName().equals("acquireSession")) {

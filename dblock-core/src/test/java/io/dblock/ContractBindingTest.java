@@ -2,7 +2,6 @@ package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dblock.internal.EngineDetection;
 import io.dblock.spi.LockEngine;
 import io.dblock.support.DriverUnderTest;
 import io.dblock.support.Needs;

@@ -32,7 +32,7 @@ abstract class LeakedHandleContract implements DriverUnderTest {
     HikariDataSource pool;
     DbLocks locks;
     final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger julLogger = Logger.getLogger("io.dblock.internal.SessionLocks");
+    private final Logger julLogger = Logger.getLogger("io.dblock.SessionLocks");
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {

@@ -79,7 +79,7 @@ abstract class WatchdogContract {
 
     @Test
     void aLostLockLeftUnreleasedIsLoggedOnceNamingIt() throws Exception {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.dblock.internal.Watchdog");
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.dblock.Watchdog");
         List<String> warnings = new CopyOnWriteArrayList<>();
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override

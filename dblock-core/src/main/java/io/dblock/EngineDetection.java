@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockFailedException;
-import io.dblock.UnsupportedLockException;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.LockEngineProvider;
 import java.sql.Connection;
@@ -15,7 +13,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /** Picks the engine for a database from the {@link LockEngineProvider}s on the class path. */
-public final class EngineDetection {
+final class EngineDetection {
 
     private EngineDetection() {}
 

@@ -1,8 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockEvent;
-import io.dblock.LockException;
-import io.dblock.LockListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockKey;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;

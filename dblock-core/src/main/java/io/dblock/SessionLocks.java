@@ -1,9 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockDeadlockException;
-import io.dblock.LockHandle;
-import io.dblock.LockKey;
 import io.dblock.spi.Deadline;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;

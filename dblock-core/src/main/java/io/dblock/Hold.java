@@ -1,9 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockException;
-import io.dblock.LockHandle;
-import io.dblock.LockKey;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,7 +130,7 @@ final class Hold {
             int n = 0;
             for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext() && n < SITE_FRAMES; ) {
                 StackWalker.StackFrame f = it.next();
-                if (n > 0 || !f.getClassName().startsWith("io.dblock.internal.")) {
+                if (n > 0 || !IMPLEMENTATION.get(f.getDeclaringClass())) {
                     site[n++] = f;
                 }
             }
@@ -142,8 +138,27 @@ final class Hold {
         });
     }
 
+    /**
+     * Whether a frame's class is dblock's implementation: a package-private class of {@code io.dblock} (or one nested
+     * in it) from dblock's own jar, so that the site starts at the caller (a test in the same package included).
+     */
+    private static final ClassValue<Boolean> IMPLEMENTATION = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> frameClass) {
+            Class<?> top = frameClass.getNestHost();
+            return top.getPackageName().equals(Hold.class.getPackageName())
+                    && !java.lang.reflect.Modifier.isPublic(top.getModifiers())
+                    && java.util.Objects.equals(codeSource(top), codeSource(Hold.class));
+        }
+    };
+
+    private static Object codeSource(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
+    }
+
     /** Measured: a larger first batch ({@code getInstance(Set.of(), 16)}) walks slower than the default. */
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /** Frames recorded per acquisition. */
     static final int SITE_FRAMES = 5;

@@ -1,10 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockHandle;
-import io.dblock.LockKey;
-import io.dblock.LockLostException;
-import io.dblock.LockUsageException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

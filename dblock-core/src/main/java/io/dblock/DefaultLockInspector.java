@@ -1,4 +1,4 @@
-package io.dblock.internal;
+package io.dblock;
 
 import io.dblock.inspect.LockFilter;
 import io.dblock.inspect.LockInfo;
@@ -23,7 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** {@link LockInspector} over the engine's {@link InspectionSnapshot}. */
-public final class DefaultLockInspector implements LockInspector {
+final class DefaultLockInspector implements LockInspector {
 
     private final LockContext context;
 

@@ -1,6 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockKey;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

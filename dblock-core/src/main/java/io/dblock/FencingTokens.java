@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockKey;
-import io.dblock.TableName;
 import io.dblock.spi.LockEngine;
 import java.sql.SQLException;
 

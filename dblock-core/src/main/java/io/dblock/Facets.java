@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.UnsupportedLockException;
 import io.dblock.spi.Fencing;
 import io.dblock.spi.Inspection;
 import io.dblock.spi.LockEngine;

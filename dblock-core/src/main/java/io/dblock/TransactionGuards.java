@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockFailedException;
-import io.dblock.LockUsageException;
 import java.sql.Connection;
 import java.sql.SQLException;
 

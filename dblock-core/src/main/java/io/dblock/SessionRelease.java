@@ -1,8 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockKey;
-import io.dblock.LockLostException;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.LockEngine.Release;
 import java.lang.System.Logger.Level;

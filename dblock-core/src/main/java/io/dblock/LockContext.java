@@ -1,4 +1,4 @@
-package io.dblock.internal;
+package io.dblock;
 
 import io.dblock.spi.LockEngine;
 import java.sql.Connection;
@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * What every lock of one {@code DbLocks} shares: the data source, the engine, the session-lock registry and the
  * default timeout. Immutable apart from the registry, which is thread-safe.
  */
-public final class LockContext {
+final class LockContext {
 
     final DataSource dataSource;
     final LockEngine engine;

@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,8 @@
-package io.dblock.internal;
+package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockKey;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestThreads;
 import java.time.Duration;

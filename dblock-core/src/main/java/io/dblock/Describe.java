@@ -1,9 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockKey;
-import io.dblock.TableLockMode;
-import io.dblock.TableLockRequest;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;

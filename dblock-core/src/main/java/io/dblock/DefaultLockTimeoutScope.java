@@ -1,8 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockException;
-import io.dblock.LockTimeoutScope;
-import io.dblock.LockUsageException;
 import io.dblock.spi.Failure;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
@@ -18,7 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Sets the engine's lock wait limits on a connection and restores them on close; tracks nesting per connection. */
-public final class DefaultLockTimeoutScope implements LockTimeoutScope {
+final class DefaultLockTimeoutScope implements LockTimeoutScope {
 
     /** Open scopes per connection, innermost first. Identity: a pool's proxy is the caller's connection. */
     private static final Map<Connection, Deque<DefaultLockTimeoutScope>> OPEN =

@@ -1,4 +1,4 @@
-package io.dblock.internal;
+package io.dblock;
 
 import io.dblock.spi.LockEngine;
 import java.lang.System.Logger.Level;

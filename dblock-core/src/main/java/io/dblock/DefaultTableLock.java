@@ -1,14 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockException;
-import io.dblock.LockTimeoutException;
-import io.dblock.LockUsageException;
-import io.dblock.Priority;
-import io.dblock.TableLock;
-import io.dblock.TableLockMode;
-import io.dblock.TableLockRequest;
-import io.dblock.TableName;
-import io.dblock.TransactionCallback;
 import io.dblock.spi.Failure;
 import io.dblock.spi.Wait;
 import java.sql.Connection;
@@ -21,7 +12,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /** The {@link TableLock} implementation: an immutable, canonically ordered list of table requests. */
-public final class DefaultTableLock implements TableLock {
+final class DefaultTableLock implements TableLock {
 
     private final LockContext context;
     private final List<TableLockRequest> requests;

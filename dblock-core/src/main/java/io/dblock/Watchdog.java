@@ -1,4 +1,4 @@
-package io.dblock.internal;
+package io.dblock;
 
 import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;

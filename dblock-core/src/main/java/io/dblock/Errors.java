@@ -1,11 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockDeadlockException;
-import io.dblock.LockException;
-import io.dblock.LockFailedException;
-import io.dblock.LockInterruptedException;
-import io.dblock.LockTimeoutException;
-import io.dblock.LockUsageException;
 import io.dblock.spi.LockEngine;
 import java.sql.SQLException;
 import java.time.Duration;

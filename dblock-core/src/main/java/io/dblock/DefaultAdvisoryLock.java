@@ -1,13 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.AdvisoryLock;
-import io.dblock.AdvisoryLockMode;
-import io.dblock.LockAction;
-import io.dblock.LockCallback;
-import io.dblock.LockHandle;
-import io.dblock.LockKey;
-import io.dblock.LockTimeoutException;
-import io.dblock.Priority;
 import io.dblock.spi.Wait;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The {@link AdvisoryLock} implementation: immutable configuration over a {@link LockContext}. */
-public final class DefaultAdvisoryLock implements AdvisoryLock {
+final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private final LockContext context;
     private final List<LockKey> keys;

@@ -1,7 +1,5 @@
-package io.dblock.internal;
+package io.dblock;
 
-import io.dblock.LockUsageException;
-import io.dblock.Priority;
 import io.dblock.inspect.SessionInfo;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.WaitGuard;
