@@ -4,12 +4,12 @@ import io.dblock.inspect.LockInspector;
 import io.dblock.spi.LockEngine;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -88,11 +88,8 @@ public final class DbLocks implements AutoCloseable {
      */
     public TableLock tables(String... tables) {
         Objects.requireNonNull(tables, "tables must not be null");
-        List<TableName> names = new ArrayList<>();
-        for (String table : tables) {
-            names.add(TableName.parse(table));
-        }
-        return DefaultTableLock.of(context, names);
+        return DefaultTableLock.of(
+                context, Arrays.stream(tables).map(TableName::parse).collect(Collectors.toList()));
     }
 
     /**
@@ -123,14 +120,7 @@ public final class DbLocks implements AutoCloseable {
 
     /**
      * Limits how long statements on {@code connection} wait for locks until the returned scope is closed, then puts the
-     * previous limits back. PostgreSQL: {@code lock_timeout} (milliseconds, rounded up; {@code ZERO} becomes 1 ms because
-     * 0 means "no limit" there), one round trip each way. MySQL/MariaDB: {@code lock_wait_timeout} (table and metadata
-     * locks) and {@code innodb_lock_wait_timeout} (row locks), whole seconds rounded up (MySQL: at least 1), two round
-     * trips to open, one to close. Named locks ({@code GET_LOCK}) take their own timeout and are not affected.
-     *
-     * <p>Scopes nest and must be closed in reverse order. The change is session-level ({@code SET}, not {@code SET
-     * LOCAL}): it outlives commits inside the scope. Locks taken through dblock use their own timeouts and are not
-     * affected either way.
+     * previous limits back. What each engine sets, and its round trips, are in {@link LockTimeoutScope}.
      *
      * @param connection the connection whose statements to limit; not closed by the scope
      * @param timeout the limit, not negative
@@ -159,11 +149,8 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * Returns the inspector for this server's locks and waits: who holds what, who waits for whom, and the means to
-     * cancel or terminate a blocking session. See {@link LockInspector} for what each engine shows and the privileges
-     * cancel/terminate need.
-     *
-     * @return a thread-safe inspector; cheap to call, holds no connection between calls
+     * The inspector of this server's locks and waits (who holds what, who waits for whom, cancel or terminate a blocker;
+     * see {@link LockInspector} for each engine and the privileges needed): thread-safe, cheap, holds no connection.
      */
     public LockInspector inspector() {
         return new DefaultLockInspector(context);
@@ -184,12 +171,7 @@ public final class DbLocks implements AutoCloseable {
         return Optional.ofNullable(context.defaultTimeout());
     }
 
-    /**
-     * How often the watchdog checks that this instance's held session locks are still held, as set by {@link
-     * Builder#watchdog(Duration)}.
-     *
-     * @return the interval; {@link Duration#ZERO} when the watchdog is off
-     */
+    /** The watchdog's interval, as set by {@link Builder#watchdog(Duration)}; {@link Duration#ZERO} when it is off. */
     public Duration watchdogInterval() {
         return context.watchdogInterval();
     }
@@ -203,11 +185,9 @@ public final class DbLocks implements AutoCloseable {
     public static final String DEFAULT_FENCING_TABLE = "dblock_fencing_token";
 
     /**
-     * Creates the fencing-token table of {@link AdvisoryLock#fenced()} if it does not exist ({@code CREATE TABLE IF NOT
-     * EXISTS}, see {@link #fencingTableDdl()}), on a borrowed connection. Needs the privilege to create tables; where
-     * the application's user lacks it, have a migration run the DDL instead. Safe to call on every start.
-     *
-     * @throws LockException if the statement fails
+     * Creates the fencing-token table of {@link AdvisoryLock#fenced()} unless it exists (the statement of {@link
+     * #fencingTableDdl()}, on a borrowed connection); safe on every start. It needs the privilege to create tables:
+     * without it, have a migration run the DDL. Throws {@link LockException} if the statement fails.
      */
     public void createFencingTable() {
         context.withAutoCommitConnection(
@@ -217,10 +197,8 @@ public final class DbLocks implements AutoCloseable {
 
     /**
      * The statement that creates the fencing-token table on this engine, for migrations (Flyway, Liquibase): one row
-     * per key, {@code lock_key} (the server's identity of the lock) and {@code token}.
-     *
-     * @return the DDL, e.g. {@code CREATE TABLE IF NOT EXISTS "dblock_fencing_token" (lock_key varchar(64) PRIMARY KEY,
-     *     token bigint NOT NULL)}
+     * per key, {@code lock_key} (the server's identity of the lock) and {@code token}; e.g. {@code CREATE TABLE IF NOT
+     * EXISTS "dblock_fencing_token" (lock_key varchar(64) PRIMARY KEY, token bigint NOT NULL)}.
      */
     public String fencingTableDdl() {
         return context.fencing().fencingTableDdl(context.fencingTable());
@@ -236,40 +214,25 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * Shuts this instance down, telling holders first. In order:
-     *
-     * <ol>
-     *   <li>New session locks are refused ({@link LockUsageException}: closed).
-     *   <li>Every session lock held through this instance is marked lost at once: {@link LockHandle#isHeld()} turns
-     *       false, its {@link LockHandle#onLost} callbacks and the listeners' {@code lost} run (on the calling thread),
-     *       and a re-entrant acquisition throws {@link LockLostException}. The server still holds the locks.
-     *   <li>It waits up to {@code grace} for the holders to release their handles; a release then ends the session
-     *       of its connection (dblock aborts it, the pool evicts it), which frees the lock on the server.
-     *   <li>What is still held after {@code grace} is freed by aborting its connection, and logged at {@code WARNING}
-     *       naming each lock, its holder thread and where it was acquired.
-     *   <li>The watchdog stops.
-     * </ol>
-     *
-     * Transaction-scoped and table locks live in their caller's transaction and are not touched. Call it before the
-     * {@code DataSource} closes (Spring Boot does: the starter's {@code DbLocks} bean is closed before the pool).
-     * Idempotent and thread-safe: a second call returns at once.
+     * Shuts this instance down, telling holders first. In order: (1) new session locks are refused ({@link
+     * LockUsageException}: closed); (2) every session lock held through it is marked lost at once, while the server
+     * still holds it: {@link LockHandle#isHeld()} turns false, the {@link LockHandle#onLost} callbacks and listeners'
+     * {@code lost} run on the calling thread, and a re-entrant acquisition throws {@link LockLostException}; (3) it waits
+     * up to {@code grace} for the holders to release their handles, each release ending its connection's session
+     * (dblock aborts it, the pool evicts it), which frees the lock; (4) what is still held after {@code grace} is freed
+     * by aborting its connection, and logged at {@code WARNING} naming each lock, its holder thread and where it was
+     * acquired; (5) the watchdog stops. Transaction-scoped and table locks live in their caller's transaction and are
+     * not touched. Call it before the {@code DataSource} closes (the starter's {@code DbLocks} bean is closed before the
+     * pool). Idempotent and thread-safe: a second call returns at once.
      *
      * @param grace how long to wait for holders; {@link Duration#ZERO} ends their sessions at once
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public void close(Duration grace) {
-        Objects.requireNonNull(grace, "grace must not be null");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("shutdown grace must not be negative, got " + grace);
-        }
-        context.close(grace);
+        context.close(LockSettings.checkGrace(Objects.requireNonNull(grace, "grace must not be null")));
     }
 
-    /**
-     * How long {@link #close()} waits for holders, as set by {@link Builder#shutdownGrace(Duration)}.
-     *
-     * @return the grace; default {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS} s
-     */
+    /** How long {@link #close()} waits for holders ({@link Builder#shutdownGrace(Duration)}, default 30 s). */
     public Duration shutdownGrace() {
         return context.shutdownGrace;
     }
@@ -280,18 +243,11 @@ public final class DbLocks implements AutoCloseable {
     /** The watchdog's default interval in seconds. */
     public static final int DEFAULT_WATCHDOG_SECONDS = 10;
 
-    private static final Duration DEFAULT_WATCHDOG_INTERVAL = Duration.ofSeconds(DEFAULT_WATCHDOG_SECONDS);
-
     /** Configures a {@link DbLocks}; not thread-safe, use it from one thread. */
     public static final class Builder {
         private final DataSource dataSource;
-        private Duration defaultTimeout;
+        private final LockSettings settings = new LockSettings();
         private LockEngine engine;
-        private final java.util.List<LockListener> listeners = new java.util.ArrayList<>();
-        private Duration watchdogInterval = DEFAULT_WATCHDOG_INTERVAL;
-        private TableName fencingTable = TableName.of(DEFAULT_FENCING_TABLE);
-        private boolean recordSites = true;
-        private Duration shutdownGrace = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
@@ -305,44 +261,21 @@ public final class DbLocks implements AutoCloseable {
          *     engine can wait (PostgreSQL: 2147483647 ms, about 24.9 days; MySQL/MariaDB: 31536000 s, one year)
          */
         public Builder defaultTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "default timeout must not be null (leave it unset to wait without limit)");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("default timeout must not be negative: " + timeout);
-            }
-            this.defaultTimeout = timeout;
+            settings.defaultTimeout(timeout);
             return this;
         }
 
         /**
          * How often the watchdog checks that held session locks are still held on the server. Default: every {@value
-         * #DEFAULT_WATCHDOG_SECONDS} s; {@link Duration#ZERO} turns it off. A lock whose session is gone (backend
-         * terminated, server restarted, connection killed) is found within one interval: its handle's {@link
-         * LockHandle#isHeld()} turns false, its {@link LockHandle#onLost} callbacks and the listeners' {@link
-         * LockListener#lost} run once, and {@link LockHandle#release()} then completes without a driver error. A pass
-         * borrows one connection only while this instance holds session locks, and runs one query per connection
-         * holding them. Transaction-scoped and table locks are not watched: their transaction fails instead.
-         *
-         * <p>The watchdog also keeps pinned sessions alive where the server ends idle sessions (PostgreSQL {@code
-         * idle_session_timeout}, MySQL/MariaDB {@code wait_timeout}): the first keepalive pass after a connection is
-         * pinned (within 250 ms) reads the session's limit (one query), and a session idle for a third of it is used
-         * again (one query, the same check as above), never while its thread runs a statement on it. With the watchdog
-         * off there is no keepalive, and such a server may end an idle holder's session and its locks. Transaction
-         * locks on the caller's connection get no keepalive: the caller's transaction owns that connection.
+         * #DEFAULT_WATCHDOG_SECONDS} s; {@link Duration#ZERO} turns it off, and with it the keepalive of idle pinned
+         * sessions. What a check finds and when, and what the keepalive does, is in {@link LockHandle} ("Watched
+         * locks").
          *
          * @param interval at least 10 ms and at most 365 days, or zero
          * @throws IllegalArgumentException if negative, between zero and 10 ms, or longer than 365 days
          */
         public Builder watchdog(Duration interval) {
-            Objects.requireNonNull(interval, "watchdog interval must not be null (Duration.ZERO turns it off)");
-            if (interval.isNegative() || (!interval.isZero() && interval.compareTo(Duration.ofMillis(10)) < 0)) {
-                throw new IllegalArgumentException(
-                        "watchdog interval must be zero (off) or at least 10 ms, got " + interval);
-            }
-            if (interval.compareTo(Duration.ofDays(365)) > 0) {
-                throw new IllegalArgumentException("watchdog interval must be at most 365 days, got " + interval
-                        + "; Duration.ZERO turns the watchdog off");
-            }
-            this.watchdogInterval = interval;
+            settings.watchdog(interval);
             return this;
         }
 
@@ -351,19 +284,18 @@ public final class DbLocks implements AutoCloseable {
          * metrics and logs); may be called several times. See {@link LockListener} for when it is called.
          */
         public Builder listener(LockListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            settings.listener(listener);
             return this;
         }
 
         /**
-         * Whether each session-lock acquisition records where the application made it (its first 5 stack frames,
-         * through {@link StackWalker}; line numbers are resolved only for the warning), for the warning logged when a
-         * {@link LockHandle} is garbage-collected without being released. Default {@code true}. Either way such a lock
-         * is released once its handle is collected; turn recording off only if a profile shows its cost (about 2 µs
+         * Whether each session-lock acquisition records where the application made it (first 5 frames, {@link
+         * StackWalker}), for the warning logged when a {@link LockHandle} is garbage-collected unreleased. Default
+         * {@code true}. Such a lock is released either way; turn this off only if a profile shows its cost (about 2 µs
          * per acquisition, against a round trip of 50 µs or more).
          */
         public Builder recordAcquisitionSites(boolean record) {
-            this.recordSites = record;
+            settings.recordSites = record;
             return this;
         }
 
@@ -377,8 +309,7 @@ public final class DbLocks implements AutoCloseable {
          * @throws IllegalArgumentException if the name is malformed
          */
         public Builder fencingTable(String qualifiedName) {
-            Objects.requireNonNull(qualifiedName, "fencing table name must not be null");
-            this.fencingTable = TableName.parse(qualifiedName);
+            settings.fencingTable(qualifiedName);
             return this;
         }
 
@@ -390,11 +321,7 @@ public final class DbLocks implements AutoCloseable {
          * @throws IllegalArgumentException if negative
          */
         public Builder shutdownGrace(Duration grace) {
-            Objects.requireNonNull(grace, "shutdown grace must not be null");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("shutdown grace must not be negative, got " + grace);
-            }
-            this.shutdownGrace = grace;
+            settings.shutdownGrace(grace);
             return this;
         }
 
@@ -414,15 +341,7 @@ public final class DbLocks implements AutoCloseable {
          */
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
-            return new DbLocks(new LockContext(
-                    dataSource,
-                    chosen,
-                    defaultTimeout,
-                    listeners,
-                    watchdogInterval,
-                    fencingTable,
-                    recordSites,
-                    shutdownGrace));
+            return new DbLocks(new LockContext(dataSource, chosen, settings));
         }
     }
 }

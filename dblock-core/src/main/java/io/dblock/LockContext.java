@@ -4,6 +4,7 @@ import io.dblock.spi.LockEngine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -26,37 +27,33 @@ final class LockContext {
     /** Zero means off. */
     final Duration watchdogInterval;
 
-    /** Creates the shared state for one {@code DbLocks}. */
-    public LockContext(
-            DataSource dataSource,
-            LockEngine engine,
-            Duration defaultTimeout,
-            java.util.List<io.dblock.LockListener> listeners,
-            Duration watchdogInterval,
-            io.dblock.TableName fencingTable,
-            boolean recordSites,
-            Duration shutdownGrace) {
-        if (defaultTimeout != null) {
+    /**
+     * Creates the shared state for one {@code DbLocks} and starts its watchdog.
+     *
+     * @throws IllegalArgumentException if the default timeout is longer than the engine can wait
+     */
+    LockContext(DataSource dataSource, LockEngine engine, LockSettings settings) {
+        if (settings.defaultTimeout != null) {
             Durations.checkWait(
-                    defaultTimeout,
+                    settings.defaultTimeout,
                     "default timeout",
                     null,
                     engine,
                     "leave the default timeout unset to wait without limit");
         }
         this.dataSource = dataSource;
-        this.fencingTable = fencingTable;
         this.engine = engine;
-        this.listeners = new Listeners(listeners, engine.name());
-        this.defaultTimeout = defaultTimeout;
-        this.watchdogInterval = watchdogInterval == null ? Duration.ZERO : watchdogInterval;
-        this.sessions = new SessionLocks(dataSource, engine, this.listeners, recordSites, this.watchdogInterval);
-        this.shutdownGrace = shutdownGrace;
+        this.fencingTable = settings.fencingTable;
+        this.listeners = new Listeners(List.copyOf(settings.listeners), engine.name());
+        this.defaultTimeout = settings.defaultTimeout;
+        this.watchdogInterval = settings.watchdogInterval;
+        this.sessions = new SessionLocks(dataSource, engine, listeners, settings.recordSites, watchdogInterval);
+        this.shutdownGrace = settings.shutdownGrace;
         this.stopWatchdog = Watchdog.start(sessions, watchdogInterval);
     }
 
     /** How long {@link #close(Duration)} waits for holders by default. */
-    public final Duration shutdownGrace;
+    final Duration shutdownGrace;
 
     private final Runnable stopWatchdog;
 
@@ -66,7 +63,7 @@ final class LockContext {
      * See {@code DbLocks.close(Duration)}: refuses new session locks, reports the held ones lost, waits up to {@code
      * grace} for their holders to release them, ends the sessions of the rest, stops the watchdog. Idempotent.
      */
-    public void close(Duration grace) {
+    void close(Duration grace) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -78,27 +75,27 @@ final class LockContext {
     }
 
     /** True once {@link #close(Duration)} began. */
-    public boolean isClosed() {
+    boolean isClosed() {
         return closed.get();
     }
 
     /** The engine in use. */
-    public LockEngine engine() {
+    LockEngine engine() {
         return engine;
     }
 
     /** The default wait limit; null means without limit. */
-    public Duration defaultTimeout() {
+    Duration defaultTimeout() {
         return defaultTimeout;
     }
 
     /** The fencing-token table. */
-    public io.dblock.TableName fencingTable() {
+    io.dblock.TableName fencingTable() {
         return fencingTable;
     }
 
     /** Runs {@code work} on a borrowed connection in auto-commit mode, committing if the pool handed out a transaction. */
-    public void withAutoCommitConnection(SqlConsumer work, String description) {
+    void withAutoCommitConnection(SqlConsumer work, String description) {
         try (Connection c = dataSource.getConnection()) {
             work.accept(c);
             if (!c.getAutoCommit()) {
@@ -111,18 +108,18 @@ final class LockContext {
 
     /** A JDBC step that returns nothing. */
     @FunctionalInterface
-    public interface SqlConsumer {
+    interface SqlConsumer {
         /** Runs the step. */
         void accept(Connection connection) throws SQLException;
     }
 
     /** How often the watchdog checks held session locks; zero when it is off. */
-    public Duration watchdogInterval() {
+    Duration watchdogInterval() {
         return watchdogInterval;
     }
 
     /** Number of threads queued locally behind another thread of this context (diagnostics). */
-    public int locallyWaitingThreads() {
+    int locallyWaitingThreads() {
         return sessions.locallyWaitingThreads();
     }
 
@@ -131,12 +128,12 @@ final class LockContext {
      *
      * @throws io.dblock.UnsupportedLockException if it has none
      */
-    public io.dblock.spi.Fencing fencing() {
+    io.dblock.spi.Fencing fencing() {
         return Facets.require(engine, io.dblock.spi.Fencing.class, "fencing table " + fencingTable());
     }
 
     /** See {@code DbLocks.namesHeldWithPrefix}. */
-    public java.util.List<io.dblock.NamedLockHolder> namesHeldWithPrefix(String prefix) {
+    java.util.List<io.dblock.NamedLockHolder> namesHeldWithPrefix(String prefix) {
         io.dblock.spi.LockNameListing listing = Facets.require(engine, io.dblock.spi.LockNameListing.class, null);
         return withConnection(c -> listing.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
     }

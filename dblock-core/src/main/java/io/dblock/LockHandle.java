@@ -18,6 +18,18 @@ import java.util.List;
  *
  * <p>When the last lock of the thread is released, its pinned connection goes back to the pool (or is discarded if the
  * unlock failed, so a pool never hands out a connection with a lock still held).
+ *
+ * <p><b>Watched locks.</b> With the watchdog on ({@link DbLocks.Builder#watchdog(Duration)}, every 10 s by default) a
+ * lock whose session is gone (backend terminated, server restarted, connection killed) is found within one interval:
+ * {@link #isHeld()} turns false, the {@link #onLost} callbacks and the listeners' {@link LockListener#lost} run once,
+ * and {@link #release()} then completes without a driver error. A pass runs one query per pinned connection holding
+ * locks, on that connection itself, and borrows nothing from the pool. The watchdog also keeps pinned sessions alive
+ * where the server ends idle sessions (PostgreSQL {@code idle_session_timeout}, MySQL/MariaDB {@code wait_timeout}):
+ * the first keepalive pass after a connection is pinned (within 250 ms) reads the session's limit (one query), and a
+ * session idle for a third of it is used again (one query, the same check), never while its thread runs a statement on
+ * it. With the watchdog off there is neither, and such a server may end an idle holder's session and its locks.
+ * Transaction-scoped and table locks are not watched and get no keepalive: they live in the caller's transaction,
+ * which fails instead.
  */
 public interface LockHandle extends AutoCloseable {
 

@@ -10,6 +10,13 @@ package io.dblock;
  * }
  * }</pre>
  *
+ * <p>What it sets: on PostgreSQL {@code lock_timeout} (milliseconds, rounded up; {@code ZERO} becomes 1 ms because 0
+ * means "no limit" there), one round trip each way. On MySQL/MariaDB {@code lock_wait_timeout} (table and metadata
+ * locks) and {@code innodb_lock_wait_timeout} (row locks), whole seconds rounded up (MySQL: at least 1), two round trips
+ * to open, one to close. Named locks ({@code GET_LOCK}) take their own timeout and are not affected. The change is
+ * session-level ({@code SET}, not {@code SET LOCAL}): it outlives commits inside the scope. Locks taken through dblock
+ * use their own timeouts and are not affected either way.
+ *
  * <p>Scopes nest: an inner scope sets its own limit and restores the outer one. They must be closed in reverse order of
  * opening ({@link LockUsageException} otherwise). Not thread-safe: use a scope on the thread that uses its connection.
  */

@@ -72,15 +72,7 @@ final class SessionHandle implements LockHandle {
 
     @Override
     public void release() {
-        if (hold.isReleased()) {
-            throw new LockUsageException("this lock handle was already released", hold.description());
-        }
-        if (Thread.currentThread() != hold.owner) {
-            throw new LockUsageException(
-                    "a session lock must be released by the thread that acquired it ('" + hold.owner.getName()
-                            + "'), not by '" + Thread.currentThread().getName() + "'",
-                    hold.description());
-        }
+        requireReleasable();
         boolean wasBroken = hold.pin.broken;
         try {
             locks.release(hold);
@@ -92,6 +84,19 @@ final class SessionHandle implements LockHandle {
             hold.reportLost(locks.listeners, Optional.empty());
         } else if (!locks.listeners.isEmpty()) {
             locks.listeners.released(hold.description(), hold.waited, Duration.between(hold.acquiredAt, Instant.now()));
+        }
+    }
+
+    /** Refuses a second release, and a release from another thread than the owner. */
+    private void requireReleasable() {
+        if (hold.isReleased()) {
+            throw new LockUsageException("this lock handle was already released", hold.description());
+        }
+        if (Thread.currentThread() != hold.owner) {
+            throw new LockUsageException(
+                    "a session lock must be released by the thread that acquired it ('" + hold.owner.getName()
+                            + "'), not by '" + Thread.currentThread().getName() + "'",
+                    hold.description());
         }
     }
 

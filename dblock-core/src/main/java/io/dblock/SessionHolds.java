@@ -72,30 +72,33 @@ final class SessionHolds {
         releaseLeaks();
     }
 
-    boolean hasLeaks() {
-        return !leaks.isEmpty();
-    }
-
     /** Releases leaked holds whose connection no thread is using; the others stay queued. Any thread. */
     void releaseLeaks() {
+        if (leaks.isEmpty()) {
+            return; // the common case, on every acquisition: no iterator
+        }
         for (Hold hold : leaks) {
-            if (!hold.pin.busy.tryLock()) {
-                continue;
-            }
-            try {
-                leaks.remove(hold);
-                if (hold.markReleased()) {
-                    releaseHold.accept(hold);
-                    listeners.released(
-                            hold.description(),
-                            hold.waited,
-                            Duration.between(hold.acquiredAt, java.time.Instant.now()));
+            if (hold.pin.busy.tryLock()) {
+                try {
+                    leaks.remove(hold);
+                    releaseLeaked(hold);
+                } finally {
+                    hold.pin.busy.unlock();
                 }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "releasing the leaked " + hold.description() + " failed", e);
-            } finally {
-                hold.pin.busy.unlock();
             }
+        }
+    }
+
+    /** Releases one leaked hold whose pin the caller entered (unless its release already began), logging a failure. */
+    private void releaseLeaked(Hold hold) {
+        try {
+            if (hold.markReleased()) {
+                releaseHold.accept(hold);
+                listeners.released(
+                        hold.description(), hold.waited, Duration.between(hold.acquiredAt, java.time.Instant.now()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing the leaked " + hold.description() + " failed", e);
         }
     }
 

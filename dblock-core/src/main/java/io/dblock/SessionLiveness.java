@@ -1,5 +1,6 @@
 package io.dblock;
 
+import io.dblock.spi.Failure;
 import io.dblock.spi.LockEngine;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
@@ -11,8 +12,8 @@ import java.util.Set;
 /**
  * Whether pinned sessions still hold their locks, and what happens to holds that are lost: the watchdog's pass ({@link
  * #checkLive}), {@link io.dblock.LockHandle#confirmHeld()}, the check before a re-entrant acquisition counts up,
- * reporting a dead session's holds lost (each once), and shutdown, which reports every hold lost and ends the sessions
- * still holding after the grace.
+ * and reporting a dead session's holds lost (each once). Keepalives ({@link SessionKeepalive}) and shutdown ({@link
+ * SessionShutdown}) build on it.
  */
 final class SessionLiveness {
 
@@ -29,12 +30,6 @@ final class SessionLiveness {
      * re-entry asks).
      */
     private final long livenessNanos;
-
-    /** Set by {@link #shutDown}: no new session locks. */
-    private volatile boolean closing;
-
-    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.concurrent.locks.Condition drained = drainLock.newCondition();
 
     SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds, Duration livenessBound) {
         this.engine = engine;
@@ -75,71 +70,8 @@ final class SessionLiveness {
         return lost;
     }
 
-    /** The share of the server's idle limit after which an idle pinned session is used again: a third. */
-    static final int KEEPALIVE_DIVISOR = 3;
-
-    /**
-     * One keepalive pass. For each pinned connection with live holds whose server ends idle sessions ({@link
-     * io.dblock.spi.SessionLimits}): on the first pass after it was pinned, reads the limit (one query, which is use
-     * too); afterwards, once the session has been idle for a third of the limit, confirms its holds as the watchdog
-     * does (one query), which keeps it busy. A pin whose owner is inside dblock is skipped (its own statement is use
-     * enough), so a keepalive never runs beside another statement on the same connection.
-     *
-     * @return the descriptions of the holds found lost on the way
-     */
-    List<String> keepAlive() {
-        List<String> lost = new java.util.ArrayList<>();
-        long now = System.nanoTime();
-        for (Pin pin : pinsOfLiveHolds()) {
-            long cadence = pin.keepaliveNanos;
-            if (pin.broken || cadence == 0 || (cadence > 0 && now - pin.confirmedAt < cadence)) {
-                continue;
-            }
-            if (!pin.busy.tryLock()) {
-                continue;
-            }
-            try {
-                if (pin.returned) {
-                    continue;
-                }
-                if (cadence < 0) {
-                    try {
-                        pin.keepaliveNanos = readCadence(pin);
-                        pin.confirmedAt = Math.max(pin.confirmedAt, now);
-                    } catch (SQLException e) {
-                        pin.keepaliveNanos = 0;
-                        if (engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
-                            pin.broken = true;
-                            lost.addAll(reportLost(pin));
-                        } else {
-                            LOG.log(Level.DEBUG, "reading the session's idle limit failed; no keepalive for it", e);
-                        }
-                    }
-                } else if (!confirm(pin)) {
-                    pin.broken = true;
-                    lost.addAll(reportLost(pin));
-                }
-            } finally {
-                pin.busy.unlock();
-            }
-        }
-        return lost;
-    }
-
-    /** A third of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
-    private long readCadence(Pin pin) throws SQLException {
-        Optional<io.dblock.spi.SessionLimits> limits = engine.facet(io.dblock.spi.SessionLimits.class);
-        if (limits.isEmpty()) {
-            return 0;
-        }
-        return limits.get()
-                .idleLimit(pin.connection)
-                .map(limit -> Math.max(Duration.ofMillis(10).toNanos(), limit.toNanos() / KEEPALIVE_DIVISOR))
-                .orElse(0L);
-    }
-
     /** The pins of the unreleased holds; released holds still listed are dropped from the list on the way. */
-    private Set<Pin> pinsOfLiveHolds() {
+    Set<Pin> pinsOfLiveHolds() {
         java.util.Map<Pin, Boolean> pinned = new java.util.IdentityHashMap<>();
         for (Hold hold : holds.live) {
             if (hold.isReleased()) {
@@ -156,7 +88,7 @@ final class SessionLiveness {
      *
      * @return false if the session is gone or no longer holds them; true if it does, or if the answer proves nothing
      */
-    private boolean confirm(Pin pin) {
+    boolean confirm(Pin pin) {
         Set<LockKey> keys = liveKeys(pin);
         if (keys.isEmpty() || pin.connectionId < 0) {
             return true;
@@ -168,17 +100,19 @@ final class SessionLiveness {
                 pin.confirmedAt = Math.max(pin.confirmedAt, asked);
             }
             return held;
-        } catch (SQLException e) {
-            if (engine.classify(e) == io.dblock.spi.Failure.CONNECTION) {
-                LOG.log(Level.DEBUG, "the watchdog's check failed on the holding session itself", e);
-                return false;
-            }
-            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+        } catch (SQLException | RuntimeException e) {
+            return !provesSessionGone(e);
+        }
+    }
+
+    /** Whether a failed check proves the session gone (a connection failure); anything else proves nothing. */
+    private boolean provesSessionGone(Exception e) {
+        if (e instanceof SQLException && engine.classify((SQLException) e) == Failure.CONNECTION) {
+            LOG.log(Level.DEBUG, "the watchdog's check failed on the holding session itself", e);
             return true;
         }
+        LOG.log(Level.DEBUG, "watchdog check failed; nothing marked lost, trying again next interval", e);
+        return false;
     }
 
     /** The keys of the pin's unreleased holds, in order. */
@@ -203,16 +137,11 @@ final class SessionLiveness {
             if (hold.isReleased()) {
                 return false;
             }
-            if (!pin.broken) {
-                if (pin.connectionId < 0) {
-                    // no session id to compare with (never happens once a lock was granted): nothing to ask
-                    return true;
-                }
-                if (sessionHolds(pin, hold)) {
-                    return true;
-                }
-                pin.broken = true;
+            // no session id to compare with (never happens once a lock was granted): nothing to ask
+            if (!pin.broken && (pin.connectionId < 0 || sessionHolds(pin, hold))) {
+                return true;
             }
+            pin.broken = true;
             reportLost(pin);
             return false;
         } finally {
@@ -234,7 +163,7 @@ final class SessionLiveness {
                 return true;
             }
         } catch (SQLException e) {
-            if (engine.classify(e) != io.dblock.spi.Failure.CONNECTION) {
+            if (engine.classify(e) != Failure.CONNECTION) {
                 throw Errors.translate(engine, e, hold.description(), Durations.since(asked));
             }
             LOG.log(Level.DEBUG, "confirming " + hold.description() + " failed on its own session", e);
@@ -289,89 +218,5 @@ final class SessionLiveness {
             }
         }
         return lost;
-    }
-
-    /** Whether {@link #shutDown} has begun. */
-    boolean isClosing() {
-        return closing;
-    }
-
-    /** Called as each hold's release begins: during shutdown, wakes the wait for the holders to finish. */
-    void holdEnded() {
-        if (closing) {
-            drainLock.lock();
-            try {
-                drained.signalAll();
-            } finally {
-                drainLock.unlock();
-            }
-        }
-    }
-
-    /**
-     * Shuts down: refuses new session locks, reports every live hold lost (its pin marked broken, so its release sends
-     * nothing and ends the session instead), waits up to {@code grace} for the holders to release, then aborts the
-     * connections of what is left so the server frees those locks, and logs them.
-     */
-    void shutDown(Duration grace) {
-        closing = true;
-        java.util.Set<Pin> pinned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Hold hold : holds.live) {
-            if (!hold.isReleased()) {
-                pinned.add(hold.pin);
-            }
-        }
-        for (Pin pin : pinned) {
-            pin.broken = true;
-            reportLost(pin);
-        }
-        awaitReleased(grace);
-        endRemaining(grace);
-    }
-
-    /** Waits up to {@code grace} for every live hold to be released (an interrupt ends the wait). */
-    private void awaitReleased(Duration grace) {
-        long deadline = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
-        drainLock.lock();
-        try {
-            while (holds.live.stream().anyMatch(h -> !h.isReleased())) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                drained.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            drainLock.unlock();
-        }
-    }
-
-    /** Aborts the sessions of the holds still unreleased after the grace, logging each hold. */
-    private void endRemaining(Duration grace) {
-        java.util.Set<Pin> leftPins = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        StringBuilder still = new StringBuilder();
-        for (Hold hold : holds.live) {
-            if (!hold.isReleased()) {
-                leftPins.add(hold.pin);
-                still.append("\n  ")
-                        .append(hold.description())
-                        .append(", held by thread '")
-                        .append(hold.owner.getName())
-                        .append("', acquired at:")
-                        .append(hold.siteText());
-            }
-        }
-        if (leftPins.isEmpty()) {
-            return;
-        }
-        LOG.log(
-                Level.WARNING,
-                "DbLocks closed with session locks still held after the " + grace.toMillis() + " ms grace; ending their"
-                        + " sessions so the server frees them:" + still);
-        for (Pin pin : leftPins) {
-            pin.abortSession();
-        }
     }
 }

@@ -31,8 +31,8 @@ import javax.sql.DataSource;
  * discarded (aborted, and dropped by its pool) rather than returned to the pool with a lock possibly still held.
  *
  * <p>The acquisition is here; the other parts have classes of their own: pinning ({@link SessionPins}), the holds and
- * leaked handles ({@link SessionHolds}), liveness checks and shutdown ({@link SessionLiveness}), and release ({@link
- * SessionRelease}); {@link FencingTokens} reads fenced holds' tokens. They all log under this class's name.
+ * leaked handles ({@link SessionHolds}), liveness checks ({@link SessionLiveness}), keepalives ({@link
+ * SessionKeepalive}), shutdown ({@link SessionShutdown}) and release ({@link SessionRelease}); {@link FencingTokens} reads fenced holds' tokens. They all log under this class's name.
  */
 final class SessionLocks {
 
@@ -44,6 +44,8 @@ final class SessionLocks {
     private final SessionPins pins;
     private final SessionHolds holds;
     private final SessionLiveness liveness;
+    private final SessionKeepalive keepalive;
+    private final SessionShutdown shutdown;
     private final SessionRelease release;
     private final FencingTokens fencing;
 
@@ -75,7 +77,9 @@ final class SessionLocks {
         this.pins = new SessionPins(dataSource, engine);
         this.holds = new SessionHolds(listeners, recordSites, this::releaseLeaked);
         this.liveness = new SessionLiveness(engine, listeners, holds, livenessBound);
-        this.release = new SessionRelease(engine, local, pins, holds, liveness);
+        this.keepalive = new SessionKeepalive(engine, liveness);
+        this.shutdown = new SessionShutdown(holds, liveness);
+        this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.fencing = new FencingTokens(engine);
     }
 
@@ -92,13 +96,8 @@ final class SessionLocks {
             io.dblock.Priority priority,
             io.dblock.TableName fencingTable) {
         long start = System.nanoTime();
-        if (liveness.isClosing()) {
-            throw new io.dblock.LockUsageException(
-                    "this DbLocks is closed (the application is shutting down): no new session locks", description);
-        }
-        if (holds.hasLeaks()) {
-            holds.releaseLeaks();
-        }
+        shutdown.requireOpen(description);
+        holds.releaseLeaks();
         Pin[] entered = {pins.enterCurrent()};
         try {
             return acquireEntered(new Request(keys, mode, wait, description, priority, fencingTable, start), entered);
@@ -121,26 +120,32 @@ final class SessionLocks {
         if (claim.freshKeys.isEmpty()) {
             return Optional.of(reenter(request, claim, entered[0] != null ? entered[0] : pins.current()));
         }
-        if (Thread.currentThread().isInterrupted()) {
-            // checked here, not up front: a re-entrant acquisition waits for nothing and is not refused for the flag
-            local.undo(claim);
-            throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), null);
-        }
-        Pin pin;
-        try {
-            pin = pins.usable(request.description, entered);
-        } catch (RuntimeException e) {
-            local.undo(claim);
-            throw e;
-        }
-        OptionalLong id = acquireOnServer(request, claim, pin, entered);
-        pin = entered[0];
+        OptionalLong id = acquireOnServer(request, claim, usablePin(request, claim, entered), entered);
+        Pin pin = entered[0];
         if (id.isEmpty()) {
             local.undo(claim);
             pins.unpinIfIdle(pin, null);
             return Optional.empty();
         }
         return Optional.of(grant(request, claim, pin, id.getAsLong()));
+    }
+
+    /**
+     * The connection to take the claim's fresh keys on: the thread's pinned one, or a newly borrowed one (then {@code
+     * entered[0]}). Undoes the claim if the thread is interrupted or no connection can be had.
+     */
+    private Pin usablePin(Request request, LocalLocks.Claim claim, Pin[] entered) {
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                // checked here, not up front: a re-entrant acquisition waits for nothing and is not refused for the
+                // flag
+                throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), null);
+            }
+            return pins.usable(request.description, entered);
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            throw e;
+        }
     }
 
     /** A request whose keys the thread holds already: counts up once the session is known to hold them still. */
@@ -173,23 +178,33 @@ final class SessionLocks {
                 id = engine.acquireSession(
                         pin.connection, claim.freshKeys, request.mode, left, guard(request, pin, left));
             } catch (SQLException e) {
-                if (diedUnderOtherHolds(pin, e)) {
-                    pin = replaceDeadPin(pin, e, request, claim, entered);
-                    continue;
+                if (!diedUnderOtherHolds(pin, e)) {
+                    throw failed(request, claim, pin, e);
                 }
-                local.undo(claim);
-                pins.unpinIfIdle(pin, e);
-                throw Errors.translate(engine, e, request.description, Durations.since(request.start));
+                pin = replaceDeadPin(pin, e, request, claim, entered);
             } catch (RuntimeException | Error e) {
-                // an engine's argument check or a driver bug: the session's state is unknown, so clear it (dirty)
-                // before the connection goes back, and give the in-memory claim back
-                local.undo(claim);
-                pin.dirty = true;
-                pins.unpinIfIdle(pin, null);
+                abandon(claim, pin);
                 throw e;
             }
         }
         return id;
+    }
+
+    /**
+     * After an engine's argument check or a driver bug: the session's state is unknown, so it is cleared (dirty) before
+     * the connection goes back, and the in-memory claim is given back.
+     */
+    private void abandon(LocalLocks.Claim claim, Pin pin) {
+        local.undo(claim);
+        pin.dirty = true;
+        pins.unpinIfIdle(pin, null);
+    }
+
+    /** Undoes a claim whose lock statement failed, gives the connection back if idle, and translates the failure. */
+    private LockException failed(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
+        local.undo(claim);
+        pins.unpinIfIdle(pin, e);
+        return Errors.translate(engine, e, request.description, Durations.since(request.start));
     }
 
     /**
@@ -280,9 +295,9 @@ final class SessionLocks {
         return liveness.confirmHeld(hold);
     }
 
-    /** One keepalive pass; see {@link SessionLiveness#keepAlive}. */
+    /** One keepalive pass; see {@link SessionKeepalive#keepAlive}. */
     List<String> keepAlive() {
-        return liveness.keepAlive();
+        return keepalive.keepAlive();
     }
 
     /** One watchdog pass; see {@link SessionLiveness#checkLive}. */
@@ -300,9 +315,9 @@ final class SessionLocks {
         holds.releaseLeaks();
     }
 
-    /** Shuts down; see {@link SessionLiveness#shutDown}. */
+    /** Shuts down; see {@link SessionShutdown#shutDown}. */
     void shutDown(Duration grace) {
-        liveness.shutDown(grace);
+        shutdown.shutDown(grace);
     }
 
     /**

@@ -20,15 +20,15 @@ final class SessionRelease {
     private final LocalLocks local;
     private final SessionPins pins;
     private final SessionHolds holds;
-    private final SessionLiveness liveness;
+    private final SessionShutdown shutdown;
 
     SessionRelease(
-            LockEngine engine, LocalLocks local, SessionPins pins, SessionHolds holds, SessionLiveness liveness) {
+            LockEngine engine, LocalLocks local, SessionPins pins, SessionHolds holds, SessionShutdown shutdown) {
         this.engine = engine;
         this.local = local;
         this.pins = pins;
         this.holds = holds;
-        this.liveness = liveness;
+        this.shutdown = shutdown;
     }
 
     /** Called by {@link SessionHandle#release()} on the owner thread. */
@@ -71,16 +71,23 @@ final class SessionRelease {
      */
     Release releaseHold(Hold hold) {
         holds.live.remove(hold);
-        liveness.holdEnded();
+        shutdown.holdEnded();
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
-        Release notHeld = Release.ALL_HELD;
         if (last.isEmpty()) {
-            return notHeld;
+            return Release.ALL_HELD;
         }
-        Pin pin = hold.pin;
+        return unlockLast(hold.pin, last, hold.mode, hold.owner);
+    }
+
+    /**
+     * Unlocks the keys whose last hold ended and settles the pin's count, the local state and the connection, whatever
+     * the server says.
+     */
+    private Release unlockLast(Pin pin, List<LockKey> last, AdvisoryLockMode mode, Thread owner) {
+        Release notHeld = Release.ALL_HELD;
         SQLException failure = null;
         try {
-            notHeld = unlock(pin, last, hold.mode);
+            notHeld = unlock(pin, last, mode);
         } catch (SQLException e) {
             LOG.log(
                     Level.WARNING,
@@ -91,7 +98,7 @@ final class SessionRelease {
         } finally {
             pin.serverHolds -= last.size();
             last.forEach(pin.fencingTokens::remove);
-            local.released(last, hold.mode, hold.owner);
+            local.released(last, mode, owner);
             pins.unpinIfIdle(pin, failure);
         }
         return notHeld;

@@ -61,18 +61,27 @@ final class Watchdog {
         public void run() {
             SessionLocks locks = sessions.get();
             if (locks == null) {
-                ScheduledFuture<?> f = future;
-                if (f != null) {
-                    f.cancel(false);
-                }
+                stop();
                 return;
             }
             if (!keepalive) {
                 locks.releaseLeaks();
             }
-            if (!locks.hasLiveHolds()) {
-                return;
+            if (locks.hasLiveHolds()) {
+                pass(locks);
             }
+        }
+
+        /** Its {@code DbLocks} is gone: nothing to watch any more. */
+        private void stop() {
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+
+        /** One check or keepalive pass, logging what it found lost; a failed pass marks nothing. */
+        private void pass(SessionLocks locks) {
             try {
                 java.util.List<String> lost = keepalive ? locks.keepAlive() : locks.checkLive();
                 if (!lost.isEmpty()) {

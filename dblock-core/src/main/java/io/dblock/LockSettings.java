@@ -1,0 +1,71 @@
+package io.dblock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The options of one {@link DbLocks}, as its {@link DbLocks.Builder} collects them: each setter checks its value, so
+ * a bad option fails where it is given and changes nothing. Not thread-safe, like the builder.
+ */
+final class LockSettings {
+
+    /** The longest watchdog interval; longer is refused (the watchdog would never look). */
+    private static final Duration LONGEST_WATCHDOG_INTERVAL = Duration.ofDays(365);
+
+    /** The shortest watchdog interval other than zero (off). */
+    private static final Duration SHORTEST_WATCHDOG_INTERVAL = Duration.ofMillis(10);
+
+    /** Null means wait without limit. */
+    Duration defaultTimeout;
+
+    final List<LockListener> listeners = new ArrayList<>();
+    Duration watchdogInterval = Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS);
+    TableName fencingTable = TableName.of(DbLocks.DEFAULT_FENCING_TABLE);
+    boolean recordSites = true;
+    Duration shutdownGrace = Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS);
+
+    void defaultTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "default timeout must not be null (leave it unset to wait without limit)");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("default timeout must not be negative: " + timeout);
+        }
+        defaultTimeout = timeout;
+    }
+
+    void watchdog(Duration interval) {
+        Objects.requireNonNull(interval, "watchdog interval must not be null (Duration.ZERO turns it off)");
+        if (interval.isNegative() || (!interval.isZero() && interval.compareTo(SHORTEST_WATCHDOG_INTERVAL) < 0)) {
+            throw new IllegalArgumentException(
+                    "watchdog interval must be zero (off) or at least 10 ms, got " + interval);
+        }
+        if (interval.compareTo(LONGEST_WATCHDOG_INTERVAL) > 0) {
+            throw new IllegalArgumentException("watchdog interval must be at most 365 days, got " + interval
+                    + "; Duration.ZERO turns the watchdog off");
+        }
+        watchdogInterval = interval;
+    }
+
+    void listener(LockListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    void fencingTable(String qualifiedName) {
+        Objects.requireNonNull(qualifiedName, "fencing table name must not be null");
+        fencingTable = TableName.parse(qualifiedName);
+    }
+
+    void shutdownGrace(Duration grace) {
+        shutdownGrace = checkGrace(grace);
+    }
+
+    /** A shutdown grace, checked: not null, not negative. */
+    static Duration checkGrace(Duration grace) {
+        Objects.requireNonNull(grace, "shutdown grace must not be null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("shutdown grace must not be negative, got " + grace);
+        }
+        return grace;
+    }
+}

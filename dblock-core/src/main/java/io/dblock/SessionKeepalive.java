@@ -1,0 +1,103 @@
+package io.dblock;
+
+import io.dblock.spi.Failure;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.SessionLimits;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps pinned sessions in use where the server ends idle sessions ({@link SessionLimits}: PostgreSQL {@code
+ * idle_session_timeout}, MySQL/MariaDB {@code wait_timeout}), so that an idle holder does not lose its locks to the
+ * server's limit.
+ */
+final class SessionKeepalive {
+
+    /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
+    private static final System.Logger LOG = SessionLocks.LOG;
+
+    /** The share of the server's idle limit after which an idle pinned session is used again: a third. */
+    static final int KEEPALIVE_DIVISOR = 3;
+
+    private static final long SHORTEST_CADENCE_NANOS = Duration.ofMillis(10).toNanos();
+
+    private final LockEngine engine;
+    private final SessionLiveness liveness;
+
+    SessionKeepalive(LockEngine engine, SessionLiveness liveness) {
+        this.engine = engine;
+        this.liveness = liveness;
+    }
+
+    /**
+     * One keepalive pass. For each pinned connection with live holds whose server ends idle sessions: on the first pass
+     * after it was pinned, reads the limit (one query, which is use too); afterwards, once the session has been idle
+     * for a third of the limit, confirms its holds as the watchdog does (one query), which keeps it busy. A pin whose
+     * owner is inside dblock is skipped (its own statement is use enough), so a keepalive never runs beside another
+     * statement on the same connection.
+     *
+     * @return the descriptions of the holds found lost on the way
+     */
+    List<String> keepAlive() {
+        List<String> lost = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Pin pin : liveness.pinsOfLiveHolds()) {
+            if (isDue(pin, now) && pin.busy.tryLock()) {
+                try {
+                    if (!pin.returned && !keepAlive(pin, now)) {
+                        pin.broken = true;
+                        lost.addAll(liveness.reportLost(pin));
+                    }
+                } finally {
+                    pin.busy.unlock();
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Whether the pin's limit is still to be read (cadence below 0), or it has been idle for its cadence. */
+    private static boolean isDue(Pin pin, long now) {
+        long cadence = pin.keepaliveNanos;
+        return !pin.broken && cadence != 0 && (cadence < 0 || now - pin.confirmedAt >= cadence);
+    }
+
+    /**
+     * Uses the entered pin's session once: reads its idle limit the first time, confirms its holds afterwards.
+     *
+     * @return false if the session is gone or no longer holds its locks
+     */
+    private boolean keepAlive(Pin pin, long now) {
+        if (pin.keepaliveNanos > 0) {
+            return liveness.confirm(pin);
+        }
+        try {
+            pin.keepaliveNanos = readCadence(pin);
+            pin.confirmedAt = Math.max(pin.confirmedAt, now);
+            return true;
+        } catch (SQLException e) {
+            pin.keepaliveNanos = 0;
+            if (engine.classify(e) == Failure.CONNECTION) {
+                return false;
+            }
+            LOG.log(Level.DEBUG, "reading the session's idle limit failed; no keepalive for it", e);
+            return true;
+        }
+    }
+
+    /** A third of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
+    private long readCadence(Pin pin) throws SQLException {
+        Optional<SessionLimits> limits = engine.facet(SessionLimits.class);
+        if (limits.isEmpty()) {
+            return 0;
+        }
+        return limits.get()
+                .idleLimit(pin.connection)
+                .map(limit -> Math.max(SHORTEST_CADENCE_NANOS, limit.toNanos() / KEEPALIVE_DIVISOR))
+                .orElse(0L);
+    }
+}
