@@ -1,38 +1,24 @@
 package io.dblock;
 
-import io.dblock.spi.Deadline;
 import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
-import io.dblock.spi.WaitGuard;
-import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * Session-scoped advisory locks for one {@code DbLocks}.
+ * Session-scoped advisory locks for one {@code DbLocks}: the parts, wired together, and the entry points the handles,
+ * the watchdog and shutdown call.
  *
- * <p>Acquire:
- *
- * <ol>
- *   <li>Claim the keys in {@link LocalLocks} (re-entered keys just count up; conflicting ones wait locally, bounded by
- *       the same deadline, with local deadlock detection).
- *   <li>If some keys are new for this thread, take the thread's pinned connection (borrowing one from the {@code
- *       DataSource} if it has none) and acquire them on the server in one batch, waiting for what is left of the
- *       deadline; an interrupt cancels the server wait.
- *   <li>On success confirm the claim; otherwise undo it and give the connection back if it holds nothing else.
- * </ol>
- *
- * Release drops the hold counts, unlocks keys whose count reached zero in one statement, and gives the pinned
- * connection back when the thread's last server hold is gone. If the unlock statement fails, the connection is
- * discarded (aborted, and dropped by its pool) rather than returned to the pool with a lock possibly still held.
- *
- * <p>The acquisition is here; the other parts have classes of their own: pinning ({@link SessionPins}), the holds and
- * leaked handles ({@link SessionHolds}), liveness checks ({@link SessionLiveness}), keepalives ({@link
- * SessionKeepalive}), shutdown ({@link SessionShutdown}) and release ({@link SessionRelease}); {@link FencingTokens} reads fenced holds' tokens. They all log under this class's name.
+ * <p>Acquisition is {@link SessionAcquisition}'s. Release drops the hold counts, unlocks keys whose count reached zero
+ * in one statement, and gives the pinned connection back when the thread's last server hold is gone; if the unlock
+ * statement fails, the connection is discarded (aborted, and dropped by its pool) rather than returned to the pool
+ * with a lock possibly still held ({@link SessionRelease}). Pinning is {@link SessionPins}', the holds and leaked
+ * handles {@link SessionHolds}', liveness checks {@link SessionLiveness}', keepalives {@link SessionKeepalive}' and
+ * shutdown {@link SessionShutdown}'s; {@link FencingTokens} reads fenced holds' tokens. They all log under this
+ * class's name.
  */
 final class SessionLocks {
 
@@ -47,19 +33,9 @@ final class SessionLocks {
     private final SessionKeepalive keepalive;
     private final SessionShutdown shutdown;
     private final SessionRelease release;
-    private final FencingTokens fencing;
+    private final SessionAcquisition acquisition;
 
     final Listeners listeners;
-
-    /** One acquisition's request; {@code start} is its {@link System#nanoTime()} at the call. */
-    private record Request(
-            List<LockKey> keys,
-            AdvisoryLockMode mode,
-            Wait maxWait,
-            String description,
-            io.dblock.Priority priority,
-            io.dblock.TableName fencingTable,
-            long start) {}
 
     /**
      * @param livenessBound how old the last confirmation that a pin's session holds its locks may be before a re-entrant
@@ -80,7 +56,8 @@ final class SessionLocks {
         this.keepalive = new SessionKeepalive(engine, liveness);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
-        this.fencing = new FencingTokens(engine);
+        this.acquisition = new SessionAcquisition(
+                this, dataSource, local, pins, holds, liveness, release, new FencingTokens(engine));
     }
 
     /** How {@link SessionHolds} releases a leaked hold (through a method: {@code release} is built after it). */
@@ -100,188 +77,13 @@ final class SessionLocks {
         holds.releaseLeaks();
         Pin[] entered = {pins.enterCurrent()};
         try {
-            return acquireEntered(new Request(keys, mode, wait, description, priority, fencingTable, start), entered);
+            return acquisition.acquire(
+                    new SessionAcquisition.Request(keys, mode, wait, description, priority, fencingTable, start),
+                    entered);
         } finally {
             if (entered[0] != null) {
                 holds.leave(entered[0]);
             }
-        }
-    }
-
-    /**
-     * The acquisition, with {@code entered[0]} the thread's pin (if it has one) held against concurrent leak releases;
-     * a pin this method borrows replaces it there, held too.
-     */
-    private Optional<LockHandle> acquireEntered(Request request, Pin[] entered) {
-        LocalLocks.Claim claim = claimLocally(request);
-        if (claim == null) {
-            return Optional.empty();
-        }
-        if (claim.freshKeys.isEmpty()) {
-            return Optional.of(reenter(request, claim, entered[0] != null ? entered[0] : pins.current()));
-        }
-        OptionalLong id = acquireOnServer(request, claim, usablePin(request, claim, entered), entered);
-        Pin pin = entered[0];
-        if (id.isEmpty()) {
-            local.undo(claim);
-            pins.unpinIfIdle(pin, null);
-            return Optional.empty();
-        }
-        return Optional.of(grant(request, claim, pin, id.getAsLong()));
-    }
-
-    /**
-     * The connection to take the claim's fresh keys on: the thread's pinned one, or a newly borrowed one (then {@code
-     * entered[0]}). Undoes the claim if the thread is interrupted or no connection can be had.
-     */
-    private Pin usablePin(Request request, LocalLocks.Claim claim, Pin[] entered) {
-        try {
-            if (Thread.currentThread().isInterrupted()) {
-                // checked here, not up front: a re-entrant acquisition waits for nothing and is not refused for the
-                // flag
-                throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), null);
-            }
-            return pins.usable(request.description, entered);
-        } catch (RuntimeException e) {
-            local.undo(claim);
-            throw e;
-        }
-    }
-
-    /** A request whose keys the thread holds already: counts up once the session is known to hold them still. */
-    private LockHandle reenter(Request request, LocalLocks.Claim claim, Pin held) {
-        Long token = null;
-        try {
-            liveness.requireAlive(held, request.keys, request.description, request.start);
-            if (request.fencingTable != null) {
-                token = fencingToken(held, request);
-            }
-        } catch (RuntimeException e) {
-            local.undo(claim);
-            throw e;
-        }
-        return holds.create(this, request.keys, request.mode, held, request.start, token);
-    }
-
-    /**
-     * Acquires the claim's fresh keys on the server. If the pinned session turns out dead under the thread's other
-     * holds, reports those lost and tries once more at once on a fresh connection; the pin used last is {@code
-     * entered[0]} on return. On failure the claim is undone and the connection given back if it holds nothing.
-     *
-     * @return the server's id of the session if granted, empty if not
-     */
-    private OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
-        OptionalLong id = null;
-        while (id == null) {
-            try {
-                Wait left = Deadline.of(request.maxWait, request.start).remaining();
-                id = engine.acquireSession(
-                        pin.connection, claim.freshKeys, request.mode, left, guard(request, pin, left));
-            } catch (SQLException e) {
-                if (!diedUnderOtherHolds(pin, e)) {
-                    throw failed(request, claim, pin, e);
-                }
-                pin = replaceDeadPin(pin, e, request, claim, entered);
-            } catch (RuntimeException | Error e) {
-                abandon(claim, pin);
-                throw e;
-            }
-        }
-        return id;
-    }
-
-    /**
-     * After an engine's argument check or a driver bug: the session's state is unknown, so it is cleared (dirty) before
-     * the connection goes back, and the in-memory claim is given back.
-     */
-    private void abandon(LocalLocks.Claim claim, Pin pin) {
-        local.undo(claim);
-        pin.dirty = true;
-        pins.unpinIfIdle(pin, null);
-    }
-
-    /** Undoes a claim whose lock statement failed, gives the connection back if idle, and translates the failure. */
-    private LockException failed(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
-        local.undo(claim);
-        pins.unpinIfIdle(pin, e);
-        return Errors.translate(engine, e, request.description, Durations.since(request.start));
-    }
-
-    /**
-     * The thread's pinned session died under its other holds: they are lost, and this request took nothing on a dead
-     * session. Reports them, then borrows a fresh connection to try once more at once (undoing the claim if that
-     * fails).
-     */
-    private Pin replaceDeadPin(Pin pin, SQLException e, Request request, LocalLocks.Claim claim, Pin[] entered) {
-        LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
-        pin.broken = true;
-        liveness.reportLost(pin);
-        try {
-            return pins.usable(request.description, entered);
-        } catch (RuntimeException borrowFailed) {
-            local.undo(claim);
-            borrowFailed.addSuppressed(e);
-            throw borrowFailed;
-        }
-    }
-
-    /** Whether a failed lock statement met a dead session that held the thread's other locks. */
-    private boolean diedUnderOtherHolds(Pin pin, SQLException e) {
-        return pin.serverHolds > 0
-                && !pin.broken
-                && !Thread.currentThread().isInterrupted()
-                && engine.classify(e) == io.dblock.spi.Failure.CONNECTION;
-    }
-
-    /** What cancels the server wait: an interrupt, or with a priority also whatever the priority ends. */
-    private WaitGuard guard(Request request, Pin pin, Wait left) throws SQLException {
-        if (request.priority == null || left.isNone()) {
-            return InterruptWatcher.INSTANCE;
-        }
-        if (pin.connectionId < 0) {
-            pin.connectionId = engine.connectionId(pin.connection);
-        }
-        return new PrioritisingGuard(dataSource, engine, request.priority, pin.connectionId, request.description);
-    }
-
-    /** Records the server's grant on the pin, reads the fencing token if asked, and confirms the claim. */
-    private LockHandle grant(Request request, LocalLocks.Claim claim, Pin pin, long connectionId) {
-        pin.connectionId = connectionId;
-        pin.confirmedAt = System.nanoTime();
-        pin.serverHolds += claim.freshKeys.size();
-        Long token = null;
-        if (request.fencingTable != null) {
-            try {
-                token = fencingToken(pin, request);
-            } catch (RuntimeException e) {
-                release.undoAcquisition(pin, claim.freshKeys, request.mode);
-                local.undo(claim);
-                pins.unpinIfIdle(pin, null);
-                throw e;
-            }
-        }
-        local.confirm(claim);
-        return holds.create(this, request.keys, request.mode, pin, request.start, token);
-    }
-
-    private long fencingToken(Pin pin, Request request) {
-        return fencing.token(pin, request.fencingTable, request.keys.get(0), request.description, request.start);
-    }
-
-    private LocalLocks.Claim claimLocally(Request request) {
-        long deadline = Deadline.of(request.maxWait, request.start).deadlineNanos();
-        try {
-            return local.enter(request.keys, request.mode, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), e);
-        } catch (LocalLocks.LocalDeadlock e) {
-            throw new LockDeadlockException(
-                    "deadlock between threads of this DbLocks: " + e.getMessage(),
-                    request.description,
-                    engine.name(),
-                    Durations.since(request.start),
-                    null);
         }
     }
 

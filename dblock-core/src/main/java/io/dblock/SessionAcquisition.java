@@ -1,0 +1,250 @@
+package io.dblock;
+
+import io.dblock.spi.Deadline;
+import io.dblock.spi.Failure;
+import io.dblock.spi.LockEngine;
+import io.dblock.spi.Wait;
+import io.dblock.spi.WaitGuard;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+
+/**
+ * Acquiring a session lock for one {@code DbLocks}.
+ *
+ * <p>Acquire:
+ *
+ * <ol>
+ *   <li>Claim the keys in {@link LocalLocks} (re-entered keys just count up; conflicting ones wait locally, bounded by
+ *       the same deadline, with local deadlock detection).
+ *   <li>If some keys are new for this thread, take the thread's pinned connection (borrowing one from the {@code
+ *       DataSource} if it has none) and acquire them on the server in one batch, waiting for what is left of the
+ *       deadline; an interrupt cancels the server wait.
+ *   <li>On success confirm the claim; otherwise undo it and give the connection back if it holds nothing else.
+ * </ol>
+ *
+ */
+final class SessionAcquisition {
+
+    private static final System.Logger LOG = SessionLocks.LOG;
+
+    private final SessionLocks locks;
+    private final DataSource dataSource;
+    private final LockEngine engine;
+    private final LocalLocks local;
+    private final SessionPins pins;
+    private final SessionHolds holds;
+    private final SessionLiveness liveness;
+    private final SessionRelease release;
+    private final FencingTokens fencing;
+
+    /** One acquisition's request; {@code start} is its {@link System#nanoTime()} at the call. */
+    record Request(
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            Wait maxWait,
+            String description,
+            io.dblock.Priority priority,
+            io.dblock.TableName fencingTable,
+            long start) {}
+
+    SessionAcquisition(
+            SessionLocks locks,
+            DataSource dataSource,
+            LocalLocks local,
+            SessionPins pins,
+            SessionHolds holds,
+            SessionLiveness liveness,
+            SessionRelease release,
+            FencingTokens fencing) {
+        this.locks = locks;
+        this.dataSource = dataSource;
+        this.engine = locks.engine();
+        this.local = local;
+        this.pins = pins;
+        this.holds = holds;
+        this.liveness = liveness;
+        this.release = release;
+        this.fencing = fencing;
+    }
+
+    /**
+     * The acquisition, with {@code entered[0]} the thread's pin (if it has one) held against concurrent leak releases;
+     * a pin this method borrows replaces it there, held too.
+     */
+    Optional<LockHandle> acquire(Request request, Pin[] entered) {
+        LocalLocks.Claim claim = claimLocally(request);
+        if (claim == null) {
+            return Optional.empty();
+        }
+        if (claim.freshKeys.isEmpty()) {
+            return Optional.of(reenter(request, claim, entered[0] != null ? entered[0] : pins.current()));
+        }
+        OptionalLong id = acquireOnServer(request, claim, usablePin(request, claim, entered), entered);
+        Pin pin = entered[0];
+        if (id.isEmpty()) {
+            local.undo(claim);
+            pins.unpinIfIdle(pin, null);
+            return Optional.empty();
+        }
+        return Optional.of(grant(request, claim, pin, id.getAsLong()));
+    }
+
+    /**
+     * The connection to take the claim's fresh keys on: the thread's pinned one, or a newly borrowed one (then {@code
+     * entered[0]}). Undoes the claim if the thread is interrupted or no connection can be had.
+     */
+    private Pin usablePin(Request request, LocalLocks.Claim claim, Pin[] entered) {
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                // checked here, not up front: a re-entrant acquisition waits for nothing and is not refused for the
+                // flag
+                throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), null);
+            }
+            return pins.usable(request.description, entered);
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            throw e;
+        }
+    }
+
+    /** A request whose keys the thread holds already: counts up once the session is known to hold them still. */
+    private LockHandle reenter(Request request, LocalLocks.Claim claim, Pin held) {
+        Long token = null;
+        try {
+            liveness.requireAlive(held, request.keys, request.description, request.start);
+            if (request.fencingTable != null) {
+                token = fencingToken(held, request);
+            }
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            throw e;
+        }
+        return holds.create(locks, request.keys, request.mode, held, request.start, token);
+    }
+
+    /**
+     * Acquires the claim's fresh keys on the server. If the pinned session turns out dead under the thread's other
+     * holds, reports those lost and tries once more at once on a fresh connection; the pin used last is {@code
+     * entered[0]} on return. On failure the claim is undone and the connection given back if it holds nothing.
+     *
+     * @return the server's id of the session if granted, empty if not
+     */
+    private OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
+        OptionalLong id = null;
+        while (id == null) {
+            try {
+                Wait left = Deadline.of(request.maxWait, request.start).remaining();
+                id = engine.acquireSession(
+                        pin.connection, claim.freshKeys, request.mode, left, guard(request, pin, left));
+            } catch (SQLException e) {
+                if (!diedUnderOtherHolds(pin, e)) {
+                    throw failed(request, claim, pin, e);
+                }
+                pin = replaceDeadPin(pin, e, request, claim, entered);
+            } catch (RuntimeException | Error e) {
+                abandon(claim, pin);
+                throw e;
+            }
+        }
+        return id;
+    }
+
+    /**
+     * After an engine's argument check or a driver bug: the session's state is unknown, so it is cleared (dirty) before
+     * the connection goes back, and the in-memory claim is given back.
+     */
+    private void abandon(LocalLocks.Claim claim, Pin pin) {
+        local.undo(claim);
+        pin.dirty = true;
+        pins.unpinIfIdle(pin, null);
+    }
+
+    /** Undoes a claim whose lock statement failed, gives the connection back if idle, and translates the failure. */
+    private LockException failed(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
+        local.undo(claim);
+        pins.unpinIfIdle(pin, e);
+        return Errors.translate(engine, e, request.description, Durations.since(request.start));
+    }
+
+    /**
+     * The thread's pinned session died under its other holds: they are lost, and this request took nothing on a dead
+     * session. Reports them, then borrows a fresh connection to try once more at once (undoing the claim if that
+     * fails).
+     */
+    private Pin replaceDeadPin(Pin pin, SQLException e, Request request, LocalLocks.Claim claim, Pin[] entered) {
+        LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
+        pin.broken = true;
+        liveness.reportLost(pin);
+        try {
+            return pins.usable(request.description, entered);
+        } catch (RuntimeException borrowFailed) {
+            local.undo(claim);
+            borrowFailed.addSuppressed(e);
+            throw borrowFailed;
+        }
+    }
+
+    /** Whether a failed lock statement met a dead session that held the thread's other locks. */
+    private boolean diedUnderOtherHolds(Pin pin, SQLException e) {
+        return pin.serverHolds > 0
+                && !pin.broken
+                && !Thread.currentThread().isInterrupted()
+                && engine.classify(e) == Failure.CONNECTION;
+    }
+
+    /** What cancels the server wait: an interrupt, or with a priority also whatever the priority ends. */
+    private WaitGuard guard(Request request, Pin pin, Wait left) throws SQLException {
+        if (request.priority == null || left.isNone()) {
+            return InterruptWatcher.INSTANCE;
+        }
+        if (pin.connectionId < 0) {
+            pin.connectionId = engine.connectionId(pin.connection);
+        }
+        return new PrioritisingGuard(dataSource, engine, request.priority, pin.connectionId, request.description);
+    }
+
+    /** Records the server's grant on the pin, reads the fencing token if asked, and confirms the claim. */
+    private LockHandle grant(Request request, LocalLocks.Claim claim, Pin pin, long connectionId) {
+        pin.connectionId = connectionId;
+        pin.confirmedAt = System.nanoTime();
+        pin.serverHolds += claim.freshKeys.size();
+        Long token = null;
+        if (request.fencingTable != null) {
+            try {
+                token = fencingToken(pin, request);
+            } catch (RuntimeException e) {
+                release.undoAcquisition(pin, claim.freshKeys, request.mode);
+                local.undo(claim);
+                pins.unpinIfIdle(pin, null);
+                throw e;
+            }
+        }
+        local.confirm(claim);
+        return holds.create(locks, request.keys, request.mode, pin, request.start, token);
+    }
+
+    private long fencingToken(Pin pin, Request request) {
+        return fencing.token(pin, request.fencingTable, request.keys.get(0), request.description, request.start);
+    }
+
+    private LocalLocks.Claim claimLocally(Request request) {
+        long deadline = Deadline.of(request.maxWait, request.start).deadlineNanos();
+        try {
+            return local.enter(request.keys, request.mode, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), e);
+        } catch (LocalLocks.LocalDeadlock e) {
+            throw new LockDeadlockException(
+                    "deadlock between threads of this DbLocks: " + e.getMessage(),
+                    request.description,
+                    engine.name(),
+                    Durations.since(request.start),
+                    null);
+        }
+    }
+}
