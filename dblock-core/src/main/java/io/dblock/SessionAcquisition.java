@@ -38,6 +38,7 @@ final class SessionAcquisition {
     private final SessionPins pins;
     private final SessionHolds holds;
     private final SessionLiveness liveness;
+    private final HoldConfirmation confirmation;
     private final SessionRelease release;
     private final FencingTokens fencing;
 
@@ -58,6 +59,7 @@ final class SessionAcquisition {
             SessionPins pins,
             SessionHolds holds,
             SessionLiveness liveness,
+            HoldConfirmation confirmation,
             SessionRelease release,
             FencingTokens fencing) {
         this.locks = locks;
@@ -67,6 +69,7 @@ final class SessionAcquisition {
         this.pins = pins;
         this.holds = holds;
         this.liveness = liveness;
+        this.confirmation = confirmation;
         this.release = release;
         this.fencing = fencing;
     }
@@ -115,7 +118,7 @@ final class SessionAcquisition {
     private LockHandle reenter(Request request, LocalLocks.Claim claim, Pin held) {
         Long token = null;
         try {
-            liveness.requireAlive(held, request.keys, request.description, request.start);
+            confirmation.requireAlive(held, request.keys, request.description, request.start);
             if (request.fencingTable != null) {
                 token = fencingToken(held, request);
             }

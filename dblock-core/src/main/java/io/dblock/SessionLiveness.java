@@ -4,16 +4,14 @@ import io.dblock.spi.Failure;
 import io.dblock.spi.LockEngine;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Whether pinned sessions still hold their locks, and what happens to holds that are lost: the watchdog's pass ({@link
- * #checkLive}), {@link io.dblock.LockHandle#confirmHeld()}, the check before a re-entrant acquisition counts up,
- * and reporting a dead session's holds lost (each once). Keepalives ({@link SessionKeepalive}) and shutdown ({@link
- * SessionShutdown}) build on it.
+ * Whether pinned sessions still hold their locks, as the watchdog asks them ({@link #checkLive}), and reporting a dead
+ * session's holds lost (each once). The owner thread's own checks ({@link HoldConfirmation}), keepalives ({@link
+ * SessionKeepalive}) and shutdown ({@link SessionShutdown}) build on it.
  */
 final class SessionLiveness {
 
@@ -24,18 +22,10 @@ final class SessionLiveness {
     private final Listeners listeners;
     private final SessionHolds holds;
 
-    /**
-     * How old the last confirmation that a pin's session holds its locks may be before a re-entrant acquisition asks the
-     * server again: the watchdog's interval (it confirms that often), zero when the watchdog is off (then each
-     * re-entry asks).
-     */
-    private final long livenessNanos;
-
-    SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds, Duration livenessBound) {
+    SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds) {
         this.engine = engine;
         this.listeners = listeners;
         this.holds = holds;
-        this.livenessNanos = livenessBound.toNanos();
     }
 
     /**
@@ -124,89 +114,6 @@ final class SessionLiveness {
             }
         }
         return keys;
-    }
-
-    /**
-     * Called by {@link SessionHandle#confirmHeld()} on the owner thread: asks the pin's own session whether it holds the
-     * hold's keys; a failed session or a "no" marks the pin broken and reports its holds lost.
-     */
-    boolean confirmHeld(Hold hold) {
-        Pin pin = hold.pin;
-        pin.busy.lock();
-        try {
-            if (hold.isReleased()) {
-                return false;
-            }
-            // no session id to compare with (never happens once a lock was granted): nothing to ask
-            if (!pin.broken && (pin.connectionId < 0 || sessionHolds(pin, hold))) {
-                return true;
-            }
-            pin.broken = true;
-            reportLost(pin);
-            return false;
-        } finally {
-            pin.busy.unlock();
-        }
-    }
-
-    /**
-     * Asks the pin's session whether it holds the hold's keys.
-     *
-     * @return true if it does; false if it does not or the session failed
-     * @throws io.dblock.LockException for any other failure of the query
-     */
-    private boolean sessionHolds(Pin pin, Hold hold) {
-        long asked = System.nanoTime();
-        try {
-            if (engine.holders(pin.connection, hold.keys).contains(pin.connectionId)) {
-                pin.confirmedAt = Math.max(pin.confirmedAt, asked);
-                return true;
-            }
-        } catch (SQLException e) {
-            if (engine.classify(e) != Failure.CONNECTION) {
-                throw Errors.translate(engine, e, hold.description(), Durations.since(asked));
-            }
-            LOG.log(Level.DEBUG, "confirming " + hold.description() + " failed on its own session", e);
-        }
-        return false;
-    }
-
-    /**
-     * Before a re-entrant acquisition counts up: refuses a hold whose session is known lost, and asks the server (one
-     * round trip, on the pin's own connection) when the last confirmation is older than the liveness bound. A session
-     * found gone marks the pin broken and reports its holds lost.
-     *
-     * @throws LockLostException if the thread's hold of {@code keys} is gone
-     */
-    void requireAlive(Pin pin, List<LockKey> keys, String description, long start) {
-        long now = System.nanoTime();
-        if (!pin.broken && now - pin.confirmedAt < livenessNanos) {
-            return;
-        }
-        SQLException failure = null;
-        if (!pin.broken) {
-            try {
-                if (engine.holders(pin.connection, keys).contains(pin.connectionId)) {
-                    pin.confirmedAt = now;
-                    return;
-                }
-            } catch (SQLException e) {
-                failure = e;
-            }
-            pin.broken = true;
-            reportLost(pin);
-        }
-        throw lostHold(description, start, failure);
-    }
-
-    private LockLostException lostHold(String description, long start, SQLException failure) {
-        return new LockLostException(
-                "this thread's hold was lost (its database session ended or no longer holds the lock), so it cannot"
-                        + " be re-entered: release the handle it holds, then acquire again",
-                description,
-                engine.name(),
-                Durations.since(start),
-                failure);
     }
 
     /** Reports every unreleased hold on {@code pin} lost (each once); returns their descriptions. */

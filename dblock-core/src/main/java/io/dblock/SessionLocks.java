@@ -30,6 +30,7 @@ final class SessionLocks {
     private final SessionPins pins;
     private final SessionHolds holds;
     private final SessionLiveness liveness;
+    private final HoldConfirmation confirmation;
     private final SessionKeepalive keepalive;
     private final SessionShutdown shutdown;
     private final SessionRelease release;
@@ -39,7 +40,7 @@ final class SessionLocks {
 
     /**
      * @param livenessBound how old the last confirmation that a pin's session holds its locks may be before a re-entrant
-     *     acquisition asks the server again (see {@link SessionLiveness})
+     *     acquisition asks the server again (see {@link HoldConfirmation})
      */
     SessionLocks(
             DataSource dataSource,
@@ -52,12 +53,13 @@ final class SessionLocks {
         this.listeners = listeners;
         this.pins = new SessionPins(dataSource, engine);
         this.holds = new SessionHolds(listeners, recordSites, this::releaseLeaked);
-        this.liveness = new SessionLiveness(engine, listeners, holds, livenessBound);
+        this.liveness = new SessionLiveness(engine, listeners, holds);
+        this.confirmation = new HoldConfirmation(engine, liveness, livenessBound);
         this.keepalive = new SessionKeepalive(engine, liveness);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.acquisition = new SessionAcquisition(
-                this, dataSource, local, pins, holds, liveness, release, new FencingTokens(engine));
+                this, dataSource, local, pins, holds, liveness, confirmation, release, new FencingTokens(engine));
     }
 
     /** How {@link SessionHolds} releases a leaked hold (through a method: {@code release} is built after it). */
@@ -92,9 +94,9 @@ final class SessionLocks {
         release.release(hold);
     }
 
-    /** Called by {@link SessionHandle#confirmHeld()} on the owner thread; see {@link SessionLiveness#confirmHeld}. */
+    /** Called by {@link SessionHandle#confirmHeld()} on the owner thread; see {@link HoldConfirmation#confirmHeld}. */
     boolean confirmHeld(Hold hold) {
-        return liveness.confirmHeld(hold);
+        return confirmation.confirmHeld(hold);
     }
 
     /** One keepalive pass; see {@link SessionKeepalive#keepAlive}. */
