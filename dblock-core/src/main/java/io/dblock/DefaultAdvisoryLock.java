@@ -2,7 +2,6 @@ package io.dblock;
 
 import io.dblock.spi.Wait;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -122,13 +121,7 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public LockHandle acquire() {
         long start = System.nanoTime();
-        return session(configuredWait())
-                .orElseThrow(() -> new LockTimeoutException(
-                        "lock not granted (waited " + configuredWait() + ")",
-                        description(),
-                        context.engine.name(),
-                        Durations.since(start),
-                        null));
+        return session(configuredWait()).orElseThrow(() -> notGranted(start));
     }
 
     @Override
@@ -154,6 +147,15 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private Wait configuredWait() {
         return timeout == null ? Wait.FOREVER : Wait.upTo(timeout);
+    }
+
+    private LockTimeoutException notGranted(long start) {
+        return new LockTimeoutException(
+                "lock not granted (waited " + configuredWait() + ")",
+                description(),
+                context.engine.name(),
+                Durations.since(start),
+                null);
     }
 
     @Override
@@ -201,12 +203,7 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
     public void acquireForTransaction(Connection connection) {
         long start = System.nanoTime();
         if (!transaction(connection, configuredWait())) {
-            throw new LockTimeoutException(
-                    "lock not granted (waited " + configuredWait() + ")",
-                    description(),
-                    context.engine.name(),
-                    Durations.since(start),
-                    null);
+            throw notGranted(start);
         }
     }
 
@@ -224,9 +221,7 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
         return context.listeners.attempt(
                 description(),
                 io.dblock.LockEvent.Kind.TRANSACTION_ADVISORY,
-                System.nanoTime(),
-                () -> transactionUnobserved(connection, wait),
-                granted -> granted);
+                () -> transactionUnobserved(connection, wait));
     }
 
     private boolean transactionUnobserved(Connection connection, Wait wait) {
@@ -240,17 +235,13 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
         Facets.requireMode(context.engine, mode, description());
         io.dblock.spi.TransactionLocks transactionLocks =
                 Facets.require(context.engine, io.dblock.spi.TransactionLocks.class, description());
-        long start = System.nanoTime();
-        TransactionGuards.requireTransaction(connection, description(), context.engine.name());
-        if (Thread.currentThread().isInterrupted()) {
-            throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
-        }
-        try {
-            return transactionLocks.acquireTransaction(
-                    connection, keys, mode, wait, context.guard(connection, wait, priority, description()));
-        } catch (SQLException e) {
-            throw Errors.translate(context.engine, e, description(), Durations.since(start));
-        }
+        return TransactionGuards.lockInTransaction(
+                context,
+                connection,
+                wait,
+                priority,
+                description(),
+                guard -> transactionLocks.acquireTransaction(connection, keys, mode, wait, guard));
     }
 
     @Override

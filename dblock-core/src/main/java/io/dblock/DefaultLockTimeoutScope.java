@@ -60,6 +60,18 @@ final class DefaultLockTimeoutScope implements LockTimeoutScope {
         if (closed) {
             return;
         }
+        leaveNesting();
+        closed = true;
+        try {
+            Facets.require(engine, io.dblock.spi.LockTimeouts.class, description)
+                    .restoreLockTimeouts(connection, previous);
+        } catch (SQLException e) {
+            throw restoreFailed(e);
+        }
+    }
+
+    /** Takes this scope off its connection's open scopes, refusing if an inner one is still open. */
+    private void leaveNesting() {
         synchronized (OPEN) {
             Deque<DefaultLockTimeoutScope> open = OPEN.get(connection);
             if (open == null || open.peek() != this) {
@@ -73,23 +85,19 @@ final class DefaultLockTimeoutScope implements LockTimeoutScope {
                 OPEN.remove(connection);
             }
         }
-        closed = true;
-        try {
-            Facets.require(engine, io.dblock.spi.LockTimeouts.class, description)
-                    .restoreLockTimeouts(connection, previous);
-        } catch (SQLException e) {
-            LockException translated = Errors.translate(engine, e, description, null);
-            if (engine.classify(e) == Failure.TRANSACTION_FAILED) {
-                throw new LockUsageException(
-                        "the previous lock timeout " + previous + " could not be restored because the transaction has"
-                                + " failed; roll it back (which also undoes the change if the scope was opened in that"
-                                + " transaction)",
-                        description,
-                        engine.name(),
-                        null,
-                        e);
-            }
-            throw translated;
+    }
+
+    private LockException restoreFailed(SQLException e) {
+        if (engine.classify(e) == Failure.TRANSACTION_FAILED) {
+            return new LockUsageException(
+                    "the previous lock timeout " + previous + " could not be restored because the transaction has"
+                            + " failed; roll it back (which also undoes the change if the scope was opened in that"
+                            + " transaction)",
+                    description,
+                    engine.name(),
+                    null,
+                    e);
         }
+        return Errors.translate(engine, e, description, null);
     }
 }

@@ -1,6 +1,5 @@
 package io.dblock;
 
-import io.dblock.spi.Failure;
 import io.dblock.spi.Wait;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -123,11 +122,7 @@ final class DefaultTableLock implements TableLock {
 
     private boolean lock(Connection connection, Wait wait) {
         return context.listeners.attempt(
-                description(),
-                io.dblock.LockEvent.Kind.TABLE,
-                System.nanoTime(),
-                () -> lockUnobserved(connection, wait),
-                granted -> granted);
+                description(), io.dblock.LockEvent.Kind.TABLE, () -> lockUnobserved(connection, wait));
     }
 
     private boolean lockUnobserved(Connection connection, Wait wait) {
@@ -136,17 +131,13 @@ final class DefaultTableLock implements TableLock {
             throw new LockUsageException(
                     "no tables to lock: name them with tables(...), read(...) or write(...)", null);
         }
-        TransactionGuards.requireTransaction(connection, description(), context.engine.name());
-        if (Thread.currentThread().isInterrupted()) {
-            throw Errors.interrupted(description(), context.engine.name(), Duration.ZERO, null);
-        }
-        long start = System.nanoTime();
-        try {
-            return Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
-                    .lockTables(connection, requests, wait, context.guard(connection, wait, priority, description()));
-        } catch (SQLException e) {
-            throw Errors.translate(context.engine, e, description(), Durations.since(start));
-        }
+        return TransactionGuards.lockInTransaction(
+                context, connection, wait, priority, description(), guard -> tableLocks()
+                        .lockTables(connection, requests, wait, guard));
+    }
+
+    private io.dblock.spi.TableLocks tableLocks() {
+        return Facets.require(context.engine, io.dblock.spi.TableLocks.class, description());
     }
 
     @Override
@@ -154,8 +145,7 @@ final class DefaultTableLock implements TableLock {
         Objects.requireNonNull(connection, "connection must not be null");
         TransactionGuards.requireOpen(connection, description(), context.engine.name());
         try {
-            Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
-                    .unlockTables(connection);
+            tableLocks().unlockTables(connection);
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, description(), null);
         }
@@ -164,131 +154,22 @@ final class DefaultTableLock implements TableLock {
     @Override
     public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
         long start = System.nanoTime();
-        return run(configuredWait(), work).orElseThrow(() -> timedOut(start)).value;
+        return ownTransaction()
+                .run(configuredWait(), work)
+                .orElseThrow(() -> timedOut(start))
+                .value();
     }
 
     @Override
     public <R, X extends Exception> Optional<R> tryInTransaction(Duration wait, TransactionCallback<R, X> work)
             throws X {
-        return run(Wait.upTo(Durations.checkWait(wait, description(), context.engine)), work)
-                .map(r -> r.value);
+        return ownTransaction()
+                .run(Wait.upTo(Durations.checkWait(wait, description(), context.engine)), work)
+                .map(TableTransaction.Result::value);
     }
 
-    /** Boxes a result so that a null result and "not locked" stay distinguishable. */
-    private record Result<R>(R value) {}
-
-    private <R, X extends Exception> Optional<Result<R>> run(Wait wait, TransactionCallback<R, X> work) throws X {
-        Objects.requireNonNull(work, "work must not be null");
-        Connection connection;
-        try {
-            connection = context.dataSource.getConnection();
-        } catch (SQLException e) {
-            throw Errors.connectionUnavailable(description(), context.engine.name(), e);
-        }
-        Throwable failure = null;
-        try {
-            return inOwnTransaction(connection, wait, work);
-        } catch (SQLException e) {
-            failure = Errors.translate(context.engine, e, description(), null);
-            throw (LockException) failure;
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        } catch (Exception e) { // X, the work's own checked exception
-            failure = e;
-            throw e;
-        } finally {
-            closeKeeping(connection, failure);
-        }
-    }
-
-    /** Closes the connection; a failure to close is added to {@code failure}, or thrown if there is none. */
-    private void closeKeeping(Connection connection, Throwable failure) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            } else {
-                throw Errors.translate(context.engine, e, description(), null);
-            }
-        }
-    }
-
-    /**
-     * Locks, runs the work, commits; on any failure rolls back. Then {@code UNLOCK TABLES} and the previous auto-commit
-     * mode. The first failure is the one thrown; failures of the clean-up after it (rollback, unlock, auto-commit) are
-     * added to it as suppressed exceptions, so the server's own error is never replaced by, say, the pool's
-     * "connection is closed".
-     */
-    private <R, X extends Exception> Optional<Result<R>> inOwnTransaction(
-            Connection connection, Wait wait, TransactionCallback<R, X> work) throws X, SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        Throwable failure = null;
-        try {
-            if (!lock(connection, wait)) {
-                return Optional.empty();
-            }
-            R value = work.inTransaction(connection);
-            connection.commit();
-            return Optional.of(new Result<>(value));
-        } catch (SQLException e) {
-            if (context.engine.classify(e) == Failure.TABLE_NOT_LOCKED) {
-                failure = new LockUsageException(
-                        "the work touched a table this lock does not cover; MySQL and MariaDB require every table a"
-                                + " LOCK TABLES transaction uses to be locked: add it with read(...) or write(...): "
-                                + e.getMessage(),
-                        description(),
-                        context.engine.name(),
-                        null,
-                        e);
-                throw (LockUsageException) failure;
-            }
-            failure = e;
-            throw e;
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        } catch (Exception e) { // X
-            failure = e;
-            throw e;
-        } finally {
-            cleanUp(connection, autoCommit, failure);
-        }
-    }
-
-    private void cleanUp(Connection connection, boolean autoCommit, Throwable failure) throws SQLException {
-        SQLException first = null;
-        if (failure != null) {
-            try {
-                connection.rollback();
-            } catch (SQLException e) {
-                failure.addSuppressed(e);
-            }
-        }
-        try {
-            Facets.require(context.engine, io.dblock.spi.TableLocks.class, description())
-                    .unlockTables(connection);
-        } catch (SQLException e) {
-            first = e;
-        }
-        try {
-            connection.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
-        }
-        if (first != null) {
-            if (failure != null) {
-                failure.addSuppressed(first);
-            } else {
-                throw first;
-            }
-        }
+    private TableTransaction ownTransaction() {
+        return new TableTransaction(context, description(), this::lock);
     }
 
     private Wait configuredWait() {

@@ -27,18 +27,9 @@ final class InterruptWatcher implements WaitGuard {
 
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final ScheduledThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor executor = DaemonScheduler.idleStopping("dblock-interrupt-watcher");
 
-    private InterruptWatcher() {
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "dblock-interrupt-watcher");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
-        executor.allowCoreThreadTimeOut(true);
-        executor.setRemoveOnCancelPolicy(true);
-    }
+    private InterruptWatcher() {}
 
     @Override
     public Registration watch(Statement statement) {

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -38,27 +39,31 @@ final class Listeners {
         try {
             result = attempt.get();
         } catch (LockException e) {
-            LockEvent event = new LockEvent(
-                    lock, kind, engine, LockEvent.outcomeOf(e), Durations.since(startNanos), Optional.of(e));
-            each(l -> l.notAcquired(event));
+            report(lock, kind, startNanos, false, Optional.of(e));
             throw e;
         }
-        boolean ok = granted.test(result);
-        LockEvent event = new LockEvent(
-                lock,
-                kind,
-                engine,
-                ok ? LockEvent.Outcome.ACQUIRED : LockEvent.Outcome.TIMEOUT,
-                Durations.since(startNanos),
-                Optional.empty());
+        report(lock, kind, startNanos, granted.test(result), Optional.empty());
+        return result;
+    }
+
+    /** {@link #attempt(String, LockEvent.Kind, long, Supplier, java.util.function.Predicate)} of a lock taken now. */
+    boolean attempt(String lock, LockEvent.Kind kind, BooleanSupplier attempt) {
+        return attempt(lock, kind, System.nanoTime(), attempt::getAsBoolean, granted -> granted);
+    }
+
+    /** Reports an attempt acquired, or not acquired with the failure's outcome (a timeout if there is none). */
+    private void report(
+            String lock, LockEvent.Kind kind, long startNanos, boolean acquired, Optional<LockException> failure) {
+        LockEvent.Outcome outcome = failure.map(LockEvent::outcomeOf)
+                .orElse(acquired ? LockEvent.Outcome.ACQUIRED : LockEvent.Outcome.TIMEOUT);
+        LockEvent event = new LockEvent(lock, kind, engine, outcome, Durations.since(startNanos), failure);
         each(l -> {
-            if (ok) {
+            if (acquired) {
                 l.acquired(event);
             } else {
                 l.notAcquired(event);
             }
         });
-        return result;
     }
 
     void released(String lock, Duration waited, Duration held) {

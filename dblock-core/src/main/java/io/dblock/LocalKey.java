@@ -107,22 +107,27 @@ final class LocalKey {
         Thread onlyCandidate = null;
         for (Holder h : holders) {
             if (h.pending || h.mode == AdvisoryLockMode.EXCLUSIVE) {
-                if (onlyCandidate == null) {
-                    onlyCandidate = h.thread;
-                } else if (onlyCandidate != h.thread) {
+                if (onlyCandidate != null && onlyCandidate != h.thread) {
                     return null;
                 }
+                onlyCandidate = h.thread;
             }
         }
-        if (onlyCandidate != null) {
-            Waiter w = waiterOf.apply(onlyCandidate);
-            return w != null && waiters.contains(w) && !isBlocked(w.mode, w.thread) ? w : null;
-        }
+        return onlyCandidate == null ? firstUnblocked() : unblocked(waiterOf.apply(onlyCandidate));
+    }
+
+    /** The first waiter in arrival order that nothing blocks, or null. */
+    private Waiter firstUnblocked() {
         for (Waiter w : waiters) {
             if (!isBlocked(w.mode, w.thread)) {
                 return w;
             }
         }
         return null;
+    }
+
+    /** {@code w} if it is a waiter of this key that nothing blocks, else null. */
+    private Waiter unblocked(Waiter w) {
+        return w != null && waiters.contains(w) && !isBlocked(w.mode, w.thread) ? w : null;
     }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The session locks the threads of one {@code DbLocks} hold or are acquiring, kept in memory.
@@ -22,22 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       would, since the server cannot see waits that happen in this process.
  * </ol>
  *
- * How waiting works, so that a thread count in the thousands costs no more per release than a few:
- *
- * <ol>
- *   <li>Each waiting thread waits on a condition of its own, queued (in arrival order) on the key it waits for.
- *   <li>When a key's holders change so that a waiter may proceed (a hold removed, or confirmed by the server, which
- *       lets shared requests in), the first waiter of that key the holders no longer block is signalled; nobody else
- *       is. A signalled waiter that leaves without its claim (timed out, interrupted, blocked again by a thread that
- *       came in first) passes the signal on. Other keys' waiters are never woken.
- *   <li>A thread searches the wait-for graph when it starts waiting, and again only when it wakes to find the set of
- *       threads blocking it changed. That is enough: an edge that closes a cycle is added by a thread that starts
- *       waiting (a thread that becomes a holder is running, not waiting, so it closes a cycle only when it waits
- *       next), and the search it runs then sees the whole cycle.
- * </ol>
- *
  * One lock guards all state; it is held only for bookkeeping, never across SQL. Each key's holders and waiters, and
- * which waiter to wake, are a {@link LocalKey}; the wait-for graph and its cycle search are {@link LocalWaits}.
+ * which waiter to wake, are a {@link LocalKey}; the waiting itself (queueing, signalling, and the wait-for graph with
+ * its cycle search) is {@link LocalWaits}, which also describes how it stays cheap with thousands of threads.
  */
 final class LocalLocks {
 
@@ -59,10 +46,7 @@ final class LocalLocks {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<LockKey, LocalKey> entries = new HashMap<>();
-    private final LocalWaits waiting = new LocalWaits();
-
-    /** Waiting threads signalled so far (tests bound it; guarded by {@link #lock}). */
-    private long signals;
+    private final LocalWaits waiting = new LocalWaits(lock, entries::get);
 
     /**
      * Claims every key for the calling thread, in the given (canonical) order, waiting here while another thread
@@ -74,30 +58,44 @@ final class LocalLocks {
      */
     Claim enter(List<LockKey> keys, AdvisoryLockMode mode, long deadlineNanos)
             throws InterruptedException, LocalDeadlock {
-        Thread me = Thread.currentThread();
         Claim claim = new Claim();
         lock.lock();
         try {
             for (LockKey key : keys) {
-                LocalKey entry = entries.computeIfAbsent(key, k -> new LocalKey());
-                LocalKey.Holder own = entry.find(me, mode);
-                if (own != null && !own.pending) {
-                    own.count++;
-                    claim.reentered.add(own);
-                    continue;
-                }
-                if (!awaitNoConflict(key, entry, mode, me, deadlineNanos, claim)) {
+                if (!claim(key, mode, deadlineNanos, claim)) {
                     return null;
                 }
-                LocalKey.Holder h = new LocalKey.Holder(me, mode);
-                entry.holders.add(h);
-                claim.fresh.put(key, h);
-                claim.freshKeys.add(key);
             }
             return claim;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Adds one key to the claim: re-enters the thread's confirmed hold of it, or waits until nothing conflicts and adds
+     * a pending hold.
+     *
+     * @return false if a conflict remained at the deadline (nothing stays claimed then)
+     */
+    private boolean claim(LockKey key, AdvisoryLockMode mode, long deadlineNanos, Claim claim)
+            throws InterruptedException, LocalDeadlock {
+        Thread me = Thread.currentThread();
+        LocalKey entry = entries.computeIfAbsent(key, k -> new LocalKey());
+        LocalKey.Holder own = entry.find(me, mode);
+        if (own != null && !own.pending) {
+            own.count++;
+            claim.reentered.add(own);
+            return true;
+        }
+        if (!awaitNoConflict(key, entry, mode, me, deadlineNanos, claim)) {
+            return false;
+        }
+        LocalKey.Holder h = new LocalKey.Holder(me, mode);
+        entry.holders.add(h);
+        claim.fresh.put(key, h);
+        claim.freshKeys.add(key);
+        return true;
     }
 
     /**
@@ -107,65 +105,14 @@ final class LocalLocks {
     private boolean awaitNoConflict(
             LockKey key, LocalKey entry, AdvisoryLockMode mode, Thread me, long deadlineNanos, Claim claim)
             throws InterruptedException, LocalDeadlock {
-        Set<Thread> blockers = entry.blockers(mode, me);
-        if (blockers.isEmpty()) {
-            return true;
-        }
-        LocalKey.Waiter waiter = null;
         boolean done = false;
         try {
-            Set<Thread> searched = null;
-            while (!blockers.isEmpty()) {
-                if (!blockers.equals(searched)) {
-                    String cycle = waiting.findCycle(key, blockers, me, entries::get);
-                    if (cycle != null) {
-                        throw new LocalDeadlock(cycle);
-                    }
-                    searched = blockers;
-                }
-                long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                if (waiter == null) {
-                    waiter = new LocalKey.Waiter(me, key, mode, lock.newCondition());
-                    entry.waiters.add(waiter);
-                    waiting.add(waiter);
-                } else if (entry.signalled == waiter) {
-                    // woken for nothing (a thread that was not waiting came in first): keeps its place, passes it on
-                    entry.signalled = null;
-                    wake(entry);
-                }
-                await(waiter, remaining);
-                blockers = entry.blockers(mode, me);
-            }
-            done = true;
-            return true;
+            done = waiting.awaitNoConflict(key, entry, mode, me, deadlineNanos);
+            return done;
         } finally {
-            if (waiter != null) {
-                leaveQueue(entry, waiter);
-            }
             if (!done) {
                 giveUp(key, entry, claim);
             }
-        }
-    }
-
-    /** Waits for the waiter's signal, at most {@code remaining} ns unless that is {@code Long.MAX_VALUE}. */
-    private static void await(LocalKey.Waiter waiter, long remaining) throws InterruptedException {
-        if (remaining == Long.MAX_VALUE) {
-            waiter.wake.await();
-        } else {
-            waiter.wake.awaitNanos(remaining);
-        }
-    }
-
-    /** Takes a waiter off its key's queue and the wait-for graph, with any signal it took. */
-    private void leaveQueue(LocalKey entry, LocalKey.Waiter waiter) {
-        entry.waiters.remove(waiter);
-        waiting.remove(waiter.thread);
-        if (entry.signalled == waiter) {
-            entry.signalled = null;
         }
     }
 
@@ -175,30 +122,16 @@ final class LocalLocks {
      */
     private void giveUp(LockKey key, LocalKey entry, Claim claim) {
         undoLocked(claim);
-        wake(entry);
+        waiting.wake(entry);
         if (entry.isUnused()) {
             entries.remove(key);
         }
     }
 
-    /** Signals the first waiter of the entry's key that nothing blocks any more (see {@link LocalKey#nextToWake}). */
-    private void wake(LocalKey entry) {
-        LocalKey.Waiter w = entry.nextToWake(waiting::of);
-        if (w != null) {
-            signal(entry, w);
-        }
-    }
-
-    private void signal(LocalKey entry, LocalKey.Waiter w) {
-        entry.signalled = w;
-        w.wake.signal();
-        signals++;
-    }
-
     private void wake(LockKey key) {
         LocalKey entry = entries.get(key);
         if (entry != null) {
-            wake(entry);
+            waiting.wake(entry);
         }
     }
 
@@ -275,29 +208,23 @@ final class LocalLocks {
 
     /** How many threads are waiting here (for tests and diagnostics). */
     int waitingThreads() {
-        lock.lock();
-        try {
-            return waiting.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(waiting::size);
     }
 
     /** Waiting threads signalled so far (for tests). */
     long signals() {
-        lock.lock();
-        try {
-            return signals;
-        } finally {
-            lock.unlock();
-        }
+        return locked(waiting::signals);
     }
 
     /** Wait-for graph searches run so far (for tests). */
     long cycleSearches() {
+        return locked(waiting::cycleSearches);
+    }
+
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            return waiting.cycleSearches();
+            return read.get();
         } finally {
             lock.unlock();
         }
@@ -312,7 +239,7 @@ final class LocalLocks {
     private void remove(LockKey key, LocalKey.Holder holder) {
         LocalKey entry = entries.get(key);
         if (entry != null && entry.holders.remove(holder)) {
-            wake(entry);
+            waiting.wake(entry);
             if (entry.isUnused()) {
                 entries.remove(key);
             }

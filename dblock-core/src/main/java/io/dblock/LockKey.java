@@ -72,6 +72,12 @@ public final class LockKey implements Comparable<LockKey> {
      *     form would be {@code '?'}, so different names would be one lock)
      */
     public static LockKey of(String name) {
+        requireValidName(name);
+        return new LockKey(Kind.NAME, hash(name), name);
+    }
+
+    /** The checks {@link #of(String)} documents. */
+    private static void requireValidName(String name) {
         Objects.requireNonNull(name, "lock name must not be null");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("lock name must not be empty");
@@ -90,7 +96,6 @@ public final class LockKey implements Comparable<LockKey> {
                         + ": it is not Unicode and has no UTF-8 form, so different names would be one lock");
             }
         }
-        return new LockKey(Kind.NAME, hash(name), name);
     }
 
     /**

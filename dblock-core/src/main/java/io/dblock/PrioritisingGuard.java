@@ -22,7 +22,7 @@ import javax.sql.DataSource;
 final class PrioritisingGuard implements WaitGuard {
 
     private static final System.Logger LOG = System.getLogger(Priority.class.getName());
-    private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
+    private static final ScheduledThreadPoolExecutor SCHEDULER = DaemonScheduler.idleStopping("dblock-prioritiser");
 
     private final DataSource dataSource;
     private final io.dblock.spi.Prioritising prioritising;
@@ -85,47 +85,58 @@ final class PrioritisingGuard implements WaitGuard {
                 if (connection == null) {
                     connection = dataSource.getConnection();
                 }
-                Set<Long> blockers = prioritising.blockers(connection, waiterId);
-                blockers.remove(waiterId);
-                if (blockers.isEmpty()) {
-                    return;
-                }
-                Map<Long, SessionInfo> sessions = inspection.sessions(connection, blockers);
-                Set<Long> victims = new LinkedHashSet<>();
-                for (Long blocker : blockers) {
-                    SessionInfo session = sessions.getOrDefault(blocker, SessionInfo.unknown(blocker));
-                    if (priority.filter().test(session)) {
-                        victims.add(blocker);
-                    }
-                }
-                for (Long victim : victims) {
+                for (Long victim : victims()) {
                     if (stopped) {
                         return;
                     }
-                    boolean done;
-                    try {
-                        done = priority.terminates()
-                                ? control.terminate(connection, victim)
-                                : control.cancel(connection, victim);
-                    } catch (LockUsageException refused) {
-                        // a server process (autovacuum, replication) or one this role may not signal: left alone, the
-                        // other blockers are still dealt with
-                        LOG.log(
-                                Level.INFO,
-                                () -> "left session " + victim + " blocking " + description + " alone: "
-                                        + refused.getMessage());
-                        continue;
-                    }
-                    LOG.log(
-                            Level.INFO,
-                            () -> (priority.terminates() ? "terminated" : "cancelled") + " session " + victim
-                                    + " blocking " + description + " (waiting session " + waiterId + ")"
-                                    + (done ? "" : ": it had already gone"));
+                    signal(victim);
                 }
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "could not prioritise " + description + "; it waits on as usual", e);
                 closeConnection();
             }
+        }
+
+        /** The sessions blocking the waiter now that the priority's filter picks, in the order the engine gave. */
+        private Set<Long> victims() throws SQLException {
+            Set<Long> blockers = prioritising.blockers(connection, waiterId);
+            blockers.remove(waiterId);
+            Set<Long> victims = new LinkedHashSet<>();
+            if (blockers.isEmpty()) {
+                return victims;
+            }
+            Map<Long, SessionInfo> sessions = inspection.sessions(connection, blockers);
+            for (Long blocker : blockers) {
+                SessionInfo session = sessions.getOrDefault(blocker, SessionInfo.unknown(blocker));
+                if (priority.filter().test(session)) {
+                    victims.add(blocker);
+                }
+            }
+            return victims;
+        }
+
+        /** Cancels or terminates one victim's session, as the priority says, and logs what came of it. */
+        private void signal(long victim) throws SQLException {
+            boolean done;
+            try {
+                done = priority.terminates()
+                        ? control.terminate(connection, victim)
+                        : control.cancel(connection, victim);
+            } catch (LockUsageException refused) {
+                // a server process (autovacuum, replication) or one this role may not signal: left alone, the other
+                // blockers are still dealt with
+                LOG.log(
+                        Level.INFO,
+                        () -> "left session " + victim + " blocking " + description + " alone: "
+                                + refused.getMessage());
+                return;
+            }
+            LOG.log(Level.INFO, () -> signalled(victim, done));
+        }
+
+        private String signalled(long victim, boolean done) {
+            return (priority.terminates() ? "terminated" : "cancelled") + " session " + victim + " blocking "
+                    + description + " (waiting session " + waiterId + ")" + (done ? "" : ": it had already gone");
         }
 
         void stop() {
@@ -152,17 +163,5 @@ final class PrioritisingGuard implements WaitGuard {
                 connection = null;
             }
         }
-    }
-
-    private static ScheduledThreadPoolExecutor scheduler() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "dblock-prioritiser");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
-        executor.allowCoreThreadTimeOut(true);
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }

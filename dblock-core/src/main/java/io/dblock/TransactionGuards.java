@@ -1,9 +1,15 @@
 package io.dblock;
 
+import io.dblock.spi.Wait;
+import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
-/** Checks that a caller's connection is in a transaction before locks that live in it are taken. */
+/**
+ * Checks that a caller's connection is in a transaction before locks that live in it are taken, and takes them (see
+ * {@link #lockInTransaction}).
+ */
 final class TransactionGuards {
 
     private TransactionGuards() {}
@@ -38,6 +44,40 @@ final class TransactionGuards {
             }
         } catch (SQLException e) {
             throw new LockFailedException("could not read the connection's transaction state", lock, engine, null, e);
+        }
+    }
+
+    /** The engine's statement that takes a lock in the caller's transaction. */
+    @FunctionalInterface
+    interface LockStatement {
+        /** Runs the statement watched by {@code guard}; true if the lock was granted. */
+        boolean lock(WaitGuard guard) throws SQLException;
+    }
+
+    /**
+     * Takes a lock that lives in the caller's transaction: checks that the connection is in one and that the thread is
+     * not interrupted, then runs the engine's statement under the wait guard for {@code priority} (interrupts, and
+     * blockers if prioritised), its failure translated with how long it waited.
+     *
+     * @return whether the lock was granted within {@code wait}
+     */
+    static boolean lockInTransaction(
+            LockContext context,
+            Connection connection,
+            Wait wait,
+            Priority priority,
+            String lock,
+            LockStatement statement) {
+        String engine = context.engine.name();
+        requireTransaction(connection, lock, engine);
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.interrupted(lock, engine, Duration.ZERO, null);
+        }
+        long start = System.nanoTime();
+        try {
+            return statement.lock(context.guard(connection, wait, priority, lock));
+        } catch (SQLException e) {
+            throw Errors.translate(context.engine, e, lock, Durations.since(start));
         }
     }
 }
