@@ -36,15 +36,18 @@ import org.junit.jupiter.api.Test;
  * The one binding mechanism of the contract tests, checked: every abstract {@code *Contract} class under {@code
  * io.dblock} in the test classes (found by scanning them, not from a list) declares what it needs ({@link Needs}); an
  * engine binding is a top-level test class with {@link DatabaseTest} whose {@code @Nested} classes extend contracts,
- * one per contract. A binding whose nested classes implement a {@link DriverUnderTest} sub-interface (such as {@code
- * ConnectorJ.Driver}) is a driver variant: it runs the contracts that let the test choose the driver.
+ * one per contract: declared in the binding or inherited from the abstract class it extends ({@link EngineContracts},
+ * {@link MySqlContracts}, {@link ConnectorJContracts}), where a nested class of the binding hides an inherited one of
+ * the same name, as in JUnit. A binding whose nested classes implement a {@link DriverUnderTest} sub-interface (such
+ * as {@code ConnectorJ.Driver}) is a driver variant: it runs the contracts that let the test choose the driver.
  *
  * <p>The test fails when
  *
  * <ul>
  *   <li>a binding lacks a contract whose needs its engine's facets meet (for a driver variant: and that implements
  *       {@link DriverUnderTest});
- *   <li>a contract is bound by no binding, an engine of {@link Engine} has no binding with its own driver, or a class
+ *   <li>a contract is bound by no binding, an engine of {@link Engine} (but {@link Engine#EXTERNAL}, which serves
+ *       the binding of an engine the kit does not know) has no binding with its own driver, or a class
  *       extends a contract outside a binding (the old one-class-per-contract way);
  *   <li>a binding binds a contract whose needs its engine lacks, binds one twice, or, in a driver variant, binds one
  *       that would not use the driver.
@@ -86,7 +89,8 @@ class ContractBindingTest {
                 .sorted(Comparator.comparing(Class::getSimpleName))
                 .toList();
         bindings = testClasses.stream()
-                .filter(c -> c.getEnclosingClass() == null && c.isAnnotationPresent(DatabaseTest.class))
+                .filter(c -> c.getEnclosingClass() == null && !Modifier.isAbstract(c.getModifiers()))
+                .filter(c -> c.isAnnotationPresent(DatabaseTest.class))
                 .map(ContractBindingTest::binding)
                 .filter(b -> !b.nestedByContract().isEmpty())
                 .sorted(Comparator.comparing(b -> b.type().getSimpleName()))
@@ -143,6 +147,9 @@ class ContractBindingTest {
                 .as("contracts bound to no engine")
                 .isEmpty();
         for (Engine engine : Engine.values()) {
+            if (engine == Engine.EXTERNAL) {
+                continue; // the server of an engine the kit does not know: its binding comes with the engine
+            }
             assertThat(bindings)
                     .as("a binding of %s with its own driver", engine)
                     .anyMatch(b -> b.engine() == engine && b.driver().equals("own"));
@@ -184,10 +191,7 @@ class ContractBindingTest {
     static Binding binding(Class<?> type) {
         Map<Class<?>, Class<?>> byContract = new LinkedHashMap<>();
         TreeSet<String> drivers = new TreeSet<>();
-        for (Class<?> nested : type.getDeclaredClasses()) {
-            if (!nested.isAnnotationPresent(Nested.class)) {
-                continue;
-            }
+        for (Class<?> nested : nestedClasses(type)) {
             Class<?> contract = nested.getSuperclass();
             if (!contracts.contains(contract)) {
                 continue;
@@ -203,6 +207,22 @@ class ContractBindingTest {
                 .hasSizeLessThanOrEqualTo(1);
         Engine engine = type.getAnnotation(DatabaseTest.class).engine();
         return new Binding(type, engine, drivers.isEmpty() ? "own" : drivers.first(), byContract);
+    }
+
+    /**
+     * The {@code @Nested} classes JUnit runs in {@code type}: its own and those it inherits ({@link EngineContracts}),
+     * except the inherited ones that a class of the same name nearer to {@code type} hides.
+     */
+    static List<Class<?>> nestedClasses(Class<?> type) {
+        Map<String, Class<?>> bySimpleName = new LinkedHashMap<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Class<?> nested : c.getDeclaredClasses()) {
+                if (nested.isAnnotationPresent(Nested.class)) {
+                    bySimpleName.putIfAbsent(nested.getSimpleName(), nested);
+                }
+            }
+        }
+        return List.copyOf(bySimpleName.values());
     }
 
     /** The driver a nested class chooses: the {@link DriverUnderTest} sub-interface whose data source it gets. */

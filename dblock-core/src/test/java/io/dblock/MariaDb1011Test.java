@@ -1,110 +1,11 @@
 package io.dblock;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.dblock.inspect.InspectorContract;
-import io.dblock.mysql.MySqlCharsetContract;
-import io.dblock.mysql.MySqlFamilyContract;
-import io.dblock.mysql.MySqlIntegrityContract;
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
 
 /**
- * The contracts on MariaDB 10.11 (embedded).
- *
- * <p>One {@code @Nested} class per contract whose needs ({@link io.dblock.support.Needs}) the engine meets;
- * {@link ContractBindingTest} fails when one is missing or one too many.
+ * The contracts of {@link MariaDbContracts} on MariaDB 10.11 (embedded); {@link ContractBindingTest} checks them
+ * against the engine.
  */
 @DatabaseTest(engine = Engine.MARIADB_10_11)
-class MariaDb1011Test {
-
-    @Nested
-    class AdvisoryLocks extends AdvisoryLockContract {}
-
-    @Nested
-    class TableLocks extends TableLockContract {}
-
-    @Nested
-    class Deadlocks extends DeadlockContract {}
-
-    @Nested
-    class Interrupts extends InterruptContract {}
-
-    @Nested
-    class LocalQueue extends LocalQueueContract {}
-
-    @Nested
-    class PinnedConnections extends PinnedConnectionContract {}
-
-    @Nested
-    class RoundTrips extends RoundTripContract {}
-
-    @Nested
-    class LockTimeoutScopes extends LockTimeoutScopeContract {}
-
-    @Nested
-    class Priorities extends PriorityContract {}
-
-    @Nested
-    class Listeners extends ListenerContract {}
-
-    @Nested
-    class Watchdogs extends WatchdogContract {}
-
-    @Nested
-    class Keepalives extends KeepaliveContract {}
-
-    @Nested
-    class MutualExclusion extends MutualExclusionContract {}
-
-    @Nested
-    class Faults extends FaultContract {}
-
-    @Nested
-    class PoolSafety extends PoolSafetyContract {}
-
-    @Nested
-    class BadInput extends BadInputContract {}
-
-    @Nested
-    class DeadConnections extends DeadConnectionContract {}
-
-    @Nested
-    class Shutdown extends ShutdownContract {}
-
-    @Nested
-    class VirtualThreads extends VirtualThreadContract {}
-
-    @Nested
-    class Fencing extends FencingContract {
-        /** MariaDB compares lock names as bytes, so case matters; the token rows (binary keys) follow the locks. */
-        @Test
-        void namesDifferingOnlyInCaseAreTwoLocksWithTwoSequences() {
-            try (LockHandle h = locks.advisory(key.toUpperCase(java.util.Locale.ROOT))
-                    .fenced()
-                    .acquire()) {
-                assertThat(h.fencingToken()).hasValue(1L);
-            }
-            try (LockHandle h = locks.advisory(key).fenced().acquire()) {
-                assertThat(h.fencingToken()).hasValue(1L);
-            }
-        }
-    }
-
-    @Nested
-    class LeakedHandles extends LeakedHandleContract {}
-
-    @Nested
-    class Inspector extends InspectorContract {}
-
-    @Nested
-    class MySqlFamily extends MySqlFamilyContract {}
-
-    @Nested
-    class MySqlIntegrity extends MySqlIntegrityContract {}
-
-    @Nested
-    class MySqlCharset extends MySqlCharsetContract {}
-}
+class MariaDb1011Test extends MariaDbContracts {}

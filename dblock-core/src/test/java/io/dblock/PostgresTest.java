@@ -2,7 +2,6 @@ package io.dblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dblock.inspect.InspectorContract;
 import io.dblock.support.Server;
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
@@ -17,13 +16,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contracts on PostgreSQL: the embedded server, or the external one of DBLOCK_TEST_POSTGRES_URL when set.
+ * The contracts of {@link EngineContracts} on PostgreSQL: the embedded server, or the external one of
+ * DBLOCK_TEST_POSTGRES_URL when set; {@link ContractBindingTest} checks them against the engine.
  *
- * <p>One {@code @Nested} class per contract whose needs ({@link io.dblock.support.Needs}) the engine meets;
- * {@link ContractBindingTest} fails when one is missing or one too many.
+ * <p>The {@code @Nested} classes here hide the inherited ones of the same name to add what only PostgreSQL does.
  */
 @DatabaseTest(engine = Engine.POSTGRES)
-class PostgresTest {
+class PostgresTest extends EngineContracts {
 
     @Nested
     class AdvisoryLocks extends AdvisoryLockContract {
@@ -88,21 +87,6 @@ class PostgresTest {
     }
 
     @Nested
-    class TableLocks extends TableLockContract {}
-
-    @Nested
-    class Deadlocks extends DeadlockContract {}
-
-    @Nested
-    class Interrupts extends InterruptContract {}
-
-    @Nested
-    class LocalQueue extends LocalQueueContract {}
-
-    @Nested
-    class PinnedConnections extends PinnedConnectionContract {}
-
-    @Nested
     class RoundTrips extends RoundTripContract {
         @BeforeEach
         void createTable(DataSource dataSource) {
@@ -128,9 +112,6 @@ class PostgresTest {
             }
         }
     }
-
-    @Nested
-    class LockTimeoutScopes extends LockTimeoutScopeContract {}
 
     @Nested
     class Priorities extends PriorityContract {
@@ -167,15 +148,6 @@ class PostgresTest {
     }
 
     @Nested
-    class Listeners extends ListenerContract {}
-
-    @Nested
-    class Watchdogs extends WatchdogContract {}
-
-    @Nested
-    class Keepalives extends KeepaliveContract {}
-
-    @Nested
     class MutualExclusion extends MutualExclusionContract {
         @Test
         void transactionAdvisoryLocksLoseNothing() throws Exception {
@@ -199,24 +171,6 @@ class PostgresTest {
     }
 
     @Nested
-    class Faults extends FaultContract {}
-
-    @Nested
-    class PoolSafety extends PoolSafetyContract {}
-
-    @Nested
-    class BadInput extends BadInputContract {}
-
-    @Nested
-    class DeadConnections extends DeadConnectionContract {}
-
-    @Nested
-    class Shutdown extends ShutdownContract {}
-
-    @Nested
-    class VirtualThreads extends VirtualThreadContract {}
-
-    @Nested
     class Fencing extends FencingContract {
         @Test
         void aNameAndTheNumberItHashesToShareOneSequenceAsTheyShareOneLock() {
@@ -230,10 +184,4 @@ class PostgresTest {
             }
         }
     }
-
-    @Nested
-    class LeakedHandles extends LeakedHandleContract {}
-
-    @Nested
-    class Inspector extends InspectorContract {}
 }

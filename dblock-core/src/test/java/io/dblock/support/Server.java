@@ -59,21 +59,19 @@ public final class Server {
     }
 
     public int queryInt(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return query(sql, params, rs -> rs.getInt(1));
     }
 
     public String queryString(String sql, Object... params) {
+        return query(sql, params, rs -> rs.getString(1));
+    }
+
+    /** A column of a query's first row. */
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Object[] params, Column<T> column) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -81,7 +79,7 @@ public final class Server {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getString(1);
+                return column.read(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

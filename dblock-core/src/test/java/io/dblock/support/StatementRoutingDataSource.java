@@ -1,6 +1,5 @@
 package io.dblock.support;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +15,7 @@ import javax.sql.DataSource;
  * connection it hands out sends each new statement to the next of a few real server sessions, round robin. Only for
  * tests of what dblock does behind such a pooler; {@link #close()} ends the server sessions.
  */
-public final class StatementRoutingDataSource implements DataSource, AutoCloseable {
+public final class StatementRoutingDataSource extends SimpleDataSource implements AutoCloseable {
 
     private final List<Connection> sessions;
     private final AtomicInteger next = new AtomicInteger();
@@ -67,36 +65,5 @@ public final class StatementRoutingDataSource implements DataSource, AutoCloseab
     @Override
     public Connection getConnection(String user, String password) {
         return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return false;
     }
 }

@@ -2,36 +2,7 @@ package io.dblock.spring;
 
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
-import org.junit.jupiter.api.Nested;
 
-/** The engine-neutral contracts on the embedded PostgreSQL. */
+/** The engine-neutral contracts ({@link SpringContracts}) on the embedded PostgreSQL. */
 @DatabaseTest(engine = Engine.POSTGRES)
-class PostgresTest {
-
-    @Nested
-    class TransactionBoundLocks extends TransactionalLocksContract {}
-
-    @Nested
-    class Annotations extends AnnotationContract {}
-
-    @Nested
-    class Ordering extends OrderingContract {}
-
-    @Nested
-    class RacingCounter extends RacingCounterContract {}
-
-    @Nested
-    class SpringIntegrationLockRegistry extends LockRegistryContract {}
-
-    @Nested
-    class LeaderElection extends LeaderElectionContract {}
-
-    @Nested
-    class ShedLockProvider extends LockProviderContract {}
-
-    @Nested
-    class LostLocks extends LostLockContract {}
-
-    @Nested
-    class ConnectionBudget extends ConnectionBudgetContract {}
-}
+class PostgresTest extends SpringContracts {}

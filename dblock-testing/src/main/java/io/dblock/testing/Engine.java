@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@link javax.sql.DataSource}.
  *
  * <p>An engine that cannot run here makes its tests skipped, with {@link #unavailableReason()} as the reason: the
- * embedded MariaDB outside Linux x86-64, the external MySQL when {@value TestDatabase#MYSQL_URL_ENV} is unset. Missing
+ * embedded MariaDB outside Linux x86-64, the external MySQL when {@value TestDatabase#MYSQL_URL_ENV} is unset, the
+ * external server of any engine when {@value TestDatabase#URL_ENV} is unset. Missing
  * binaries on a supported platform are a set-up error and fail the tests instead.
  */
 public enum Engine {
@@ -24,7 +25,14 @@ public enum Engine {
     MARIADB_11_4("mariadb-11.4", "11.4"),
 
     /** The external MySQL 8 or MariaDB server of {@value TestDatabase#MYSQL_URL_ENV}: {@link TestDatabase#externalMysql()}. */
-    MYSQL_EXTERNAL("mysql-external", null);
+    MYSQL_EXTERNAL("mysql-external", null),
+
+    /**
+     * The external server of any engine named by {@value TestDatabase#URL_ENV}: {@link TestDatabase#external()}. It
+     * serves the binding of an engine this kit does not know, so that a new engine runs its contracts without a
+     * constant of its own here. The leak check runs only if the server is PostgreSQL, MySQL or MariaDB.
+     */
+    EXTERNAL("external", null);
 
     private final String key;
     private final String mariaDbSeries;
@@ -50,6 +58,7 @@ public enum Engine {
             case POSTGRES -> TestDatabase.postgres();
             case MARIADB_10_11, MARIADB_11_4 -> TestDatabase.mariadb(newestMariaDbVersion());
             case MYSQL_EXTERNAL -> TestDatabase.externalMysql().orElseThrow();
+            case EXTERNAL -> TestDatabase.external().orElseThrow();
         };
     }
 
@@ -66,6 +75,11 @@ public enum Engine {
             return Optional.of(TestDatabase.MYSQL_URL_ENV + " is not set: no external MySQL/MariaDB server to test"
                     + " against (set it, with " + TestDatabase.MYSQL_USER_ENV + " and "
                     + TestDatabase.MYSQL_PASSWORD_ENV + ", to run these tests)");
+        }
+        if (this == EXTERNAL && TestDatabase.external().isEmpty()) {
+            return Optional.of(TestDatabase.URL_ENV + " is not set: no external server to test against (set it, with "
+                    + TestDatabase.USER_ENV + " and " + TestDatabase.PASSWORD_ENV + ", and put the JDBC driver on the"
+                    + " test class path, to run these tests)");
         }
         return Optional.empty();
     }

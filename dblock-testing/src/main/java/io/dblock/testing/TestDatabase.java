@@ -12,7 +12,8 @@ import javax.sql.DataSource;
  * <p>{@link #postgres()} picks the PostgreSQL server once per JVM: if {@value #POSTGRES_URL_ENV} is set, that server is
  * used (with the optional {@value #POSTGRES_USER_ENV} and {@value #POSTGRES_PASSWORD_ENV}); otherwise {@link
  * EmbeddedPostgres#shared()} is started. {@link #mariadb(String)} starts an embedded MariaDB of the given version, and
- * {@link #externalMysql()} returns the MySQL or MariaDB server named by {@value #MYSQL_URL_ENV}, if any. Tests share
+ * {@link #externalMysql()} returns the MySQL or MariaDB server named by {@value #MYSQL_URL_ENV}, if any, and {@link
+ * #external()} the server of any engine named by {@value #URL_ENV}, if any. Tests share
  * each server and its database, so they should clean up the objects and sessions they create.
  *
  * <p>Locks are engine-specific: {@link #advisoryLocks()} lists PostgreSQL's advisory locks, {@link #userLocks()} the
@@ -45,6 +46,18 @@ public interface TestDatabase {
 
     /** Environment variable with the password for {@value #MYSQL_URL_ENV}; if unset, the URL's own is used. */
     String MYSQL_PASSWORD_ENV = "DBLOCK_TEST_MYSQL_PASSWORD";
+
+    /**
+     * Environment variable with the JDBC URL of an external server of any engine, for the binding of an engine this kit
+     * does not know ({@link Engine#EXTERNAL}); the JDBC driver that takes the URL must be on the test class path.
+     */
+    String URL_ENV = "DBLOCK_TEST_URL";
+
+    /** Environment variable with the user for {@value #URL_ENV}; if unset, the URL's own user is used. */
+    String USER_ENV = "DBLOCK_TEST_USER";
+
+    /** Environment variable with the password for {@value #URL_ENV}; if unset, the URL's own is used. */
+    String PASSWORD_ENV = "DBLOCK_TEST_PASSWORD";
 
     /**
      * Returns the PostgreSQL server of this JVM, starting the embedded one on first use unless {@value
@@ -81,10 +94,23 @@ public interface TestDatabase {
     }
 
     /**
+     * Returns the external server of any engine named by {@value #URL_ENV} (with the optional {@value #USER_ENV} and
+     * {@value #PASSWORD_ENV}), reached through {@link java.sql.DriverManager}: what serves the binding of an engine this
+     * kit does not know. Its {@link #engine()} and {@link #serverVersion()} are the driver's {@link
+     * java.sql.DatabaseMetaData}; {@link #advisoryLocks()}, {@link #userLocks()} and {@link #terminateOtherSessions()}
+     * throw {@link UnsupportedOperationException}.
+     *
+     * @return the same instance on every call, or empty if {@value #URL_ENV} is unset or blank
+     */
+    static Optional<TestDatabase> external() {
+        return SharedDatabases.external();
+    }
+
+    /**
      * Returns the name of the database engine.
      *
      * @return {@code "PostgreSQL"}, {@code "MariaDB"} or {@code "MySQL"} (an external server is asked for its version
-     *     on the first call)
+     *     on the first call); for {@link #external()}, the driver's product name
      */
     String engine();
 

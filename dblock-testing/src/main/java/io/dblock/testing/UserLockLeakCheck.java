@@ -10,8 +10,6 @@ import java.util.Objects;
 /** The leak check for MySQL and MariaDB: user-level locks ({@code GET_LOCK}) that other connections still hold. */
 final class UserLockLeakCheck {
 
-    private static final long POLL_MILLIS = 20;
-
     private UserLockLeakCheck() {}
 
     /**
@@ -23,12 +21,7 @@ final class UserLockLeakCheck {
     static void verify(TestDatabase database, Duration timeout) throws SQLException, InterruptedException {
         try (Connection connection = database.dataSource().getConnection()) {
             UserLockQueries.requireInstrumented(connection);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<LockRow> leaked = UserLockQueries.locks(connection, true);
-            while (!leaked.isEmpty() && System.nanoTime() - deadline < 0) {
-                Thread.sleep(POLL_MILLIS);
-                leaked = UserLockQueries.locks(connection, true);
-            }
+            List<LockRow> leaked = LeakCheck.awaitGone(timeout, () -> UserLockQueries.locks(connection, true));
             if (leaked.isEmpty()) {
                 return;
             }
