@@ -25,8 +25,9 @@ import javax.sql.DataSource;
  * io.dblock.spi.LockEngineProvider}s found by {@link java.util.ServiceLoader}). Create one per data source and share
  * it: it is thread-safe, and its threads coordinate through it (re-entrancy, local queueing, local deadlock detection
  * all work per instance). It holds no resources of its own besides the connections pinned by threads that hold session
- * locks and its watchdog's schedule. Close it before its {@code DataSource} when the application shuts down ({@link
- * #close()}): holders are told first, then given a grace period to finish, and only then are their sessions ended.
+ * locks and its background threads (daemons {@code dblock-<n>-...}, started for work, ended after 10 s without). Close
+ * it before its {@code DataSource} when the application shuts down ({@link #close()}): holders are told first, then
+ * given a grace period to finish, and only then are their sessions ended.
  */
 public final class DbLocks implements AutoCloseable {
 
@@ -221,8 +222,10 @@ public final class DbLocks implements AutoCloseable {
      * up to {@code grace} for the holders to release their handles, each release ending its connection's session
      * (dblock aborts it, the pool evicts it), which frees the lock; (4) what is still held after {@code grace} is freed
      * by aborting its connection, and logged at {@code WARNING} naming each lock, its holder thread and where it was
-     * acquired; (5) the watchdog stops. Transaction-scoped and table locks live in their caller's transaction and are
-     * not touched. Call it before the {@code DataSource} closes (the starter's {@code DbLocks} bean is closed before the
+     * acquired; (5) the watchdog stops and the instance's background threads end (within 5 s of a JDBC call they are
+     * in); (6) every later call that would lock, inspect or run SQL throws {@link LockUsageException} (closed), on this
+     * instance and on the locks and inspectors it made; the getters still answer. Transaction-scoped and table locks
+     * live in their caller's transaction and are not touched. Call it before the {@code DataSource} closes (the starter's {@code DbLocks} bean is closed before the
      * pool). Idempotent and thread-safe: a second call returns at once.
      *
      * @param grace how long to wait for holders; {@link Duration#ZERO} ends their sessions at once

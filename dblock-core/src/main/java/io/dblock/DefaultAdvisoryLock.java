@@ -226,6 +226,7 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
 
     private boolean transactionUnobserved(Connection connection, Wait wait) {
         Objects.requireNonNull(connection, "connection must not be null");
+        context.requireOpen(description());
         if (fenced) {
             throw new io.dblock.LockUsageException(
                     "fencing tokens need a session lock (acquire(), tryAcquire(...)): a token counted in the"

@@ -39,6 +39,7 @@ final class DefaultLockTimeoutScope implements LockTimeoutScope {
     public static LockTimeoutScope open(LockContext context, Connection connection, Duration timeout) {
         Objects.requireNonNull(connection, "connection must not be null");
         String description = "lock timeout scope of " + timeout;
+        context.requireOpen(description);
         Durations.checkWait(
                 timeout, "wait duration", description, context.engine, "to keep the server's own limit, open no scope");
         TransactionGuards.requireOpen(connection, description, context.engine.name());

@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,29 +14,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A thread blocked in a JDBC call does not notice {@link Thread#interrupt()}: the driver is reading a socket. So
  * while a lock statement runs, it is registered here, and one shared daemon thread checks the registered threads'
  * interrupt flags every {@value #PERIOD_MILLIS} ms and calls {@link Statement#cancel()} (PostgreSQL: a cancel request
- * on a separate socket) for those interrupted. The checking task stops itself when nothing is registered.
+ * on a separate socket) for those interrupted. The checking task stops itself when nothing is registered. One watcher
+ * per {@code DbLocks}, on its {@link BackgroundThreads#interrupts} thread.
  */
 final class InterruptWatcher implements WaitGuard {
-
-    static final InterruptWatcher INSTANCE = new InterruptWatcher();
 
     private static final long PERIOD_MILLIS = 20;
     private static final System.Logger LOG = System.getLogger(InterruptWatcher.class.getName());
 
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final ScheduledThreadPoolExecutor executor = DaemonScheduler.idleStopping("dblock-interrupt-watcher");
+    private final BackgroundThreads.Kind thread;
 
-    private InterruptWatcher() {}
+    InterruptWatcher(BackgroundThreads.Kind thread) {
+        this.thread = thread;
+    }
 
+    /**
+     * Watches {@code statement} until the registration is closed.
+     *
+     * @throws LockUsageException if the {@code DbLocks} is closed
+     */
     @Override
     public Registration watch(Statement statement) {
         Watch w = new Watch(Thread.currentThread(), statement);
         watches.add(w);
-        if (running.compareAndSet(false, true)) {
-            executor.schedule(this::check, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+            arm();
+        } catch (LockUsageException closed) {
+            watches.remove(w);
+            throw closed;
         }
         return w;
+    }
+
+    /** Schedules the next check unless one is scheduled. */
+    private void arm() {
+        if (running.compareAndSet(false, true)) {
+            try {
+                thread.schedule(this::check, PERIOD_MILLIS);
+            } catch (LockUsageException closed) {
+                running.set(false);
+                throw closed;
+            }
+        }
     }
 
     private void check() {
@@ -49,8 +68,12 @@ final class InterruptWatcher implements WaitGuard {
         }
         running.set(false);
         // Re-arm while anything is registered; a registration racing with this line re-arms it itself.
-        if (!watches.isEmpty() && running.compareAndSet(false, true)) {
-            executor.schedule(this::check, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        if (!watches.isEmpty()) {
+            try {
+                arm();
+            } catch (LockUsageException closed) {
+                LOG.log(Level.DEBUG, "DbLocks closed: interrupts of lock waits still running are no longer watched");
+            }
         }
     }
 

@@ -47,15 +47,21 @@ final class LockContext {
         this.listeners = new Listeners(List.copyOf(settings.listeners), engine.name());
         this.defaultTimeout = settings.defaultTimeout;
         this.watchdogInterval = settings.watchdogInterval;
-        this.sessions = new SessionLocks(dataSource, engine, listeners, settings.recordSites, watchdogInterval);
+        this.guards = new WaitGuards(dataSource, engine, threads);
+        this.sessions = new SessionLocks(dataSource, engine, listeners, settings, guards, threads.watchdog);
         this.shutdownGrace = settings.shutdownGrace;
-        this.stopWatchdog = Watchdog.start(sessions, watchdogInterval);
+        this.stopWatchdog = Watchdog.start(sessions, watchdogInterval, threads.watchdog);
     }
 
     /** How long {@link #close(Duration)} waits for holders by default. */
     final Duration shutdownGrace;
 
     private final Runnable stopWatchdog;
+
+    /** This instance's background threads, ended by {@link #close(Duration)}. */
+    private final BackgroundThreads threads = new BackgroundThreads();
+
+    private final WaitGuards guards;
 
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -71,12 +77,19 @@ final class LockContext {
             sessions.shutDown(grace);
         } finally {
             stopWatchdog.run();
+            threads.close();
         }
     }
 
-    /** True once {@link #close(Duration)} began. */
-    boolean isClosed() {
-        return closed.get();
+    /**
+     * Refuses work once {@link #close(Duration)} began: every call that would lock, inspect or run SQL.
+     *
+     * @throws LockUsageException if closed
+     */
+    void requireOpen(String what) {
+        if (closed.get()) {
+            throw new LockUsageException("this DbLocks is closed: no new locks, inspections or statements", what);
+        }
     }
 
     /** The engine in use. */
@@ -96,6 +109,7 @@ final class LockContext {
 
     /** Runs {@code work} on a borrowed connection in auto-commit mode, committing if the pool handed out a transaction. */
     void withAutoCommitConnection(SqlConsumer work, String description) {
+        requireOpen(description);
         try (Connection c = dataSource.getConnection()) {
             work.accept(c);
             if (!c.getAutoCommit()) {
@@ -134,6 +148,7 @@ final class LockContext {
 
     /** See {@code DbLocks.namesHeldWithPrefix}. */
     java.util.List<io.dblock.NamedLockHolder> namesHeldWithPrefix(String prefix) {
+        requireOpen("names starting with '" + prefix + "'");
         io.dblock.spi.LockNameListing listing = Facets.require(engine, io.dblock.spi.LockNameListing.class, null);
         return withConnection(c -> listing.namesHeldWithPrefix(c, prefix), "names starting with '" + prefix + "'");
     }
@@ -145,14 +160,12 @@ final class LockContext {
     io.dblock.spi.WaitGuard guard(
             Connection connection, io.dblock.spi.Wait wait, io.dblock.Priority priority, String description)
             throws SQLException {
-        if (priority == null || wait.isNone()) {
-            return InterruptWatcher.INSTANCE;
-        }
-        return new PrioritisingGuard(dataSource, engine, priority, engine.connectionId(connection), description);
+        return guards.forWait(priority, wait, () -> engine.connectionId(connection), description);
     }
 
     /** Runs a read-only query on the thread's pinned connection if it has one, else on a borrowed one. */
     <R> R withConnection(SqlFunction<R> query, String description) {
+        requireOpen(description);
         try {
             var pinned = sessions.onPinned(query);
             if (pinned.isPresent()) {

@@ -11,8 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -22,7 +20,6 @@ import javax.sql.DataSource;
 final class PrioritisingGuard implements WaitGuard {
 
     private static final System.Logger LOG = System.getLogger(Priority.class.getName());
-    private static final ScheduledThreadPoolExecutor SCHEDULER = DaemonScheduler.idleStopping("dblock-prioritiser");
 
     private final DataSource dataSource;
     private final io.dblock.spi.Prioritising prioritising;
@@ -31,8 +28,16 @@ final class PrioritisingGuard implements WaitGuard {
     private final Priority priority;
     private final long waiterId;
     private final String description;
+    private final InterruptWatcher interrupts;
+    private final BackgroundThreads.Kind thread;
 
-    PrioritisingGuard(DataSource dataSource, LockEngine engine, Priority priority, long waiterId, String description) {
+    PrioritisingGuard(
+            DataSource dataSource,
+            LockEngine engine,
+            Priority priority,
+            long waiterId,
+            String description,
+            WaitGuards guards) {
         this.dataSource = dataSource;
         this.prioritising = Facets.require(engine, io.dblock.spi.Prioritising.class, description);
         this.inspection = Facets.require(engine, io.dblock.spi.Inspection.class, description);
@@ -40,18 +45,24 @@ final class PrioritisingGuard implements WaitGuard {
         this.priority = priority;
         this.waiterId = waiterId;
         this.description = description;
+        this.interrupts = guards.interrupts;
+        this.thread = guards.prioritiser;
     }
 
     @Override
     public Registration watch(Statement statement) {
-        Registration interrupts = InterruptWatcher.INSTANCE.watch(statement);
+        Registration interruptWatch = interrupts.watch(statement);
         Check check = new Check();
         long first = Math.max(20, priority.grace().toMillis());
-        check.future = SCHEDULER.scheduleWithFixedDelay(
-                check::run, first, priority.interval().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            check.future = thread.every(check::run, first, priority.interval().toMillis());
+        } catch (LockUsageException closed) {
+            interruptWatch.close();
+            throw closed;
+        }
         return () -> {
             check.stop();
-            interrupts.close();
+            interruptWatch.close();
         };
     }
 

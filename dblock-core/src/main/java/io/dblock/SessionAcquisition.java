@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import javax.sql.DataSource;
 
 /**
  * Acquiring a session lock for one {@code DbLocks}.
@@ -32,7 +31,7 @@ final class SessionAcquisition {
     private static final System.Logger LOG = SessionLocks.LOG;
 
     private final SessionLocks locks;
-    private final DataSource dataSource;
+    private final WaitGuards guards;
     private final LockEngine engine;
     private final LocalLocks local;
     private final SessionPins pins;
@@ -54,7 +53,7 @@ final class SessionAcquisition {
 
     SessionAcquisition(
             SessionLocks locks,
-            DataSource dataSource,
+            WaitGuards guards,
             LocalLocks local,
             SessionPins pins,
             SessionHolds holds,
@@ -63,7 +62,7 @@ final class SessionAcquisition {
             SessionRelease release,
             FencingTokens fencing) {
         this.locks = locks;
-        this.dataSource = dataSource;
+        this.guards = guards;
         this.engine = locks.engine();
         this.local = local;
         this.pins = pins;
@@ -201,13 +200,14 @@ final class SessionAcquisition {
 
     /** What cancels the server wait: an interrupt, or with a priority also whatever the priority ends. */
     private WaitGuard guard(Request request, Pin pin, Wait left) throws SQLException {
-        if (request.priority == null || left.isNone()) {
-            return InterruptWatcher.INSTANCE;
-        }
+        return guards.forWait(request.priority, left, () -> sessionId(pin), request.description);
+    }
+
+    private long sessionId(Pin pin) throws SQLException {
         if (pin.connectionId < 0) {
             pin.connectionId = engine.connectionId(pin.connection);
         }
-        return new PrioritisingGuard(dataSource, engine, request.priority, pin.connectionId, request.description);
+        return pin.connectionId;
     }
 
     /** Records the server's grant on the pin, reads the fencing token if asked, and confirms the claim. */

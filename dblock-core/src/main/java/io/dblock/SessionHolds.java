@@ -1,25 +1,30 @@
 package io.dblock;
 
 import java.lang.System.Logger.Level;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The holds of one {@link SessionLocks}: creates each {@link Hold} with its {@link SessionHandle}, keeps the holds not
- * yet released (for the watchdog and shutdown), and releases a hold whose handle was garbage-collected unreleased (found
- * by a {@link java.lang.ref.Cleaner}) as soon as no thread is using its pin.
+ * yet released (for the watchdog and shutdown), and releases a hold whose handle was garbage-collected unreleased as
+ * soon as no thread is using its pin. Collected handles are found through a {@link ReferenceQueue} that the instance's
+ * housekeeping thread looks at every {@value #SWEEP_MILLIS} ms while any handle is unreleased, and each acquisition
+ * looks at too; no thread of its own.
  */
 final class SessionHolds {
 
     /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
     private static final System.Logger LOG = SessionLocks.LOG;
 
-    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> {
-        Thread t = new Thread(r, "dblock-leaked-handles");
-        t.setDaemon(true);
-        return t;
-    });
+    /** How often the housekeeping thread looks for collected handles while any is unreleased. */
+    static final long SWEEP_MILLIS = 200;
 
     private final Listeners listeners;
     private final boolean recordSites;
@@ -28,13 +33,32 @@ final class SessionHolds {
 
     private final java.util.Queue<Hold> leaks = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    /** The handles of unreleased holds, watched for being collected; a release stops watching its handle. */
+    private final Map<Hold, Collectable> watched = new ConcurrentHashMap<>();
+
+    private final ReferenceQueue<SessionHandle> collected = new ReferenceQueue<>();
+    private final BackgroundThreads.Kind housekeeping;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /** A handle's phantom, queued once the handle is unreachable; it knows the hold, never the handle. */
+    private static final class Collectable extends PhantomReference<SessionHandle> {
+        final Hold hold;
+
+        Collectable(SessionHandle handle, Hold hold, ReferenceQueue<SessionHandle> queue) {
+            super(handle, queue);
+            this.hold = hold;
+        }
+    }
+
     /** Holds not yet released, for the watchdog. */
     final java.util.Set<Hold> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    SessionHolds(Listeners listeners, boolean recordSites, Consumer<Hold> releaseHold) {
+    SessionHolds(
+            Listeners listeners, boolean recordSites, Consumer<Hold> releaseHold, BackgroundThreads.Kind housekeeping) {
         this.listeners = listeners;
         this.recordSites = recordSites;
         this.releaseHold = releaseHold;
+        this.housekeeping = housekeeping;
     }
 
     /** Records a new hold on {@code pin} and returns its handle, watched for being collected unreleased. */
@@ -50,30 +74,69 @@ final class SessionHolds {
                 recordSites ? Hold.captureSite() : null);
         live.add(hold);
         SessionHandle handle = new SessionHandle(locks, hold);
-        CLEANER.register(handle, () -> leaked(hold));
+        watched.put(hold, new Collectable(handle, hold, collected));
+        armSweep();
         return handle;
     }
 
+    /** The hold's release began: no longer live, and its handle is no longer watched. */
+    void ended(Hold hold) {
+        live.remove(hold);
+        Collectable handle = watched.remove(hold);
+        if (handle != null) {
+            handle.clear();
+        }
+    }
+
+    /** Schedules a look for collected handles unless one is scheduled; after close there is none (close ends all). */
+    private void armSweep() {
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+            try {
+                housekeeping.schedule(this::sweep, SWEEP_MILLIS);
+            } catch (LockUsageException closed) {
+                sweeping.set(false);
+            }
+        }
+    }
+
+    private void sweep() {
+        releaseLeaks();
+        sweeping.set(false);
+        if (!watched.isEmpty()) {
+            armSweep();
+        }
+    }
+
+    /** Takes the handles found unreachable since the last look and releases their holds (when their pin is free). */
+    private void collectLeaked() {
+        for (Reference<? extends SessionHandle> r = collected.poll(); r != null; r = collected.poll()) {
+            Hold hold = ((Collectable) r).hold;
+            watched.remove(hold);
+            leaked(hold);
+        }
+    }
+
     /**
-     * Runs when a handle became unreachable: if it was never released, warns with where it was acquired and releases
-     * it as soon as its connection is free (at once if its thread is not inside dblock, else at that thread's next
-     * acquisition or the next watchdog pass).
+     * Runs when a handle was found unreachable: if it was never released, warns with where it was acquired and queues
+     * it for release as soon as its connection is free (at once if its thread is not inside dblock, else at that
+     * thread's next acquisition, its leaving dblock, or the next look).
      */
     private void leaked(Hold hold) {
         if (hold.isReleased()) {
             return;
         }
+        // queued before the warning, so whoever sees the warning finds it queued (the owner's next leave releases it)
+        leaks.add(hold);
         LOG.log(
                 Level.WARNING,
                 "a LockHandle of " + hold.description() + " was garbage-collected without being released; thread '"
                         + hold.owner.getName() + "' acquired it at:" + hold.siteText()
                         + "\nReleasing it now. Release session locks with try-with-resources or withLock(...).");
-        leaks.add(hold);
-        releaseLeaks();
     }
 
     /** Releases leaked holds whose connection no thread is using; the others stay queued. Any thread. */
     void releaseLeaks() {
+        collectLeaked();
         if (leaks.isEmpty()) {
             return; // the common case, on every acquisition: no iterator
         }

@@ -65,7 +65,7 @@ final class SessionLiveness {
         java.util.Map<Pin, Boolean> pinned = new java.util.IdentityHashMap<>();
         for (Hold hold : holds.live) {
             if (hold.isReleased()) {
-                holds.live.remove(hold);
+                holds.ended(hold);
             } else {
                 pinned.put(hold.pin, Boolean.TRUE);
             }

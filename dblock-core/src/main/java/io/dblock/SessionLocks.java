@@ -39,27 +39,30 @@ final class SessionLocks {
     final Listeners listeners;
 
     /**
-     * @param livenessBound how old the last confirmation that a pin's session holds its locks may be before a re-entrant
-     *     acquisition asks the server again (see {@link HoldConfirmation})
+     * @param settings whether to record acquisition sites, and the watchdog's interval: how old the last confirmation
+     *     that a pin's session holds its locks may be before a re-entrant acquisition asks the server again (see {@link
+     *     HoldConfirmation})
+     * @param housekeeping the thread that releases leaked handles
      */
     SessionLocks(
             DataSource dataSource,
             LockEngine engine,
             Listeners listeners,
-            boolean recordSites,
-            Duration livenessBound) {
+            LockSettings settings,
+            WaitGuards guards,
+            BackgroundThreads.Kind housekeeping) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
         this.pins = new SessionPins(dataSource, engine);
-        this.holds = new SessionHolds(listeners, recordSites, this::releaseLeaked);
+        this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
-        this.confirmation = new HoldConfirmation(engine, liveness, livenessBound);
+        this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);
         this.keepalive = new SessionKeepalive(engine, liveness);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.acquisition = new SessionAcquisition(
-                this, dataSource, local, pins, holds, liveness, confirmation, release, new FencingTokens(engine));
+                this, guards, local, pins, holds, liveness, confirmation, release, new FencingTokens(engine));
     }
 
     /** How {@link SessionHolds} releases a leaked hold (through a method: {@code release} is built after it). */

@@ -70,7 +70,7 @@ final class SessionRelease {
      * @return what the server said of the keys released
      */
     Release releaseHold(Hold hold) {
-        holds.live.remove(hold);
+        holds.ended(hold);
         shutdown.holdEnded();
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
         if (last.isEmpty()) {

@@ -39,6 +39,7 @@ final class TableTransaction {
     /** Runs {@code work} holding the tables; empty if they were not locked within {@code wait}. */
     <R, X extends Exception> Optional<Result<R>> run(Wait wait, TransactionCallback<R, X> work) throws X {
         Objects.requireNonNull(work, "work must not be null");
+        context.requireOpen(description);
         Connection connection = borrow();
         Throwable failure = null;
         try {

@@ -69,6 +69,7 @@ final class TransactionGuards {
             String lock,
             LockStatement statement) {
         String engine = context.engine.name();
+        context.requireOpen(lock);
         requireTransaction(connection, lock, engine);
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.interrupted(lock, engine, Duration.ZERO, null);

@@ -4,12 +4,10 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Checks, every interval, that the sessions holding a {@code DbLocks}' session locks still hold them, from one shared
- * daemon thread. A pass asks each holding session itself, one query on its own pinned connection ({@code pg_locks} /
+ * Checks, every interval, that the sessions holding a {@code DbLocks}' session locks still hold them, on the instance's
+ * watchdog thread ({@link BackgroundThreads#watchdog}). A pass asks each holding session itself, one query on its own pinned connection ({@code pg_locks} /
  * {@code IS_USED_LOCK}); it borrows nothing from the pool, so a pool whose every connection holds a lock is watched as
  * well as any (see {@link SessionLocks#checkLive()}). A lost lock is therefore reported within one interval plus one
  * query. The task holds its {@code DbLocks} weakly and stops once it is gone.
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 final class Watchdog {
 
     private static final System.Logger LOG = System.getLogger(Watchdog.class.getName());
-    private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
     private Watchdog() {}
 
@@ -29,17 +26,16 @@ final class Watchdog {
      * #KEEPALIVE_TICK_MILLIS} ms, acting only on sessions that are due); the returned action stops both. With the
      * watchdog off, neither runs.
      */
-    static Runnable start(SessionLocks sessions, Duration interval) {
+    static Runnable start(SessionLocks sessions, Duration interval, BackgroundThreads.Kind thread) {
         if (interval == null || interval.isZero()) {
             return () -> {};
         }
         long millis = Math.max(10, interval.toMillis());
         Task task = new Task(new WeakReference<>(sessions), false);
-        ScheduledFuture<?> future = SCHEDULER.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> future = thread.every(task, millis, millis);
         task.future = future;
         Task keepalive = new Task(new WeakReference<>(sessions), true);
-        ScheduledFuture<?> pings = SCHEDULER.scheduleWithFixedDelay(
-                keepalive, KEEPALIVE_TICK_MILLIS, KEEPALIVE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> pings = thread.every(keepalive, KEEPALIVE_TICK_MILLIS, KEEPALIVE_TICK_MILLIS);
         keepalive.future = pings;
         return () -> {
             future.cancel(false);
@@ -94,15 +90,5 @@ final class Watchdog {
                 LOG.log(Level.WARNING, "watchdog pass failed; nothing marked lost, trying again next interval", e);
             }
         }
-    }
-
-    private static ScheduledThreadPoolExecutor scheduler() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "dblock-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }

@@ -139,4 +139,95 @@ abstract class ShutdownContract implements DriverUnderTest {
         locks.close(Duration.ZERO);
         assertThatThrownBy(() -> locks.advisory("after-close").acquire()).isInstanceOf(LockUsageException.class);
     }
+
+    @Test
+    void afterCloseEveryCallThatWouldRunSqlFailsAndTheGettersStillAnswer(TestDatabase db) throws Exception {
+        AdvisoryLock lock = locks.advisory("after-close");
+        TableLock table = locks.tables("dblock_after_close");
+        io.dblock.inspect.LockInspector inspector = locks.inspector();
+        locks.close(Duration.ZERO);
+
+        assertClosed(lock::acquire);
+        assertClosed(lock::tryAcquire);
+        assertClosed(lock::isLocked);
+        assertClosed(lock::holderConnectionIds);
+        assertClosed(() -> locks.advisory("made-after-close").acquire());
+        assertClosed(inspector::locks);
+        assertClosed(() -> locks.inspector().waits());
+        assertClosed(() -> table.inTransaction(c -> null));
+        assertClosed(locks::createFencingTable);
+        assertClosed(() -> locks.namesHeldWithPrefix("after-close"));
+        try (java.sql.Connection c = dataSource(db).getConnection()) {
+            c.setAutoCommit(false);
+            assertClosed(() -> locks.lockTimeout(c, Duration.ofSeconds(1)));
+            assertClosed(() -> lock.acquireForTransaction(c));
+            assertClosed(() -> table.acquire(c));
+            c.rollback();
+        }
+        assertThat(locks.engineName()).isNotEmpty();
+        assertThat(locks.serverVersion()).isNotEmpty();
+        assertThat(locks.shutdownGrace()).isEqualTo(Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS));
+        assertThat(locks.fencingTableDdl()).contains("dblock_fencing_token");
+    }
+
+    private static void assertClosed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(LockUsageException.class).hasMessageContaining("this DbLocks is closed");
+    }
+
+    @Test
+    void noBackgroundThreadOfTheInstanceOutlivesItsClose(TestDatabase db) throws Exception {
+        DbLocks watched =
+                DbLocks.builder(dataSource(db)).watchdog(Duration.ofMillis(50)).build();
+        String prefix = prefixOfTheNewestInstance();
+        // work for the other thread: a wait on the server, whose interrupts are watched
+        try (LockHandle blocker = otherNode.advisory("threads").acquire()) {
+            assertThat(watched.advisory("threads").tryAcquire(Duration.ofMillis(100)))
+                    .isEmpty();
+        }
+        watched.advisory("threads").acquire(); // dropped unreleased: the look for collected handles is armed
+        java.util.List<Thread> started = threadsNamed(prefix);
+        assertThat(started).extracting(Thread::getName).contains(prefix + "watchdog", prefix + "interrupts");
+
+        watched.close(Duration.ZERO);
+
+        for (Thread t : started) {
+            t.join(10_000);
+            assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
+        }
+        assertThat(threadsNamed(prefix)).isEmpty();
+        assertThat(otherNode.advisory("threads").isLocked())
+                .as("close ended the session of the dropped hold")
+                .isFalse();
+    }
+
+    private static java.util.List<Thread> dblockThreads() {
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("dblock-")) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    /**
+     * The name prefix {@code dblock-<n>-} of the newest instance's threads (instances are numbered as they are made; its
+     * watchdog thread starts at once).
+     */
+    private static String prefixOfTheNewestInstance() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("dblock-(\\d+)-.*");
+        int newest = dblockThreads().stream()
+                .map(t -> name.matcher(t.getName()))
+                .filter(java.util.regex.Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1)))
+                .max()
+                .orElseThrow();
+        return "dblock-" + newest + "-";
+    }
+
+    private static java.util.List<Thread> threadsNamed(String prefix) {
+        return dblockThreads().stream()
+                .filter(t -> t.getName().startsWith(prefix) && t.isAlive())
+                .collect(java.util.stream.Collectors.toList());
+    }
 }
