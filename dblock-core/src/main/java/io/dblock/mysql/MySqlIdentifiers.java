@@ -1,6 +1,7 @@
 package io.dblock.mysql;
 
 import io.dblock.TableName;
+import io.dblock.spi.Identifiers;
 import java.util.Locale;
 
 /** MySQL and MariaDB identifiers: the rules a table name must meet, and quoting with backticks. */
@@ -36,11 +37,6 @@ final class MySqlIdentifiers {
 
     /** {@code `schema`.`table`} with embedded backticks doubled. */
     static String quote(TableName table) {
-        String name = quote(table.table());
-        return table.schema().map(s -> quote(s) + "." + name).orElse(name);
-    }
-
-    static String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
+        return Identifiers.quote(table, '`');
     }
 }
