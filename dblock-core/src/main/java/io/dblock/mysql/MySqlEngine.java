@@ -2,9 +2,8 @@ package io.dblock.mysql;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
-import io.dblock.spi.EngineParts;
+import io.dblock.spi.AbstractLockEngine;
 import io.dblock.spi.Failure;
-import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -22,7 +20,7 @@ import java.util.Set;
  * {@link MySqlSessionLocks}, the statements {@link MySqlUserLocks}), table locks through {@code LOCK TABLES} (see
  * {@link MySqlTableLocks}).
  *
- * <p>Built from parts, each a facet: table locks ({@link MySqlTableLocks}), fencing tokens ({@link MySqlFencing}), the
+ * <p>The facets are parts ({@link #facet(Class)}): table locks ({@link MySqlTableLocks}), fencing tokens ({@link MySqlFencing}), the
  * inspector's reads ({@link MySqlInspection}), {@code KILL} ({@link MySqlSessionControl}), the session's settings
  * ({@link MySqlSessionSettings}) and the listing of held names ({@link MySqlLockListing}).
  *
@@ -30,7 +28,7 @@ import java.util.Set;
  * is a negative timeout on MySQL; MariaDB rejects those, so it waits a year at a time until granted. {@code GET_LOCK}
  * returning NULL (MariaDB's answer to {@code KILL QUERY}) is reported as a cancellation.
  */
-final class MySqlEngine implements LockEngine {
+final class MySqlEngine extends AbstractLockEngine {
 
     /**
      * One year, the longest wait dblock sets on MySQL/MariaDB (their lock wait settings stop at 31536000 s): MariaDB's
@@ -38,28 +36,23 @@ final class MySqlEngine implements LockEngine {
      */
     static final Duration LONGEST_WAIT = Duration.ofDays(365);
 
-    private final boolean mariaDb;
-    private final String version;
     private final MySqlSessionLocks sessionLocks;
-    private final EngineParts parts;
 
     MySqlEngine(boolean mariaDb, String version) {
-        this.mariaDb = mariaDb;
-        this.version = version;
-        this.sessionLocks = new MySqlSessionLocks(new MySqlUserLocks(mariaDb));
-        this.parts = new EngineParts(
-                this,
-                new MySqlTableLocks(mariaDb),
-                new MySqlFencing(),
-                new MySqlInspection(name()),
-                new MySqlSessionControl(name(), mariaDb),
-                new MySqlSessionSettings(mariaDb),
-                new MySqlLockListing(name()));
+        this(mariaDb ? "MariaDB" : "MySQL", mariaDb, version);
     }
 
-    @Override
-    public String name() {
-        return mariaDb ? "MariaDB" : "MySQL";
+    private MySqlEngine(String name, boolean mariaDb, String version) {
+        super(
+                name,
+                version,
+                new MySqlTableLocks(mariaDb),
+                new MySqlFencing(),
+                new MySqlInspection(name),
+                new MySqlSessionControl(name, mariaDb),
+                new MySqlSessionSettings(mariaDb),
+                new MySqlLockListing(name));
+        this.sessionLocks = new MySqlSessionLocks(new MySqlUserLocks(mariaDb));
     }
 
     /**
@@ -69,11 +62,6 @@ final class MySqlEngine implements LockEngine {
     @Override
     public Duration longestWait() {
         return LONGEST_WAIT;
-    }
-
-    @Override
-    public String serverVersion() {
-        return version;
     }
 
     /** {@code GET_LOCK} is always exclusive. */
@@ -120,10 +108,5 @@ final class MySqlEngine implements LockEngine {
     @Override
     public Failure classify(SQLException e) {
         return MySqlErrors.classify(e);
-    }
-
-    @Override
-    public <T> Optional<T> facet(Class<T> facet) {
-        return parts.facet(facet);
     }
 }

@@ -1,7 +1,7 @@
 package io.dblock.mysql;
 
 import io.dblock.LockUsageException;
-import io.dblock.spi.SessionControl;
+import io.dblock.spi.AbstractSessionControl;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,7 +18,7 @@ import java.util.List;
  *   <li>Else {@code KILL}: false if the server has no such thread.
  * </ol>
  */
-final class MySqlSessionControl implements SessionControl {
+final class MySqlSessionControl extends AbstractSessionControl {
 
     /**
      * Server threads that are not client sessions, as {@code information_schema.PROCESSLIST} shows them: the event
@@ -43,26 +43,14 @@ final class MySqlSessionControl implements SessionControl {
     }
 
     @Override
-    public boolean cancel(Connection connection, long connectionId) throws SQLException {
-        return kill(connection, connectionId, false);
-    }
-
-    @Override
-    public boolean terminate(Connection connection, long connectionId) throws SQLException {
-        return kill(connection, connectionId, true);
-    }
-
-    private boolean kill(Connection connection, long id, boolean terminate) throws SQLException {
+    protected boolean signal(Connection connection, long id, boolean terminate) throws SQLException {
         if (id <= 0) {
             return false;
         }
-        String action = terminate ? "terminate" : "cancel";
         if (id == connectionId(connection)) {
-            throw new LockUsageException(
-                    "refusing to " + action + " session " + id + ": it is the session the inspector itself runs on",
-                    null);
+            throw ownSession(id, terminate);
         }
-        refuseServerThread(connection, id, action);
+        refuseServerThread(connection, id, action(terminate));
         return killStatement(connection, id, terminate ? "KILL CONNECTION ?" : "KILL QUERY ?");
     }
 

@@ -2,36 +2,32 @@ package io.dblock.postgres;
 
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
-import io.dblock.spi.EngineParts;
+import io.dblock.spi.AbstractLockEngine;
 import io.dblock.spi.Failure;
-import io.dblock.spi.LockEngine;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * PostgreSQL: advisory locks ({@code pg_advisory_*}) and {@code LOCK TABLE}, with waits bounded by {@code lock_timeout}.
  *
- * <p>Built from parts, each a facet or the engine's own half of one: session locks ({@link PostgresSessionLocks}),
- * transaction-scoped and table locks ({@link PostgresTransactionLocks}), fencing tokens ({@link PostgresFencing}), the
- * inspector's reads ({@link PostgresInspection}), cancelling and terminating sessions ({@link
- * PostgresSessionControl}), and the session's settings ({@link PostgresSessionSettings}).
+ * <p>Session locks, which every engine has, are {@link PostgresSessionLocks}. The facets are parts ({@link
+ * #facet(Class)}): transaction-scoped and table locks ({@link PostgresTransactionLocks}, inside {@code SAVEPOINT
+ * dblock_lock}), fencing tokens ({@link PostgresFencing}), the inspector's reads and {@code pg_blocking_pids} ({@link
+ * PostgresInspection}), cancelling and terminating sessions ({@link PostgresSessionControl}), and the session's
+ * settings ({@link PostgresSessionSettings}).
  */
-final class PostgresEngine implements LockEngine {
-
-    private final String version;
-    private final EngineParts parts;
+final class PostgresEngine extends AbstractLockEngine {
 
     PostgresEngine(String version) {
-        this.version = version;
-        this.parts = new EngineParts(
-                this,
+        super(
+                "PostgreSQL",
+                version,
                 new PostgresTransactionLocks(),
                 new PostgresFencing(),
                 new PostgresInspection(version),
@@ -39,20 +35,10 @@ final class PostgresEngine implements LockEngine {
                 new PostgresSessionSettings());
     }
 
-    @Override
-    public String name() {
-        return "PostgreSQL";
-    }
-
     /** {@code lock_timeout} is an int of milliseconds: 2147483647 ms, about 24.9 days. */
     @Override
     public Duration longestWait() {
         return Duration.ofMillis(Integer.MAX_VALUE);
-    }
-
-    @Override
-    public String serverVersion() {
-        return version;
     }
 
     @Override
@@ -90,10 +76,5 @@ final class PostgresEngine implements LockEngine {
     @Override
     public Failure classify(SQLException e) {
         return PostgresErrors.classify(e);
-    }
-
-    @Override
-    public <T> Optional<T> facet(Class<T> facet) {
-        return parts.facet(facet);
     }
 }

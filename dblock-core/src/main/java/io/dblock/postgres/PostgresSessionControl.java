@@ -1,7 +1,7 @@
 package io.dblock.postgres;
 
 import io.dblock.LockUsageException;
-import io.dblock.spi.SessionControl;
+import io.dblock.spi.AbstractSessionControl;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,19 +18,10 @@ import java.sql.SQLException;
  *   <li>Else the function's answer.
  * </ol>
  */
-final class PostgresSessionControl implements SessionControl {
+final class PostgresSessionControl extends AbstractSessionControl {
 
     @Override
-    public boolean cancel(Connection connection, long connectionId) throws SQLException {
-        return signal(connection, connectionId, false);
-    }
-
-    @Override
-    public boolean terminate(Connection connection, long connectionId) throws SQLException {
-        return signal(connection, connectionId, true);
-    }
-
-    private static boolean signal(Connection connection, long pid, boolean terminate) throws SQLException {
+    protected boolean signal(Connection connection, long pid, boolean terminate) throws SQLException {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             return false; // not a PostgreSQL backend pid
         }
@@ -39,13 +30,10 @@ final class PostgresSessionControl implements SessionControl {
         if (!(Boolean) row[1]) {
             return false;
         }
-        String action = terminate ? "terminate" : "cancel";
         if (((Number) row[0]).longValue() == pid) {
-            throw new LockUsageException(
-                    "refusing to " + action + " session " + pid + ": it is the session the inspector itself runs on",
-                    null);
+            throw ownSession(pid, terminate);
         }
-        refuseUnlessClient(pid, action, (String) row[2]);
+        refuseUnlessClient(pid, action(terminate), (String) row[2]);
         return (Boolean) row[3];
     }
 
