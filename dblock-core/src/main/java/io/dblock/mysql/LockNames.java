@@ -7,8 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,6 +54,14 @@ final class LockNames {
                     null);
         }
         return database;
+    }
+
+    /** The server-side names of {@code keys}, in the connection's database, in order. */
+    static List<String> names(Connection connection, List<LockKey> keys) throws SQLException {
+        String database = database(connection);
+        List<String> names = new ArrayList<>();
+        keys.forEach(k -> names.add(name(database, k)));
+        return names;
     }
 
     static String name(String database, LockKey key) {
@@ -104,22 +114,26 @@ final class LockNames {
         if (!full.startsWith(prefix) || full.length() == prefix.length()) {
             return Optional.empty();
         }
-        String text = full.substring(prefix.length());
+        return Optional.of(keyOf(full.substring(prefix.length())));
+    }
+
+    /** The key whose {@link #keyText} is {@code text}; text of no numeric form is a name. */
+    private static LockKey keyOf(String text) {
         if (text.startsWith("##")) {
-            return Optional.of(LockKey.of(text.substring(1)));
+            return LockKey.of(text.substring(1));
         }
         try {
             if (text.matches("#-?\\d+")) {
-                return Optional.of(LockKey.of(Long.parseLong(text.substring(1))));
+                return LockKey.of(Long.parseLong(text.substring(1)));
             }
             if (text.matches("#-?\\d+,-?\\d+")) {
                 String[] parts = text.substring(1).split(",");
-                return Optional.of(LockKey.of(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+                return LockKey.of(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
             }
         } catch (NumberFormatException e) {
             // out of range: not one of ours; show it as a name
         }
-        return Optional.of(LockKey.of(text));
+        return LockKey.of(text);
     }
 
     /**

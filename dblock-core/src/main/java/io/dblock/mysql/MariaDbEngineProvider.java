@@ -1,8 +1,8 @@
 package io.dblock.mysql;
 
 import io.dblock.UnsupportedLockException;
+import io.dblock.spi.AbstractLockEngineProvider;
 import io.dblock.spi.LockEngine;
-import io.dblock.spi.LockEngineProvider;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.regex.Matcher;
@@ -12,26 +12,13 @@ import java.util.regex.Pattern;
  * MariaDB 10.5 or newer. Chosen over MySQL whenever the server says it is MariaDB, even through a driver or proxy that
  * reports "MySQL" as the product name (the version string then reads e.g. {@code 5.5.5-10.11.5-MariaDB}).
  */
-public final class MariaDbEngineProvider implements LockEngineProvider {
+public final class MariaDbEngineProvider extends AbstractLockEngineProvider {
 
     private static final Pattern VERSION = Pattern.compile("(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)");
 
     /** Called by {@link java.util.ServiceLoader}. */
-    public MariaDbEngineProvider() {}
-
-    @Override
-    public String name() {
-        return "MariaDB";
-    }
-
-    @Override
-    public String supportedVersions() {
-        return "10.5 or newer";
-    }
-
-    @Override
-    public int priority() {
-        return 20;
+    public MariaDbEngineProvider() {
+        super("MariaDB", "10.5 or newer", 20);
     }
 
     @Override

@@ -1,29 +1,16 @@
 package io.dblock.mysql;
 
+import io.dblock.spi.AbstractLockEngineProvider;
 import io.dblock.spi.LockEngine;
-import io.dblock.spi.LockEngineProvider;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
 /** MySQL 8.0 or newer, through MySQL Connector/J or MariaDB Connector/J. */
-public final class MySqlEngineProvider implements LockEngineProvider {
+public final class MySqlEngineProvider extends AbstractLockEngineProvider {
 
     /** Called by {@link java.util.ServiceLoader}. */
-    public MySqlEngineProvider() {}
-
-    @Override
-    public String name() {
-        return "MySQL";
-    }
-
-    @Override
-    public String supportedVersions() {
-        return "8.0 or newer";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
+    public MySqlEngineProvider() {
+        super("MySQL", "8.0 or newer", 10);
     }
 
     @Override

@@ -21,7 +21,11 @@ final class MySqlErrors {
             // code, and without a SQLState when the cancel is seen on the client side
             return Failure.CANCELLED;
         }
-        return switch (e.getErrorCode()) {
+        return byErrorCode(e.getErrorCode(), state);
+    }
+
+    private static Failure byErrorCode(int errorCode, String state) {
+        return switch (errorCode) {
             case 1205 -> Failure.TIMEOUT; // ER_LOCK_WAIT_TIMEOUT: lock_wait_timeout, MariaDB WAIT n / NOWAIT
             case 1213, 3058 -> Failure.DEADLOCK; // ER_LOCK_DEADLOCK (MariaDB user locks too), ER_USER_LOCK_DEADLOCK
             case 1317, 3024 -> Failure.CANCELLED; // ER_QUERY_INTERRUPTED, ER_QUERY_TIMEOUT

@@ -3,18 +3,22 @@ package io.dblock.mysql;
 import io.dblock.LockUsageException;
 import io.dblock.NamedLockHolder;
 import io.dblock.UnsupportedLockException;
+import io.dblock.spi.LockNameListing;
 import io.dblock.spi.WaitGuard;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lists user-level locks: {@code performance_schema.metadata_locks} (MySQL 8; MariaDB 10.5.2+ with {@code
  * performance_schema} and the {@code wait/lock/metadata/sql/mdl} instrument on), else MariaDB's {@code
  * METADATA_LOCK_INFO} plugin.
  */
-final class MySqlLockListing {
+final class MySqlLockListing implements LockNameListing {
 
     /** Names go both ways as hex of their bytes ({@code UNHEX(?)}, {@code HEX(...)}): no connection charset alters them. */
     private static final String PERFORMANCE_SCHEMA = "SELECT HEX(m.OBJECT_NAME), t.PROCESSLIST_ID"
@@ -46,99 +50,85 @@ final class MySqlLockListing {
      * (it remembers their full text), so a hashed name from elsewhere that the clear part cannot rule out makes the
      * call fail with {@link LockUsageException} instead of answering wrongly.
      */
-    List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String database, String prefix)
-            throws SQLException {
-        String serverPrefix = database + "." + (prefix.startsWith("#") ? "#" + prefix : prefix);
-        boolean beyondClearPart = serverPrefix.codePointCount(0, serverPrefix.length()) > LockNames.KEPT_CHARS;
-        String searched = beyondClearPart
-                ? serverPrefix.substring(0, serverPrefix.offsetByCodePoints(0, LockNames.KEPT_CHARS))
-                : serverPrefix;
-        String pattern = LockNames.hex(escape(searched) + "%");
-        List<Object[]> rows;
-        if (performanceSchema(connection) == PerformanceSchema.READY) {
-            rows = Sql.rows(connection, PERFORMANCE_SCHEMA, List.of(pattern), WaitGuard.NONE);
-        } else if (count(
-                        connection,
-                        "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME ="
-                                + " 'METADATA_LOCK_INFO' AND PLUGIN_STATUS = 'ACTIVE'")
-                > 0) {
-            rows = Sql.rows(connection, PLUGIN, List.of(pattern), WaitGuard.NONE);
-        } else {
-            throw new UnsupportedLockException(
-                    engine + " does not expose its user locks: start the server with --performance-schema=ON"
-                            + " --performance-schema-instrument='wait/lock/metadata/sql/mdl=ON', or (MariaDB) run"
-                            + " INSTALL SONAME 'metadata_lock_info'",
-                    null);
-        }
+    @Override
+    public List<NamedLockHolder> namesHeldWithPrefix(Connection connection, String prefix) throws SQLException {
+        Prefix search = Prefix.of(LockNames.database(connection), prefix);
         List<NamedLockHolder> held = new ArrayList<>();
-        for (Object[] row : rows) {
-            String serverName = new String(
-                    java.util.HexFormat.of().parseHex((String) row[0]), java.nio.charset.StandardCharsets.UTF_8);
+        for (Object[] row : heldRows(connection, search.pattern())) {
+            String serverName = new String(HexFormat.of().parseHex((String) row[0]), StandardCharsets.UTF_8);
             long holder = ((Number) row[1]).longValue();
-            String full = LockNames.resolve(serverName);
-            if (full == null) { // hashed by another process: only its clear part is known
-                if (beyondClearPart) {
-                    throw new LockUsageException(
-                            "the prefix '" + prefix + "' is longer than the part of a hashed lock name kept in clear ("
-                                    + (LockNames.KEPT_CHARS - database.length() - 1) + " characters of a name in"
-                                    + " database '" + database + "'), and the held lock '" + serverName + "' was"
-                                    + " hashed by another process, so whether it matches cannot be told: use a"
-                                    + " prefix of at most that length",
-                            null);
-                }
-                held.add(new NamedLockHolder(serverName.substring(database.length() + 1), holder));
-            } else if (full.startsWith(serverPrefix)) {
-                LockNames.decode(database, full)
-                        .flatMap(io.dblock.LockKey::name)
-                        .ifPresent(name -> held.add(new NamedLockHolder(name, holder)));
-            }
+            search.listedName(serverName).ifPresent(name -> held.add(new NamedLockHolder(name, holder)));
         }
         return held;
     }
 
-    /** What {@code performance_schema} offers dblock on this server, for this user. */
-    enum PerformanceSchema {
-        READY,
-        OFF,
-        INSTRUMENT_OFF
+    /** The rows (hex of the name, holder's id) of the granted user locks whose names match {@code pattern}. */
+    private List<Object[]> heldRows(Connection connection, String pattern) throws SQLException {
+        if (MySqlPerformanceSchema.state(connection) == MySqlPerformanceSchema.State.READY) {
+            return Sql.rows(connection, PERFORMANCE_SCHEMA, List.of(pattern), WaitGuard.NONE);
+        }
+        if (count(
+                        connection,
+                        "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME ="
+                                + " 'METADATA_LOCK_INFO' AND PLUGIN_STATUS = 'ACTIVE'")
+                > 0) {
+            return Sql.rows(connection, PLUGIN, List.of(pattern), WaitGuard.NONE);
+        }
+        throw new UnsupportedLockException(
+                engine + " does not expose its user locks: start the server with --performance-schema=ON"
+                        + " --performance-schema-instrument='wait/lock/metadata/sql/mdl=ON', or (MariaDB) run"
+                        + " INSTALL SONAME 'metadata_lock_info'",
+                null);
     }
 
     /**
-     * Whether {@code performance_schema} is on with its metadata-lock instrument enabled.
+     * A prefix as the application wrote it ({@code asked}) and in its server-side form ({@code server}).
      *
-     * @throws io.dblock.LockUsageException when it is on but this user may not read it, naming the privilege
+     * @param beyondClearPart whether the server-side prefix is longer than the clear part of a hashed name
      */
-    PerformanceSchema performanceSchema(Connection connection) throws SQLException {
-        Object on = Sql.row(connection, "SELECT @@performance_schema", List.of(), WaitGuard.NONE)[0];
-        if (on == null || ((Number) on).intValue() == 0) {
-            return PerformanceSchema.OFF;
-        }
-        try {
-            Object[] row = Sql.row(
-                    connection,
-                    "SELECT COUNT(*) FROM performance_schema.setup_instruments WHERE NAME ="
-                            + " 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES'",
-                    List.of(),
-                    WaitGuard.NONE);
-            return ((Number) row[0]).longValue() > 0 ? PerformanceSchema.READY : PerformanceSchema.INSTRUMENT_OFF;
-        } catch (SQLException e) {
-            if (MySqlErrors.classify(e) == io.dblock.spi.Failure.PRIVILEGE) {
-                throw missingPerformanceSchemaPrivilege(e);
-            }
-            throw e;
-        }
-    }
+    private record Prefix(String asked, String database, String server, boolean beyondClearPart) {
 
-    /** The usage error for a user who may not read {@code performance_schema}. */
-    static LockUsageException missingPerformanceSchemaPrivilege(SQLException e) {
-        return new LockUsageException(
-                "the database user lacks the SELECT privilege on performance_schema, where dblock reads locks"
-                        + " (metadata_locks, threads, session_connect_attrs, setup_instruments): GRANT SELECT ON"
-                        + " performance_schema.* TO the user (server said: " + e.getMessage() + ")",
-                null,
-                null,
-                null,
-                e);
+        static Prefix of(String database, String prefix) {
+            String server = database + "." + (prefix.startsWith("#") ? "#" + prefix : prefix);
+            boolean beyond = server.codePointCount(0, server.length()) > LockNames.KEPT_CHARS;
+            return new Prefix(prefix, database, server, beyond);
+        }
+
+        /** The {@code LIKE} pattern, as hex of its bytes, for the names the server may hold under this prefix. */
+        String pattern() {
+            String searched =
+                    beyondClearPart ? server.substring(0, server.offsetByCodePoints(0, LockNames.KEPT_CHARS)) : server;
+            return LockNames.hex(escape(searched) + "%");
+        }
+
+        /**
+         * The name, as written, that a held lock found by {@link #pattern()} is listed under; empty if it does not
+         * start with this prefix or is not a named key.
+         */
+        Optional<String> listedName(String serverName) {
+            String full = LockNames.resolve(serverName);
+            if (full == null) { // hashed by another process: only its clear part is known
+                if (beyondClearPart) {
+                    throw cannotTell(serverName);
+                }
+                return Optional.of(serverName.substring(database.length() + 1));
+            }
+            if (!full.startsWith(server)) {
+                return Optional.empty();
+            }
+            return LockNames.decode(database, full).flatMap(io.dblock.LockKey::name);
+        }
+
+        /** A name hashed by another process, of whose clear part this prefix is longer. */
+        private LockUsageException cannotTell(String serverName) {
+            return new LockUsageException(
+                    "the prefix '" + asked + "' is longer than the part of a hashed lock name kept in clear ("
+                            + (LockNames.KEPT_CHARS - database.length() - 1) + " characters of a name in"
+                            + " database '" + database + "'), and the held lock '" + serverName + "' was"
+                            + " hashed by another process, so whether it matches cannot be told: use a"
+                            + " prefix of at most that length",
+                    null);
+        }
     }
 
     private static long count(Connection connection, String sql) {

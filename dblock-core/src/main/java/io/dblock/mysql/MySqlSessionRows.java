@@ -65,17 +65,7 @@ final class MySqlSessionRows {
         long id = ((Number) row[from]).longValue();
         String command = (String) row[from + 3];
         Optional<Instant> transactionStart = seconds(row[from + 5]);
-        SessionState state;
-        boolean holdsTableLocks = holdingTables.contains(id);
-        if ("Sleep".equals(command)) {
-            state = transactionStart.isPresent() || holdsTableLocks
-                    ? SessionState.IDLE_IN_TRANSACTION
-                    : SessionState.IDLE;
-        } else if ("Query".equals(command) || "Execute".equals(command)) {
-            state = SessionState.ACTIVE;
-        } else {
-            state = SessionState.OTHER;
-        }
+        SessionState state = state(command, transactionStart.isPresent() || holdingTables.contains(id));
         Optional<Instant> stateSince =
                 Optional.ofNullable((Number) row[from + 4]).map(secondsAgo -> at.minusSeconds(secondsAgo.longValue()));
         return new SessionInfo(
@@ -86,6 +76,17 @@ final class MySqlSessionRows {
                 stateSince,
                 transactionStart,
                 Optional.ofNullable((String) row[from + 6]).filter(s -> !s.isEmpty()));
+    }
+
+    /** A thread's state from its {@code PROCESSLIST_COMMAND}; a sleeping one in a transaction is idle in it. */
+    private static SessionState state(String command, boolean inTransaction) {
+        if ("Sleep".equals(command)) {
+            return inTransaction ? SessionState.IDLE_IN_TRANSACTION : SessionState.IDLE;
+        }
+        if ("Query".equals(command) || "Execute".equals(command)) {
+            return SessionState.ACTIVE;
+        }
+        return SessionState.OTHER;
     }
 
     /** The server's clock. */

@@ -35,16 +35,24 @@ final class MySqlUserLocks {
         }
         while (true) {
             Object[] row = Sql.row(connection, sql.toString(), params, guard);
-            for (int i = 1; i < row.length; i++) {
-                if (row[i] == null) {
-                    release(connection, taken(row, names));
-                    throw new SQLException(
-                            "GET_LOCK('" + names.get(i - 1) + "') returned NULL: the wait was killed or failed",
-                            MySqlErrors.GET_LOCK_NULL);
-                }
-            }
+            refuseNull(connection, row, names);
             if (!(mariaDb && wait.isForever() && names.size() == 1 && firstBusy(row, names) == 0)) {
                 return row;
+            }
+        }
+    }
+
+    /**
+     * A {@code GET_LOCK} that returned NULL was killed or failed: releases what the row granted and throws the
+     * cancellation ({@link MySqlErrors#GET_LOCK_NULL}).
+     */
+    private static void refuseNull(Connection connection, Object[] row, List<String> names) throws SQLException {
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] == null) {
+                release(connection, taken(row, names));
+                throw new SQLException(
+                        "GET_LOCK('" + names.get(i - 1) + "') returned NULL: the wait was killed or failed",
+                        MySqlErrors.GET_LOCK_NULL);
             }
         }
     }

@@ -1,11 +1,11 @@
 package io.dblock.mysql;
 
+import io.dblock.spi.JdbcStatements;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Runs one bound statement (MySQL drivers send one statement per execution unless allowMultiQueries is on). */
@@ -19,27 +19,10 @@ final class Sql {
         return rows.get(0);
     }
 
+    /** The rows of a bound {@code SELECT}. */
     static List<Object[]> rows(Connection connection, String sql, List<?> params, WaitGuard guard) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            ResultSet rs;
-            try (WaitGuard.Registration r = guard.watch(ps)) {
-                rs = ps.executeQuery();
-            }
-            try (rs) {
-                int columns = rs.getMetaData().getColumnCount();
-                List<Object[]> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Object[] row = new Object[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = rs.getObject(c + 1);
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
+        try (PreparedStatement ps = JdbcStatements.prepare(connection, sql, params)) {
+            return JdbcStatements.query(ps, guard);
         }
     }
 
@@ -50,13 +33,8 @@ final class Sql {
 
     /** Runs a bound statement that returns no rows. */
     static void execute(Connection connection, String sql, List<?> params, WaitGuard guard) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (WaitGuard.Registration r = guard.watch(ps)) {
-                ps.execute();
-            }
+        try (PreparedStatement ps = JdbcStatements.prepare(connection, sql, params)) {
+            JdbcStatements.execute(ps, guard);
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.dblock.postgres;
 
+import io.dblock.spi.JdbcStatements;
 import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +48,19 @@ final class Batch {
      */
     static Object[] selectRow(Batch batch, List<String> columns, List<Object[]> params, Connection connection)
             throws SQLException {
+        int statements = addSelects(batch, columns, params);
+        if (statements == 1) {
+            return batch.execute(connection, WaitGuard.NONE).get(0);
+        }
+        List<List<Object[]>> results = batch.executeAll(connection, WaitGuard.NONE);
+        return joinRows(results.subList(results.size() - statements, results.size()), columns.size());
+    }
+
+    /** At most this many entries in one generated select list (PostgreSQL's limit is 1664). */
+    static final int COLUMNS_PER_SELECT = 1000;
+
+    /** Adds {@code SELECT}s of at most {@value #COLUMNS_PER_SELECT} of {@code columns} each; returns how many. */
+    private static int addSelects(Batch batch, List<String> columns, List<Object[]> params) {
         int statements = 0;
         for (int from = 0; from < columns.size(); from += COLUMNS_PER_SELECT) {
             int to = Math.min(columns.size(), from + COLUMNS_PER_SELECT);
@@ -58,13 +71,14 @@ final class Batch {
             batch.add("SELECT " + String.join(", ", columns.subList(from, to)), values.toArray());
             statements++;
         }
-        if (statements == 1) {
-            return batch.execute(connection, WaitGuard.NONE).get(0);
-        }
-        List<List<Object[]>> results = batch.executeAll(connection, WaitGuard.NONE);
-        Object[] row = new Object[columns.size()];
+        return statements;
+    }
+
+    /** The one row of each of {@code results}, side by side: {@code columns} values. */
+    private static Object[] joinRows(List<List<Object[]>> results, int columns) {
+        Object[] row = new Object[columns];
         int at = 0;
-        for (List<Object[]> result : results.subList(results.size() - statements, results.size())) {
+        for (List<Object[]> result : results) {
             Object[] part = result.get(0);
             System.arraycopy(part, 0, row, at, part.length);
             at += part.length;
@@ -72,43 +86,19 @@ final class Batch {
         return row;
     }
 
-    /** At most this many entries in one generated select list (PostgreSQL's limit is 1664). */
-    static final int COLUMNS_PER_SELECT = 1000;
-
     /** Runs the batch and returns the rows of each of its result sets, in order. */
     List<List<Object[]>> executeAll(Connection connection, WaitGuard guard) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            boolean isResultSet;
-            try (WaitGuard.Registration r = guard.watch(ps)) {
-                isResultSet = ps.execute();
-            }
+        try (PreparedStatement ps = JdbcStatements.prepare(connection, sql.toString(), params)) {
+            boolean isResultSet = JdbcStatements.execute(ps, guard);
             List<List<Object[]>> all = new ArrayList<>();
             while (true) {
                 if (isResultSet) {
-                    all.add(rows(ps.getResultSet()));
+                    all.add(JdbcStatements.rows(ps.getResultSet()));
                 } else if (ps.getUpdateCount() == -1) {
                     return all;
                 }
                 isResultSet = ps.getMoreResults();
             }
-        }
-    }
-
-    private static List<Object[]> rows(ResultSet rs) throws SQLException {
-        try (rs) {
-            int columns = rs.getMetaData().getColumnCount();
-            List<Object[]> rows = new ArrayList<>();
-            while (rs.next()) {
-                Object[] row = new Object[columns];
-                for (int c = 0; c < columns; c++) {
-                    row[c] = rs.getObject(c + 1);
-                }
-                rows.add(row);
-            }
-            return rows;
         }
     }
 

@@ -1,25 +1,17 @@
 package io.dblock.postgres;
 
 import io.dblock.UnsupportedLockException;
+import io.dblock.spi.AbstractLockEngineProvider;
 import io.dblock.spi.LockEngine;
-import io.dblock.spi.LockEngineProvider;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 
 /** Provides {@link PostgresEngine} for servers whose product name is "PostgreSQL", version 9.6 or newer. */
-public final class PostgresEngineProvider implements LockEngineProvider {
+public final class PostgresEngineProvider extends AbstractLockEngineProvider {
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-    public PostgresEngineProvider() {}
-
-    @Override
-    public String name() {
-        return "PostgreSQL";
-    }
-
-    @Override
-    public String supportedVersions() {
-        return "9.6 or newer";
+    public PostgresEngineProvider() {
+        super("PostgreSQL", "9.6 or newer", 0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.dblock.postgres;
 import io.dblock.LockKey;
 import io.dblock.PgLocksId;
 import io.dblock.TableName;
+import io.dblock.spi.Fencing;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,26 +23,34 @@ import java.sql.Statement;
  * client can fix: {@code fsync = off} on the server, or storage that acknowledges writes it has not made durable; a
  * crash of the machine (not just of PostgreSQL) can then still lose the last increments.
  */
-final class PostgresFencing {
+final class PostgresFencing implements Fencing {
 
-    private PostgresFencing() {}
-
-    static String ddl(TableName table) {
+    @Override
+    public String fencingTableDdl(TableName table) {
         return "CREATE TABLE IF NOT EXISTS " + PostgresSql.quote(table)
                 + " (lock_key varchar(64) PRIMARY KEY, token bigint NOT NULL)";
     }
 
     /** Creates the table in a transaction of its own that commits with {@code synchronous_commit = on}. */
-    static void create(Connection connection, TableName table) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        if (!autoCommit) {
+    @Override
+    public void createFencingTable(Connection connection, TableName table) throws SQLException {
+        if (!connection.getAutoCommit()) {
             throw new io.dblock.LockUsageException(
                     "createFencingTable needs an auto-commit connection: it commits the table on its own", null);
         }
         connection.setAutoCommit(false);
+        try {
+            createDurably(connection, table);
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** In the connection's open transaction: creates the table and commits durably, or rolls back. */
+    private void createDurably(Connection connection, TableName table) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET LOCAL synchronous_commit = on");
-            statement.execute(ddl(table));
+            statement.execute(fencingTableDdl(table));
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -50,12 +59,11 @@ final class PostgresFencing {
                 e.addSuppressed(rollback);
             }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
-    static long next(Connection connection, TableName table, LockKey key) throws SQLException {
+    @Override
+    public long nextFencingToken(Connection connection, TableName table, LockKey key) throws SQLException {
         String quoted = PostgresSql.quote(table);
         // the sub-select sets synchronous_commit for this statement's own transaction only (is_local = true)
         String sql = "INSERT INTO " + quoted + " AS f (lock_key, token)"

@@ -31,12 +31,7 @@ final class PostgresLockQueries {
                 + " AND (l.classid::int8, l.objid::int8, l.objsubid::int4) IN (" + idList(connection, keys, params)
                 + ")";
         List<Object[]> rows = new Batch().add(sql, params.toArray()).execute(connection, WaitGuard.NONE);
-        Set<PgLocksId> held = new HashSet<>();
-        for (Object[] row : rows) {
-            if (row[1] != null) {
-                held.add(new PgLocksId(((Number) row[1]).longValue(), ((Number) row[2]).longValue(), (Integer) row[3]));
-            }
-        }
+        Set<PgLocksId> held = heldIds(rows);
         List<LockKey> granted = new ArrayList<>();
         for (LockKey key : keys) {
             if (held.contains(key.pgLocksId())) {
@@ -44,6 +39,17 @@ final class PostgresLockQueries {
             }
         }
         return new Granted(((Number) rows.get(0)[0]).longValue(), granted);
+    }
+
+    /** The {@code pg_locks} ids of the rows that found a lock (the left join leaves the others NULL). */
+    private static Set<PgLocksId> heldIds(List<Object[]> rows) {
+        Set<PgLocksId> held = new HashSet<>();
+        for (Object[] row : rows) {
+            if (row[1] != null) {
+                held.add(new PgLocksId(((Number) row[1]).longValue(), ((Number) row[2]).longValue(), (Integer) row[3]));
+            }
+        }
+        return held;
     }
 
     static Set<Long> holders(Connection connection, List<LockKey> keys) throws SQLException {

@@ -3,6 +3,7 @@ package io.dblock.postgres;
 import io.dblock.AdvisoryLockMode;
 import io.dblock.LockKey;
 import io.dblock.TableName;
+import io.dblock.spi.Identifiers;
 import io.dblock.spi.Wait;
 import java.util.List;
 
@@ -97,11 +98,6 @@ final class PostgresSql {
 
     /** {@code "schema"."table"} with embedded double quotes doubled. */
     static String quote(TableName table) {
-        String name = quoteIdentifier(table.table());
-        return table.schema().map(s -> quoteIdentifier(s) + "." + name).orElse(name);
-    }
-
-    static String quoteIdentifier(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return Identifiers.quote(table, '"');
     }
 }
