@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Nested;
  * <p>These are the contracts that let the test choose the driver ({@link io.dblock.support.DriverUnderTest}); probes
  * that watch the server keep using the MariaDB driver.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.dblock.support.OnlyContract.class)
 abstract class ConnectorJContracts {
 
     @Nested

@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  * set), asking {@link LockEngine#facet(Class)} for every interface of {@code io.dblock.spi}. The external MySQL server
  * usually cannot run here; its binding is then checked against the MySQL family's facets, read from the embedded
  * MariaDB's engine: MySQL and MariaDB are served by the same engine class ({@code io.dblock.mysql.MySqlEngine}), whose
- * facets are the interfaces that class implements, whatever the server. An engine whose facets cannot be found either
+ * facets (its parts) are the same whatever the server. An engine whose facets cannot be found either
  * way (no MariaDB binaries for this platform) is reported and left unchecked.
  *
  * <p>It prints the contract × engine matrix (to stdout: {@code target/surefire-reports/*ContractBindingTest-output.txt}):

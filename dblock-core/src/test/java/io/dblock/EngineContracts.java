@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Nested;
  * <p>The contracts run on the engine's own driver; {@link ConnectorJContracts} runs the MySQL family's through MySQL
  * Connector/J.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.dblock.support.OnlyContract.class)
 abstract class EngineContracts {
 
     @Nested
