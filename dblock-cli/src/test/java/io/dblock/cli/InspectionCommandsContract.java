@@ -55,7 +55,13 @@ abstract class InspectionCommandsContract {
     DblockJar jar;
     boolean postgres;
 
+    private final InspectedEngine engine;
     private final List<Contender> contenders = new ArrayList<>();
+    private boolean serverProcessStarted;
+
+    InspectionCommandsContract(InspectedEngine engine) {
+        this.engine = engine;
+    }
 
     @BeforeEach
     void setUp(DataSource dataSource, TestDatabase db) throws SQLException {
@@ -120,13 +126,16 @@ abstract class InspectionCommandsContract {
         }
     }
 
-    /** The first column of the query's single row, as a long. */
-    long queryLong(String sql) {
+    /** The first column of every row, as longs. */
+    List<Long> queryLongs(String sql) {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 java.sql.ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
+            List<Long> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getLong(1));
+            }
+            return values;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -402,9 +411,27 @@ abstract class InspectionCommandsContract {
     }
 
     /** A server process that is not a client session: the autovacuum launcher, the event scheduler. */
-    abstract long serverProcess() throws Exception;
+    private long serverProcess() throws SQLException {
+        if (!engine.startServerProcess().isEmpty()) {
+            execute(engine.startServerProcess().toArray(String[]::new));
+            serverProcessStarted = true;
+        }
+        Await.until(SERVER_LIMIT, "a server process that is not a client session", () -> !queryLongs(
+                        engine.serverProcesses())
+                .isEmpty());
+        return queryLongs(engine.serverProcesses()).get(0);
+    }
 
-    abstract boolean serverProcessAlive(long id) throws Exception;
+    private boolean serverProcessAlive(long id) {
+        return queryLongs(engine.serverProcesses()).contains(id);
+    }
+
+    @AfterEach
+    void stopServerProcess() throws SQLException {
+        if (serverProcessStarted) {
+            execute(engine.stopServerProcess().toArray(String[]::new));
+        }
+    }
 
     @Test
     void waitsWithNobodyWaitingSaysSo() throws Exception {
@@ -591,12 +618,16 @@ abstract class InspectionCommandsContract {
     }
 
     /** Whether the server checks passwords (the embedded PostgreSQL trusts local connections). */
-    abstract boolean checksPasswords();
+    boolean checksPasswords() {
+        return engine.checksPasswords();
+    }
 
     /**
      * Creates (or resets) a user with the given password and no privilege over other users' sessions.
      *
      * @param canInspect whether it may read the server's lock tables (MariaDB: SELECT on performance_schema)
      */
-    abstract void createUser(String user, String password, boolean canInspect) throws SQLException;
+    void createUser(String user, String password, boolean canInspect) throws SQLException {
+        execute(engine.createUser(user, password, canInspect));
+    }
 }

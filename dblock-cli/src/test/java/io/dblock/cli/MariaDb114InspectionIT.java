@@ -3,34 +3,18 @@ package io.dblock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dblock.LockKey;
-import io.dblock.testing.Await;
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The inspection commands of the jar against the embedded MariaDB 11.4, plus what only MySQL-family servers do. */
 @DatabaseTest(engine = Engine.MARIADB_11_4)
 class MariaDb114InspectionIT extends InspectionCommandsContract {
 
-    @Override
-    boolean checksPasswords() {
-        return true;
-    }
-
-    @Override
-    void createUser(String user, String password, boolean canInspect) throws SQLException {
-        String account = "'" + user + "'@'%'";
-        execute(
-                "CREATE USER IF NOT EXISTS " + account,
-                "ALTER USER " + account + " IDENTIFIED BY '" + password + "'",
-                "GRANT SELECT ON dblock.* TO " + account);
-        if (canInspect) {
-            execute("GRANT SELECT ON performance_schema.* TO " + account);
-        }
+    MariaDb114InspectionIT() {
+        super(InspectedEngine.MARIADB);
     }
 
     @Test
@@ -102,31 +86,5 @@ class MariaDb114InspectionIT extends InspectionCommandsContract {
                 .contains(
                         "\"key\":{\"kind\":\"NAME\",\"name\":\"quote\\\" backslash\\\\ tab\\t \\u00e9 \\u65e5\\u672c\"}")
                 .matches("\\p{ASCII}*");
-    }
-    /** The event scheduler, turned on for the test: a daemon thread, not a client session. */
-    @Override
-    long serverProcess() throws Exception {
-        execute("SET GLOBAL event_scheduler = ON");
-        eventSchedulerOn = true;
-        Await.until(SERVER_LIMIT, "the event scheduler runs", () -> queryLong(DAEMONS) == 1);
-        return queryLong("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'");
-    }
-
-    private static final String DAEMONS =
-            "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon'";
-
-    private boolean eventSchedulerOn;
-
-    @AfterEach
-    void eventSchedulerOff() throws SQLException {
-        if (eventSchedulerOn) {
-            execute("SET GLOBAL event_scheduler = OFF");
-        }
-    }
-
-    @Override
-    boolean serverProcessAlive(long id) {
-        return queryLong("SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Daemon' AND ID = " + id)
-                == 1;
     }
 }

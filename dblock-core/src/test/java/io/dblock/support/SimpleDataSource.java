@@ -1,45 +1,9 @@
 package io.dblock.support;
 
-import java.io.PrintWriter;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
+import io.dblock.testing.internal.AbstractDataSource;
 
 /**
- * The parts of {@link DataSource} a test's own data source does not use: no log writer, no login timeout, no parent
- * logger, not a wrapper. Subclasses say how a connection is opened.
+ * The base of this package's data sources: {@link AbstractDataSource} of dblock-testing, which leaves subclasses only
+ * to say how a connection is opened.
  */
-abstract class SimpleDataSource implements DataSource {
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return false;
-    }
-}
+abstract class SimpleDataSource extends AbstractDataSource {}

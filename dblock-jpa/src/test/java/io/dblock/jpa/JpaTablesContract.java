@@ -70,31 +70,22 @@ abstract class JpaTablesContract {
             Widget.class,
             CustomerSummary.class);
 
+    private final EngineTables engine;
     EntityManagerFactory emf;
     DataSource dataSource;
     DbLocks locks;
 
-    /** The entities with engine-specific qualifiers (schema or catalog) that this engine adds. */
-    abstract List<Class<?>> qualifiedEntities();
-
-    /** Creates the schemas or databases the qualified entities live in (Hibernate creates only their tables). */
-    abstract void createNamespaces() throws SQLException;
-
-    abstract void dropNamespaces() throws SQLException;
-
-    /** How the engine stores an unquoted identifier: lower case on PostgreSQL, as written on MariaDB. */
-    abstract String stored(String unquoted);
-
-    /** Asserts, from another session, that {@code holder} holds write locks on exactly {@code tables}. */
-    abstract void assertWriteLockedOnServer(Connection holder, List<TableName> tables) throws SQLException;
+    JpaTablesContract(EngineTables engine) {
+        this.engine = engine;
+    }
 
     @BeforeAll
     void startPersistenceUnit(TestDatabase database) throws SQLException {
         dataSource = database.dataSource();
         locks = DbLocks.create(dataSource);
-        createNamespaces();
+        Sql.execute(dataSource, engine.createNamespaces().toArray(String[]::new));
         List<Class<?>> entities = new ArrayList<>(COMMON_ENTITIES);
-        entities.addAll(qualifiedEntities());
+        entities.addAll(engine.qualifiedEntities());
         emf = TestPersistenceUnit.open(dataSource, entities);
     }
 
@@ -103,11 +94,23 @@ abstract class JpaTablesContract {
         if (emf != null) {
             emf.close();
         }
-        dropNamespaces();
+        Sql.execute(dataSource, engine.dropNamespaces().toArray(String[]::new));
+    }
+
+    /** Asserts, from another session, that {@code holder} holds write locks on exactly {@code tables}. */
+    private void assertWriteLockedOnServer(Connection holder, List<TableName> tables) throws SQLException {
+        long sessionId = Sql.number(holder, engine.sessionId());
+        String defaultNamespace = Sql.strings(holder, engine.defaultNamespace()).get(0);
+        try (Connection observer = dataSource.getConnection()) {
+            assertThat(Sql.tables(observer, engine.writeLockedTables(), sessionId))
+                    .containsExactlyInAnyOrderElementsOf(tables.stream()
+                            .map(t -> TableName.of(t.schema().orElse(defaultNamespace), t.table()))
+                            .toList());
+        }
     }
 
     TableName table(String unquoted) {
-        return TableName.of(stored(unquoted));
+        return TableName.of(engine.stored(unquoted));
     }
 
     @Test
@@ -259,7 +262,7 @@ abstract class JpaTablesContract {
     @Test
     void resolvedTablesAreWriteLockedOnTheServerWhileTheWorkRuns() throws Exception {
         List<Class<?>> entities = new ArrayList<>(List.of(Dog.class, LineItem.class, Gadget.class, Widget.class));
-        entities.addAll(qualifiedEntities());
+        entities.addAll(engine.qualifiedEntities());
         TableName[] tables = JpaTables.of(emf, entities.toArray(Class<?>[]::new));
 
         String result = locks.tables(tables).inTransaction(holder -> {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * Marks a test class (or method) as running on the given database {@link #engine()}: the way to run one abstract
- * contract suite on every engine.
+ * Marks a test class (or method) as running on the given database {@link #engine()}: the way to run abstract contract
+ * suites on every engine. The contracts are bound once, as {@code @Nested} classes of one abstract class, and each
+ * engine's binding extends that class and names its engine:
  *
  * <pre>{@code
  * abstract class AdvisoryLockContract {
@@ -20,11 +21,19 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *     void onlyOneHolder(DataSource dataSource, TestDatabase database) { ... }
  * }
  *
+ * abstract class EngineContracts {
+ *     @Nested
+ *     class AdvisoryLocks extends AdvisoryLockContract {}
+ *
+ *     @Nested
+ *     class TableLocks extends TableLockContract {}
+ * }
+ *
  * @DatabaseTest(engine = Engine.POSTGRES)
- * class PostgresAdvisoryLockTest extends AdvisoryLockContract {}
+ * class PostgresTest extends EngineContracts {}
  *
  * @DatabaseTest(engine = Engine.MARIADB_11_4)
- * class MariaDb114AdvisoryLockTest extends AdvisoryLockContract {}
+ * class MariaDb114Test extends EngineContracts {}
  * }</pre>
  *
  * <p>It registers {@link DbLockExtension}, so test, lifecycle and constructor parameters of type {@link

@@ -3,7 +3,6 @@ package io.dblock.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
@@ -39,21 +37,19 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedMariaDb.class.getName());
 
-    private static final Map<String, EmbeddedMariaDb> SHARED = new HashMap<>();
-    private static final Map<String, RuntimeException> START_FAILURES = new HashMap<>();
+    /** The shared server of each version; guards the starts, so that one server starts at a time. */
+    private static final Map<String, EmbeddedServer.Shared<EmbeddedMariaDb>> SHARED = new HashMap<>();
 
-    private final MariaDbServer server;
+    private final ServerProcess server;
     private final String version;
     private final String serverVersion;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
+    private final EmbeddedServer lifecycle;
 
-    private EmbeddedMariaDb(MariaDbServer server, String version, String serverVersion) {
+    private EmbeddedMariaDb(ServerProcess server, String version, String serverVersion) {
         this.server = server;
         this.version = version;
         this.serverVersion = serverVersion;
-        this.shutdownHook = new Thread(this::stopServer, "dblock-embedded-mariadb-" + version + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.lifecycle = new EmbeddedServer(this, "MariaDB " + version, server);
     }
 
     /**
@@ -68,25 +64,11 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
     public static EmbeddedMariaDb shared(String version) {
         Objects.requireNonNull(version, "version");
         synchronized (SHARED) {
-            RuntimeException failure = START_FAILURES.get(version);
-            if (failure != null) {
-                throw new IllegalStateException(
-                        "Embedded MariaDB " + version + " failed to start earlier in this JVM: " + failure.getMessage(),
-                        failure);
-            }
-            EmbeddedMariaDb shared = SHARED.get(version);
-            if (shared == null || shared.closed.get()) {
-                try {
-                    shared = start(version);
-                } catch (IOException | RuntimeException e) {
-                    failure = new IllegalStateException(
-                            "Cannot start embedded MariaDB " + version + ": " + e.getMessage(), e);
-                    START_FAILURES.put(version, failure);
-                    throw failure;
-                }
-                SHARED.put(version, shared);
-            }
-            return shared;
+            return SHARED.computeIfAbsent(
+                            version,
+                            v -> new EmbeddedServer.Shared<>(
+                                    "MariaDB " + v, () -> start(v), mariadb -> mariadb.lifecycle.isClosed()))
+                    .get();
         }
     }
 
@@ -105,23 +87,15 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
         });
         long start = System.nanoTime();
         boolean asRoot = ServerUser.isRoot();
-        Path baseDir = baseDirectory();
+        Path baseDir = PathUtils.createSharedTempDirectory("dblock-embedded-mariadb");
         Path installDir = MariaDbBinaries.install(baseDir, version);
         long extracted = System.nanoTime();
         StaleInstances.clean(baseDir, "MariaDB", MariaDbServer.STALE);
-        MariaDbServer server = MariaDbServer.start(installDir, baseDir, asRoot);
-        EmbeddedMariaDb mariadb;
-        try {
-            mariadb = new EmbeddedMariaDb(
-                    server, version, ExternalMysql.queryVersion(MariaDbServer.dataSource(server.port)));
-        } catch (RuntimeException e) {
-            try {
-                server.stop();
-            } catch (IOException | RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        ServerProcess server = MariaDbServer.start(installDir, baseDir, asRoot);
+        EmbeddedMariaDb mariadb = EmbeddedServer.wrapOrStop(
+                server,
+                () -> new EmbeddedMariaDb(
+                        server, version, ExternalMysql.queryVersion(MariaDbServer.dataSource(server.port))));
         LOG.log(
                 Level.INFO,
                 "Embedded MariaDB {0} started on 127.0.0.1:{1}{2} in {3} ms ({4} ms to find and extract the binaries);"
@@ -133,15 +107,6 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(extracted - start)),
                 server.instanceDir);
         return mariadb;
-    }
-
-    /** The shared directory, unless another user created it without letting us write there. */
-    private static Path baseDirectory() throws IOException {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"), "dblock-embedded-mariadb");
-        if (Files.isDirectory(base) && !Files.isWritable(base)) {
-            base = base.resolveSibling(base.getFileName() + "-" + System.getProperty("user.name"));
-        }
-        return PathUtils.createSharedDirectory(base);
     }
 
     /**
@@ -267,29 +232,8 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
      * @throws IllegalStateException if the server was closed, or could not be started again; in the latter case it is
      *     closed now (its data deleted), and the next {@link #shared(String)} starts a new server on a new port
      */
-    public synchronized void restart() {
-        if (closed.get()) {
-            throw new IllegalStateException("Cannot restart " + this + ": it was closed");
-        }
-        long start = System.nanoTime();
-        try {
-            server.restart();
-        } catch (IOException | RuntimeException e) {
-            IllegalStateException failure =
-                    new IllegalStateException("Cannot restart " + this + "; it is closed now: " + e.getMessage(), e);
-            try {
-                close();
-            } catch (RuntimeException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
-            throw failure;
-        }
-        LOG.log(
-                Level.INFO,
-                "Embedded MariaDB {0} restarted on 127.0.0.1:{1} in {2} ms",
-                serverVersion,
-                Integer.toString(port()),
-                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    public void restart() {
+        lifecycle.restart();
     }
 
     /**
@@ -300,22 +244,7 @@ public final class EmbeddedMariaDb implements TestDatabase, AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is already running or about to; it stops the server.
-        }
-        stopServer();
-    }
-
-    private synchronized void stopServer() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                server.stop();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot stop embedded MariaDB in " + server.instanceDir, e);
-            }
-        }
+        lifecycle.close();
     }
 
     @Override

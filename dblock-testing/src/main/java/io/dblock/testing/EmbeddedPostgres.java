@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -30,18 +28,17 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedPostgres.class.getName());
 
-    private static EmbeddedPostgres shared;
-    private static RuntimeException startFailure;
+    private static final EmbeddedServer.Shared<EmbeddedPostgres> SHARED = new EmbeddedServer.Shared<>(
+            "PostgreSQL", EmbeddedPostgres::start, postgres -> postgres.lifecycle.isClosed());
 
-    private final PostgresServer server;
+    private final ServerProcess server;
     private final String version;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook = new Thread(this::stopServer, "dblock-embedded-postgres-shutdown");
+    private final EmbeddedServer lifecycle;
 
-    private EmbeddedPostgres(PostgresServer server, String version) {
+    private EmbeddedPostgres(ServerProcess server, String version) {
         this.server = server;
         this.version = version;
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.lifecycle = new EmbeddedServer(this, "PostgreSQL", server);
     }
 
     /**
@@ -52,21 +49,8 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
      * @throws IllegalStateException if the server cannot be started; once it failed, every later call fails at once
      *     with the same cause instead of trying again
      */
-    public static synchronized EmbeddedPostgres shared() {
-        if (startFailure != null) {
-            throw new IllegalStateException(
-                    "Embedded PostgreSQL failed to start earlier in this JVM: " + startFailure.getMessage(),
-                    startFailure);
-        }
-        if (shared == null || shared.closed.get()) {
-            try {
-                shared = start();
-            } catch (IOException | RuntimeException e) {
-                startFailure = new IllegalStateException("Cannot start embedded PostgreSQL: " + e.getMessage(), e);
-                throw startFailure;
-            }
-        }
-        return shared;
+    public static EmbeddedPostgres shared() {
+        return SHARED.get();
     }
 
     private static EmbeddedPostgres start() throws IOException {
@@ -76,25 +60,18 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
         }
         long start = System.nanoTime();
         ServerUser user = ServerUser.detect();
-        Path baseDir = baseDirectory();
+        Path baseDir = PathUtils.createSharedTempDirectory("dblock-embedded-postgres");
         Path installDir = PostgresBinaries.install(baseDir);
         long extracted = System.nanoTime();
         user.checkCanTraverse(installDir);
-        StaleInstances.clean(baseDir, installDir, user);
-        PostgresServer server = PostgresServer.start(installDir, baseDir, user);
-        EmbeddedPostgres postgres;
-        try {
-            String version = ExternalPostgres.queryServerVersion(
-                    PostgresServer.dataSource(server.port, PostgresServer.DATABASE));
-            postgres = new EmbeddedPostgres(server, version);
-        } catch (RuntimeException e) {
-            try {
-                server.stop();
-            } catch (IOException | RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        StaleInstances.clean(baseDir, "PostgreSQL", PostgresServer.stale(installDir, user));
+        ServerProcess server = PostgresServer.start(installDir, baseDir, user);
+        EmbeddedPostgres postgres = EmbeddedServer.wrapOrStop(
+                server,
+                () -> new EmbeddedPostgres(
+                        server,
+                        ExternalPostgres.queryServerVersion(
+                                PostgresServer.dataSource(server.port, PostgresServer.DATABASE))));
         LOG.log(
                 Level.INFO,
                 "Embedded PostgreSQL {0} started on 127.0.0.1:{1} as {2} in {3} ms"
@@ -104,17 +81,8 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
                 user,
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(extracted - start)),
-                postgres.server.instanceDir);
+                server.instanceDir);
         return postgres;
-    }
-
-    /** The shared directory, unless another user created it without letting us write there. */
-    private static Path baseDirectory() throws IOException {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"), "dblock-embedded-postgres");
-        if (Files.isDirectory(base) && !Files.isWritable(base)) {
-            base = base.resolveSibling(base.getFileName() + "-" + System.getProperty("user.name"));
-        }
-        return PathUtils.createSharedDirectory(base);
     }
 
     /**
@@ -206,28 +174,8 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
      * @throws IllegalStateException if the server was closed, or could not be started again; in the latter case it is
      *     closed now (its data deleted), and the next {@link #shared()} starts a new server on a new port
      */
-    public synchronized void restart() {
-        if (closed.get()) {
-            throw new IllegalStateException("Cannot restart " + this + ": it was closed");
-        }
-        long start = System.nanoTime();
-        try {
-            server.restart();
-        } catch (IOException | RuntimeException e) {
-            IllegalStateException failure =
-                    new IllegalStateException("Cannot restart " + this + "; it is closed now: " + e.getMessage(), e);
-            try {
-                close();
-            } catch (RuntimeException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
-            throw failure;
-        }
-        LOG.log(
-                Level.INFO,
-                "Embedded PostgreSQL restarted on 127.0.0.1:{0} in {1} ms",
-                Integer.toString(port()),
-                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    public void restart() {
+        lifecycle.restart();
     }
 
     /**
@@ -238,22 +186,7 @@ public final class EmbeddedPostgres implements TestDatabase, AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is already running or about to; it stops the server.
-        }
-        stopServer();
-    }
-
-    private synchronized void stopServer() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                server.stop();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot stop embedded PostgreSQL in " + server.instanceDir, e);
-            }
-        }
+        lifecycle.close();
     }
 
     @Override

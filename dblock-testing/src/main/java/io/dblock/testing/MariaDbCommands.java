@@ -1,20 +1,18 @@
 package io.dblock.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /** Runs the mariadbd of one installation on one instance directory: bootstrap, server, stop. */
-final class MariaDbCommands {
+final class MariaDbCommands implements ServerProcess.Launcher {
 
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final int TAIL_LINES = 40;
 
     // Durability and TLS are worthless for a throw-away server on 127.0.0.1. TLS costs the most: 11.4 generates a
     // 4096-bit RSA key at every start unless --skip-ssl, 2 to 9 seconds of CPU. performance_schema with the MDL
@@ -43,7 +41,8 @@ final class MariaDbCommands {
         return instanceDir.resolve("data");
     }
 
-    Path logFile() {
+    @Override
+    public Path logFile() {
         return instanceDir.resolve("mariadbd.log");
     }
 
@@ -80,7 +79,13 @@ final class MariaDbCommands {
         return builder;
     }
 
-    Process server(int port) throws IOException {
+    @Override
+    public String program() {
+        return "mariadbd";
+    }
+
+    @Override
+    public Process launch(int port) throws IOException {
         List<String> args = new ArrayList<>(SERVER_SETTINGS);
         args.add("--port=" + port);
         // The socket cannot be turned off; keeping it in our own directory avoids clashing with anyone else's.
@@ -92,12 +97,22 @@ final class MariaDbCommands {
                 .start();
     }
 
+    @Override
+    public void stop(Process server) {
+        terminate(server.toHandle());
+    }
+
+    @Override
+    public DataSource readinessProbe(int port) {
+        return MariaDbServer.dataSource(port);
+    }
+
     /** SIGTERM, which mariadbd handles as a normal shutdown, then SIGKILL if it does not exit in time. */
-    static void stop(ProcessHandle server) {
+    static void terminate(ProcessHandle server) {
         server.destroy();
-        if (!MariaDbCommands.waitFor(server, STOP_TIMEOUT)) {
+        if (!ServerProcess.awaitExit(server, STOP_TIMEOUT)) {
             server.destroyForcibly();
-            waitFor(server, STOP_TIMEOUT);
+            ServerProcess.awaitExit(server, STOP_TIMEOUT);
         }
     }
 
@@ -113,37 +128,5 @@ final class MariaDbCommands {
         }
         return ProcessHandle.of(Long.parseLong(pid))
                 .filter(handle -> handle.info().command().orElse("").endsWith("mariadbd"));
-    }
-
-    static boolean waitFor(ProcessHandle handle, Duration timeout) {
-        return PostgresServer.waitFor(handle, timeout);
-    }
-
-    static int waitFor(Process process, Duration timeout) throws IOException {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("mariadbd did not finish in " + timeout.toSeconds() + " s");
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("Interrupted while waiting for mariadbd", e);
-        }
-    }
-
-    static String tail(Path log) throws IOException {
-        if (!Files.isRegularFile(log)) {
-            return "";
-        }
-        String[] lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n");
-        int from = Math.max(0, lines.length - TAIL_LINES);
-        return String.join("\n", List.of(lines).subList(from, lines.length));
-    }
-
-    static String tailForMessage(Path log) throws IOException {
-        String tail = tail(log);
-        return tail.isEmpty() ? " (" + log + " is empty)" : "\n--- last lines of " + log + " ---\n" + tail;
     }
 }

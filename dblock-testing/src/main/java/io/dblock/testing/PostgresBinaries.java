@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,8 +22,6 @@ import java.util.Set;
  */
 final class PostgresBinaries {
 
-    private static final String MARKER = ".dblock-extracted";
-
     private PostgresBinaries() {}
 
     /**
@@ -34,31 +30,8 @@ final class PostgresBinaries {
      */
     static Path install(Path baseDir) throws IOException {
         URL archive = locateArchive();
-        Path target = baseDir.resolve(sha256Prefix(archive));
-        if (Files.exists(target.resolve(MARKER))) {
-            return target;
-        }
-        if (Files.exists(target) && !Files.exists(target.resolve(MARKER))) {
-            // Only complete copies are ever renamed into place, so this one was damaged by hand; replace it.
-            PathUtils.deleteRecursively(target);
-        }
-        // Extract privately, then publish with one atomic rename: a concurrent JVM either wins or loses the rename,
-        // and nobody ever sees a half-extracted tree.
-        Path staging = Files.createTempDirectory(baseDir, target.getFileName() + ".tmp-");
-        try {
-            TarXz.extract(archive, staging);
-            PathUtils.makeDirectoriesTraversable(staging);
-            Files.createFile(staging.resolve(MARKER));
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileSystemException e) {
-            // rename(2) reports ENOTEMPTY/EEXIST, which Java does not always map to a specific exception.
-            if (!Files.exists(target.resolve(MARKER))) {
-                throw e;
-            }
-        } finally {
-            PathUtils.deleteRecursively(staging);
-        }
-        return target;
+        return PathUtils.installOnce(
+                baseDir.resolve(sha256Prefix(archive)), staging -> TarXz.extract(archive, staging));
     }
 
     static URL locateArchive() {

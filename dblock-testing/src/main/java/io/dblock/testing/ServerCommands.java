@@ -1,20 +1,29 @@
 package io.dblock.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /** Runs initdb, postgres and pg_ctl of one installation on one data directory, as the {@link ServerUser}. */
-final class ServerCommands {
+final class ServerCommands implements ServerProcess.Launcher {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final int TAIL_LINES = 40;
+
+    // Durability is worthless for a throw-away test server; the lock settings suit many-session lock tests.
+    private static final List<String> SETTINGS = List.of(
+            "listen_addresses=127.0.0.1",
+            "unix_socket_directories=",
+            "fsync=off",
+            "synchronous_commit=off",
+            "full_page_writes=off",
+            "max_connections=300",
+            "max_locks_per_transaction=256",
+            "deadlock_timeout=100ms");
 
     final Path installDir;
     final Path dataDir;
@@ -26,7 +35,8 @@ final class ServerCommands {
         this.user = user;
     }
 
-    Path logFile() {
+    @Override
+    public Path logFile() {
         return dataDir.resolve("postgres.log");
     }
 
@@ -46,15 +56,21 @@ final class ServerCommands {
                         "--no-sync")
                 .redirectOutput(log.toFile())
                 .start();
-        int exit = waitFor(process, Duration.ofSeconds(120));
+        int exit = ServerProcess.awaitExitCode(process, Duration.ofSeconds(120), "initdb");
         if (exit != 0) {
-            throw new IOException("initdb failed (exit code " + exit + ") as " + user + tailForMessage(log));
+            throw new IOException("initdb failed (exit code " + exit + ") as " + user + ServerLog.tailForMessage(log));
         }
     }
 
-    Process postgres(int port, List<String> settings) throws IOException {
+    @Override
+    public String program() {
+        return "postgres";
+    }
+
+    @Override
+    public Process launch(int port) throws IOException {
         List<String> args = new ArrayList<>(List.of("-D", dataDir.toString(), "-p", Integer.toString(port)));
-        for (String setting : settings) {
+        for (String setting : SETTINGS) {
             args.add("-c");
             args.add(setting);
         }
@@ -68,7 +84,8 @@ final class ServerCommands {
      * Fast shutdown (roll back and disconnect clients) with pg_ctl, then force whatever is still running. {@code
      * process} is the child this JVM started, or {@code null} for a server another JVM left behind.
      */
-    void stop(Process process) throws IOException {
+    @Override
+    public void stop(Process process) throws IOException {
         Optional<ProcessHandle> postmaster = postmaster(dataDir);
         boolean stopped = false;
         if (postmaster.isPresent()) {
@@ -79,19 +96,19 @@ final class ServerCommands {
             try {
                 // With -w, success means the postmaster has exited: no need to watch it, which for a process that is
                 // not our child means polling, and seeing it "alive" until its new parent reaps the zombie.
-                stopped = waitFor(pgCtl, STOP_TIMEOUT.plusSeconds(5)) == 0;
+                stopped = ServerProcess.awaitExitCode(pgCtl, STOP_TIMEOUT.plusSeconds(5), "pg_ctl stop") == 0;
             } catch (IOException e) {
                 stopped = false;
             }
         } else if (process != null) {
             process.destroy();
         }
-        if (process != null && !PostgresServer.waitFor(process.toHandle(), STOP_TIMEOUT)) {
+        if (process != null && !ServerProcess.awaitExit(process.toHandle(), STOP_TIMEOUT)) {
             process.destroyForcibly();
         }
         if (!stopped) {
             postmaster
-                    .filter(handle -> !PostgresServer.waitFor(handle, STOP_TIMEOUT))
+                    .filter(handle -> !ServerProcess.awaitExit(handle, STOP_TIMEOUT))
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
     }
@@ -110,18 +127,9 @@ final class ServerCommands {
                 .filter(handle -> handle.info().command().orElse("").endsWith("postgres"));
     }
 
-    /** Stops a server left in {@code instanceDir} (if any) and deletes the directory. */
-    static void stopAndDelete(Path instanceDir, Path installDir, ServerUser user) throws IOException {
-        new ServerCommands(installDir, instanceDir.resolve("data"), user).stop(null);
-        PathUtils.deleteRecursively(instanceDir);
-    }
-
-    String logTail() throws IOException {
-        return tail(logFile());
-    }
-
-    String logTailForMessage() throws IOException {
-        return tailForMessage(logFile());
+    @Override
+    public DataSource readinessProbe(int port) {
+        return PostgresServer.dataSource(port, "postgres");
     }
 
     private ProcessBuilder builder(String program, String... args) {
@@ -135,34 +143,5 @@ final class ServerCommands {
         builder.environment().put("LANG", "C");
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         return builder;
-    }
-
-    private static int waitFor(Process process, Duration timeout) throws IOException {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(process.info().command().orElse("process") + " did not finish in " + timeout);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException(
-                    "Interrupted while waiting for " + process.info().command().orElse("a process"), e);
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.isRegularFile(log)) {
-            return "";
-        }
-        String[] lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n");
-        int from = Math.max(0, lines.length - TAIL_LINES);
-        return String.join("\n", List.of(lines).subList(from, lines.length));
-    }
-
-    private static String tailForMessage(Path log) throws IOException {
-        String tail = tail(log);
-        return tail.isEmpty() ? " (" + log + " is empty)" : "\n--- last lines of " + log + " ---\n" + tail;
     }
 }

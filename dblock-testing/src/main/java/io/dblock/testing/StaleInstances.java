@@ -14,6 +14,9 @@ import java.util.Optional;
  */
 final class StaleInstances {
 
+    /** The file in an instance directory that names the JVM that created it. */
+    static final String JVM_PID_FILE = "jvm.pid";
+
     private static final Duration ABANDONED_STAGING_AGE = Duration.ofHours(1);
 
     /** How to find and stop the server of one kind of instance directory. */
@@ -29,25 +32,6 @@ final class StaleInstances {
     }
 
     private StaleInstances() {}
-
-    static void clean(Path runRoot, Path installDir, ServerUser user) {
-        clean(runRoot, "PostgreSQL", new Server() {
-            @Override
-            public Optional<ProcessHandle> find(Path instanceDir) throws IOException {
-                return ServerCommands.postmaster(instanceDir.resolve("data"));
-            }
-
-            @Override
-            public Path pidFile(Path instanceDir) {
-                return instanceDir.resolve("data").resolve("postmaster.pid");
-            }
-
-            @Override
-            public void stopAndDelete(Path instanceDir) throws IOException {
-                ServerCommands.stopAndDelete(instanceDir, installDir, user);
-            }
-        });
-    }
 
     static void clean(Path runRoot, String engine, Server server) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(runRoot)) {
@@ -71,7 +55,7 @@ final class StaleInstances {
      * left alone; so is one whose JVM is not visible to us, because its pid then says nothing.
      */
     private static boolean ownerIsGone(Path instanceDir, Server server) throws IOException {
-        Path pidFile = instanceDir.resolve(PostgresServer.JVM_PID_FILE);
+        Path pidFile = instanceDir.resolve(JVM_PID_FILE);
         if (!Files.isRegularFile(pidFile)) {
             return false;
         }

@@ -2,14 +2,9 @@ package io.dblock.testing;
 
 import static io.dblock.testing.EmbeddedPostgresTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
-import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
-import static org.junit.platform.testkit.engine.EventConditions.test;
-import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
-import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,47 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 /** Runs {@link DatabaseTest} classes through JUnit: the MariaDB leak check, {@link NoLeakCheck}, skipping. */
 class DatabaseTestEngineTest {
 
-    private static volatile boolean running;
-
-    static boolean runningInsideEngineTest() {
-        return running;
-    }
-
-    private static EngineExecutionResults run(Class<?> testClass) {
-        running = true;
-        try {
-            return EngineTestKit.engine("junit-jupiter")
-                    .selectors(selectClass(testClass))
-                    .configurationParameter(DbLockExtension.LEAK_CHECK_TIMEOUT_PARAMETER, "200")
-                    .execute();
-        } finally {
-            running = false;
-        }
-    }
-
     @Test
     @ResourceLock("io.dblock.testing.mariadb-11.4") // its inner run leaks on purpose: keep other 11.4 tests away
     void mariaDbLeakCheckFailsOnlyTheTestThatLeaksAndKillsItsConnection() throws SQLException {
-        Events tests = run(LeakingMariaDbTests.class).testEvents();
+        Events tests = InnerRun.run(LeakingMariaDbTests.class).testEvents();
 
-        tests.assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
-        tests.failed()
-                .assertThatEvents()
-                .haveExactly(
-                        1,
-                        event(
-                                test("leaksALock"),
-                                finishedWithFailure(
-                                        instanceOf(AssertionError.class),
-                                        message(m -> m.contains("1 user-level lock(s) still held 200 ms")
-                                                && m.contains("name='dblock.engine-test.leaked' status=GRANTED")))));
+        InnerRun.assertOnlyTheLeakFailed(
+                tests, "1 user-level lock(s) still held 200 ms", "name='dblock.engine-test.leaked' status=GRANTED");
         try {
             assertThat(LeakingMariaDbTests.leaked.isValid(5))
                     .as("leaking connection killed")
@@ -77,7 +43,7 @@ class DatabaseTestEngineTest {
 
     @Test
     void externalMysqlTestsAreSkippedWithTheReasonWhenItsUrlIsUnset() {
-        Events containers = run(ExternalMysqlTests.class).containerEvents();
+        Events containers = InnerRun.run(ExternalMysqlTests.class).containerEvents();
         if (TestDatabase.externalMysql().isEmpty()) {
             containers
                     .assertThatEvents()
@@ -93,7 +59,7 @@ class DatabaseTestEngineTest {
     }
 
     @DatabaseTest(engine = Engine.MARIADB_11_4)
-    @EnabledIf("io.dblock.testing.DatabaseTestEngineTest#runningInsideEngineTest")
+    @EnabledIf(InnerRun.INSIDE)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class LeakingMariaDbTests {
 
@@ -126,7 +92,7 @@ class DatabaseTestEngineTest {
     }
 
     @DatabaseTest(engine = Engine.MYSQL_EXTERNAL)
-    @EnabledIf("io.dblock.testing.DatabaseTestEngineTest#runningInsideEngineTest")
+    @EnabledIf(InnerRun.INSIDE)
     static class ExternalMysqlTests {
 
         @Test

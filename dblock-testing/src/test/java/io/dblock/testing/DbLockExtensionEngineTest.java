@@ -1,12 +1,6 @@
 package io.dblock.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.testkit.engine.EventConditions.event;
-import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
-import static org.junit.platform.testkit.engine.EventConditions.test;
-import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
-import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,44 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 /** Runs {@link LeakingTests} through JUnit to check that the extension's leak check fails the right test. */
 @ResourceLock(DbLockExtension.RESOURCE_LOCK) // its inner run leaks on purpose: keep other PostgreSQL tests away
 class DbLockExtensionEngineTest {
 
-    private static volatile boolean running;
-
-    static boolean runningInsideEngineTest() {
-        return running;
-    }
-
     @Test
     void failsOnlyTheTestThatLeaksAndCleansUpAfterIt() throws SQLException {
-        Events tests;
-        running = true;
-        try {
-            tests = EngineTestKit.engine("junit-jupiter")
-                    .selectors(selectClass(LeakingTests.class))
-                    .configurationParameter(DbLockExtension.LEAK_CHECK_TIMEOUT_PARAMETER, "200")
-                    .execute()
-                    .testEvents();
-        } finally {
-            running = false;
-        }
+        Events tests = InnerRun.run(LeakingTests.class).testEvents();
 
-        tests.assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
-        tests.failed()
-                .assertThatEvents()
-                .haveExactly(
-                        1,
-                        event(
-                                test("leaksALock"),
-                                finishedWithFailure(
-                                        instanceOf(AssertionError.class),
-                                        message(m -> m.contains("1 advisory lock(s) still held 200 ms")
-                                                && m.contains("objid=4711 objsubid=1 (key=4711)")))));
+        InnerRun.assertOnlyTheLeakFailed(
+                tests, "1 advisory lock(s) still held 200 ms", "objid=4711 objsubid=1 (key=4711)");
         try {
             assertThat(LeakingTests.leaked.isValid(5))
                     .as("leaking session terminated")
@@ -70,7 +38,7 @@ class DbLockExtensionEngineTest {
     }
 
     @PostgresTest
-    @EnabledIf("io.dblock.testing.DbLockExtensionEngineTest#runningInsideEngineTest")
+    @EnabledIf(InnerRun.INSIDE)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class LeakingTests {
 
