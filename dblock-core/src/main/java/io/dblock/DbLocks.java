@@ -108,9 +108,9 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * The named locks held on the server whose names start with {@code prefix} (taken literally: {@code %} and {@code
-     * _} are not wildcards), with their holders. MySQL and MariaDB only: they read {@code
-     * performance_schema.metadata_locks} (or MariaDB's {@code METADATA_LOCK_INFO} plugin).
+     * The named locks held on the server whose names start with {@code prefix} (literally: {@code %} and {@code _} are
+     * not wildcards), with their holders. MySQL and MariaDB only: they read {@code performance_schema.metadata_locks}
+     * (or MariaDB's {@code METADATA_LOCK_INFO} plugin).
      *
      * @throws UnsupportedLockException on PostgreSQL, whose advisory keys are numbers, or when the server exposes no
      *     lock listing (the message says how to enable one)

@@ -1,5 +1,6 @@
 package io.dblock.support;
 
+import io.dblock.testing.internal.AbstractDataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,7 +16,7 @@ import javax.sql.DataSource;
  * connection it hands out sends each new statement to the next of a few real server sessions, round robin. Only for
  * tests of what dblock does behind such a pooler; {@link #close()} ends the server sessions.
  */
-public final class StatementRoutingDataSource extends SimpleDataSource implements AutoCloseable {
+public final class StatementRoutingDataSource extends AbstractDataSource implements AutoCloseable {
 
     private final List<Connection> sessions;
     private final AtomicInteger next = new AtomicInteger();

@@ -1,11 +1,12 @@
 package io.dblock.support;
 
+import io.dblock.testing.internal.AbstractDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /** A DriverManager data source for one URL and user: for tests that connect as a second, less privileged user. */
-public final class UserDataSource extends SimpleDataSource {
+public final class UserDataSource extends AbstractDataSource {
 
     private final String url;
     private final String user;
