@@ -67,11 +67,7 @@ public final class DbLocks implements AutoCloseable {
         return advisory(LockKey.of(classKey, objectKey));
     }
 
-    /**
-     * An exclusive advisory lock on several keys, acquired all-or-nothing in canonical order.
-     *
-     * @throws IllegalArgumentException if no key is given
-     */
+    /** An exclusive advisory lock on several keys (at least one), acquired all-or-nothing in canonical order. */
     public AdvisoryLock advisory(LockKey... keys) {
         Objects.requireNonNull(keys, "keys must not be null");
         return advisory(Arrays.asList(keys));
@@ -83,9 +79,8 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * A lock on tables, in {@link TableLockMode#ACCESS_EXCLUSIVE} mode unless {@link TableLock#mode} says otherwise.
-     *
-     * @param tables names as for {@link TableName#parse(String)}: {@code "orders"} or {@code "sales.orders"}
+     * A lock on tables named as for {@link TableName#parse(String)} ({@code "orders"}, {@code "sales.orders"}), in
+     * {@link TableLockMode#ACCESS_EXCLUSIVE} mode unless {@link TableLock#mode} says otherwise.
      */
     public TableLock tables(String... tables) {
         Objects.requireNonNull(tables, "tables must not be null");
@@ -136,10 +131,7 @@ public final class DbLocks implements AutoCloseable {
 
     /**
      * Runs {@code work} inside {@link #lockTimeout(Connection, Duration)} and restores the previous limits afterwards,
-     * also when {@code work} throws.
-     *
-     * @return what {@code work} returns
-     * @throws X what {@code work} throws (a failure to restore is then added to it as suppressed)
+     * also when {@code work} throws; returns what it returns, throws what it throws (a failed restore added suppressed).
      */
     public <R, X extends Exception> R withLockTimeout(Connection connection, Duration timeout, LockCallback<R, X> work)
             throws X {
@@ -283,6 +275,18 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
+         * When the keepalive uses an idle pinned session again, as a fraction of the server's idle limit. Default
+         * {@code 1/3} (a 30 s limit is met every 10 s, leaving 20 s for a slow ping); {@code 0} turns the keepalive
+         * off while the watchdog still checks. See {@link LockHandle} ("Watched locks").
+         *
+         * @throws IllegalArgumentException if not between 0 and 0.9 (later would leave no room for the ping)
+         */
+        public Builder keepaliveAt(double fractionOfIdleLimit) {
+            settings.keepaliveAt(fractionOfIdleLimit);
+            return this;
+        }
+
+        /**
          * Adds a listener that hears every acquisition, failure, release and loss of this instance's locks (for
          * metrics and logs); may be called several times. See {@link LockListener} for when it is called.
          */
@@ -328,20 +332,13 @@ public final class DbLocks implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Uses this engine instead of detecting one (for engines not registered with {@link java.util.ServiceLoader},
-         * or to skip the detection round trip).
-         */
+        /** Uses this engine instead of detecting one (one not found by {@link java.util.ServiceLoader}, or to save a trip). */
         public Builder engine(LockEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine must not be null");
             return this;
         }
 
-        /**
-         * Builds the instance, detecting the engine unless one was given.
-         *
-         * @throws UnsupportedLockException if the database is not supported
-         */
+        /** Builds the instance, detecting the engine unless one was given ({@link UnsupportedLockException} if none fits). */
         public DbLocks build() {
             LockEngine chosen = engine != null ? engine : EngineDetection.detect(dataSource);
             return new DbLocks(new LockContext(dataSource, chosen, settings));

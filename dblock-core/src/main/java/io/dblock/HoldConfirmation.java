@@ -65,7 +65,7 @@ final class HoldConfirmation {
     private boolean sessionHolds(Pin pin, Hold hold) {
         long asked = System.nanoTime();
         try {
-            if (engine.holders(pin.connection, hold.keys).contains(pin.connectionId)) {
+            if (bounded(pin, hold.keys).contains(pin.connectionId)) {
                 pin.confirmedAt = Math.max(pin.confirmedAt, asked);
                 return true;
             }
@@ -93,7 +93,7 @@ final class HoldConfirmation {
         SQLException failure = null;
         if (!pin.broken) {
             try {
-                if (engine.holders(pin.connection, keys).contains(pin.connectionId)) {
+                if (bounded(pin, keys).contains(pin.connectionId)) {
                     pin.confirmedAt = now;
                     return;
                 }
@@ -104,6 +104,12 @@ final class HoldConfirmation {
             liveness.reportLost(pin);
         }
         throw lostHold(description, start, failure);
+    }
+
+    /** Asks the pin's session who holds {@code keys}, within the check's network bound (a dead network fails it). */
+    private java.util.Set<Long> bounded(Pin pin, List<LockKey> keys) throws SQLException {
+        return NetworkBound.run(
+                pin.connection, SessionLiveness.CHECK_BOUND_MILLIS, () -> engine.holders(pin.connection, keys));
     }
 
     private LockLostException lostHold(String description, long start, SQLException failure) {

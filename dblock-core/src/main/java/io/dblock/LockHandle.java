@@ -23,13 +23,17 @@ import java.util.List;
  * lock whose session is gone (backend terminated, server restarted, connection killed) is found within one interval:
  * {@link #isHeld()} turns false, the {@link #onLost} callbacks and the listeners' {@link LockListener#lost} run once,
  * and {@link #release()} then completes without a driver error. A pass runs one query per pinned connection holding
- * locks, on that connection itself, and borrows nothing from the pool. The watchdog also keeps pinned sessions alive
+ * locks, on that connection itself, and borrows nothing from the pool; it waits at most 5 s for the answer (the
+ * driver's network timeout), so a holder cut off by a silent network partition is told within the interval plus 5 s
+ * (the server may still hold the lock then, until its own TCP timeout). The watchdog also keeps pinned sessions alive
  * where the server ends idle sessions (PostgreSQL {@code idle_session_timeout}, MySQL/MariaDB {@code wait_timeout}):
  * the first keepalive pass after a connection is pinned (within 250 ms) reads the session's limit (one query), and a
- * session idle for a third of it is used again (one query, the same check), never while its thread runs a statement on
- * it. With the watchdog off there is neither, and such a server may end an idle holder's session and its locks.
- * Transaction-scoped and table locks are not watched and get no keepalive: they live in the caller's transaction,
- * which fails instead.
+ * session idle for a third of it ({@link DbLocks.Builder#keepaliveAt(double)}) is used again (one query, the same
+ * check), never while its thread runs a statement on it. With the watchdog off there is neither, and such a server may end an idle holder's session and its locks.
+ * Pinned sessions run in auto-commit (dblock switches a borrowed connection to it), so PostgreSQL's {@code
+ * idle_in_transaction_session_timeout} never ends them. Transaction-scoped and table locks are not watched and get no
+ * keepalive: they live in the caller's transaction, which dblock cannot use; a server that ends it ends the lock, and
+ * the caller's next statement fails.
  */
 public interface LockHandle extends AutoCloseable {
 

@@ -24,6 +24,13 @@ final class LockSettings {
     Duration watchdogInterval = Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS);
     TableName fencingTable = TableName.of(DbLocks.DEFAULT_FENCING_TABLE);
     boolean recordSites = true;
+
+    /** The share of the server's idle limit after which the keepalive uses an idle pinned session; 0 is off. */
+    double keepaliveFraction = 1.0 / 3;
+
+    /** The latest allowed keepalive, as a share of the idle limit: later leaves no room for a slow ping. */
+    static final double LATEST_KEEPALIVE = 0.9;
+
     Duration shutdownGrace = Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
     void defaultTimeout(Duration timeout) {
@@ -45,6 +52,14 @@ final class LockSettings {
                     + "; Duration.ZERO turns the watchdog off");
         }
         watchdogInterval = interval;
+    }
+
+    void keepaliveAt(double fraction) {
+        if (!(fraction >= 0 && fraction <= LATEST_KEEPALIVE)) { // also refuses NaN
+            throw new IllegalArgumentException("keepalive fraction of the idle limit must be between 0 (off) and "
+                    + LATEST_KEEPALIVE + ", got " + fraction);
+        }
+        keepaliveFraction = fraction;
     }
 
     void listener(LockListener listener) {

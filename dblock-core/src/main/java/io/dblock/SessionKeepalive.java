@@ -20,23 +20,24 @@ final class SessionKeepalive {
     /** Logs under {@link SessionLocks}' name, as before these parts had classes of their own. */
     private static final System.Logger LOG = SessionLocks.LOG;
 
-    /** The share of the server's idle limit after which an idle pinned session is used again: a third. */
-    static final int KEEPALIVE_DIVISOR = 3;
-
     private static final long SHORTEST_CADENCE_NANOS = Duration.ofMillis(10).toNanos();
 
     private final LockEngine engine;
     private final SessionLiveness liveness;
 
-    SessionKeepalive(LockEngine engine, SessionLiveness liveness) {
+    /** The share of the server's idle limit after which an idle pinned session is used again (default a third). */
+    private final double fraction;
+
+    SessionKeepalive(LockEngine engine, SessionLiveness liveness, double fraction) {
         this.engine = engine;
         this.liveness = liveness;
+        this.fraction = fraction;
     }
 
     /**
      * One keepalive pass. For each pinned connection with live holds whose server ends idle sessions: on the first pass
      * after it was pinned, reads the limit (one query, which is use too); afterwards, once the session has been idle
-     * for a third of the limit, confirms its holds as the watchdog does (one query), which keeps it busy. A pin whose
+     * for its share of the limit (a third by default), confirms its holds as the watchdog does (one query), which keeps it busy. A pin whose
      * owner is inside dblock is skipped (its own statement is use enough), so a keepalive never runs beside another
      * statement on the same connection.
      *
@@ -44,6 +45,9 @@ final class SessionKeepalive {
      */
     List<String> keepAlive() {
         List<String> lost = new ArrayList<>();
+        if (fraction == 0) {
+            return lost; // turned off: the watchdog still checks
+        }
         long now = System.nanoTime();
         for (Pin pin : liveness.pinsOfLiveHolds()) {
             if (isDue(pin, now) && pin.busy.tryLock()) {
@@ -89,15 +93,15 @@ final class SessionKeepalive {
         }
     }
 
-    /** A third of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
+    /** The fraction of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
     private long readCadence(Pin pin) throws SQLException {
         Optional<SessionLimits> limits = engine.facet(SessionLimits.class);
         if (limits.isEmpty()) {
             return 0;
         }
-        return limits.get()
-                .idleLimit(pin.connection)
-                .map(limit -> Math.max(SHORTEST_CADENCE_NANOS, limit.toNanos() / KEEPALIVE_DIVISOR))
+        return NetworkBound.run(pin.connection, SessionLiveness.CHECK_BOUND_MILLIS, () -> limits.get()
+                        .idleLimit(pin.connection))
+                .map(limit -> Math.max(SHORTEST_CADENCE_NANOS, (long) (limit.toNanos() * fraction)))
                 .orElse(0L);
     }
 }

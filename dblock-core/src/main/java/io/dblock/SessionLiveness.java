@@ -22,6 +22,12 @@ final class SessionLiveness {
     private final Listeners listeners;
     private final SessionHolds holds;
 
+    /**
+     * How long a background check (watchdog, keepalive) waits for the holding session's answer before it counts the
+     * session gone: a silent network partition then ends the holder's hold within the check's cadence plus this.
+     */
+    static final long CHECK_BOUND_MILLIS = 5_000;
+
     SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds) {
         this.engine = engine;
         this.listeners = listeners;
@@ -85,7 +91,10 @@ final class SessionLiveness {
         }
         long asked = System.nanoTime();
         try {
-            boolean held = engine.holders(pin.connection, List.copyOf(keys)).contains(pin.connectionId);
+            List<LockKey> asking = List.copyOf(keys);
+            boolean held = NetworkBound.run(
+                            pin.connection, CHECK_BOUND_MILLIS, () -> engine.holders(pin.connection, asking))
+                    .contains(pin.connectionId);
             if (held) {
                 pin.confirmedAt = Math.max(pin.confirmedAt, asked);
             }

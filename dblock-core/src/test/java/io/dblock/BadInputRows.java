@@ -149,6 +149,15 @@ final class BadInputRows {
                                 .advisory("bad-input-max-default")
                                 .acquire()
                                 .close()),
+                row("builder.keepaliveAt(-0.1)", iae("between 0 (off) and 0.9"), t -> DbLocks.builder(
+                                t.counting.dataSource())
+                        .keepaliveAt(-0.1)),
+                row("builder.keepaliveAt(0.95)", iae("between 0 (off) and 0.9"), t -> DbLocks.builder(
+                                t.counting.dataSource())
+                        .keepaliveAt(0.95)),
+                row("builder.keepaliveAt(NaN)", iae("between 0 (off) and 0.9"), t -> DbLocks.builder(
+                                t.counting.dataSource())
+                        .keepaliveAt(Double.NaN)),
                 row("builder.watchdog(null)", npe("watchdog interval must not be null"), t -> DbLocks.builder(
                                 t.counting.dataSource())
                         .watchdog(null)),

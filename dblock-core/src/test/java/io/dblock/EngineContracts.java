@@ -58,6 +58,9 @@ abstract class EngineContracts {
     class Keepalives extends KeepaliveContract {}
 
     @Nested
+    class Partitions extends PartitionContract {}
+
+    @Nested
     class MutualExclusion extends MutualExclusionContract {}
 
     @Nested

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Session locks survive a server that ends idle sessions (issue 16.1): the pool's sessions get a 2 s idle limit
  * ({@code SET idle_session_timeout = '2s'} on PostgreSQL, {@code SET SESSION wait_timeout = 2} on MySQL/MariaDB, as a
- * managed server's settings would give them), and a lock is held idle for 6.5 s.
+ * managed server's settings would give them), and a lock is held idle for 10 s.
  *
  * <p>With the watchdog on (the default), dblock reads the pinned session's limit at its first keepalive pass and uses
  * the session again at a third of it, so the server keeps the session and the lock. Without it, the server ends the
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 abstract class KeepaliveContract {
 
     static final Duration IDLE_LIMIT = Duration.ofSeconds(2);
-    static final Duration HELD_IDLE = Duration.ofMillis(6_500);
+    static final Duration HELD_IDLE = Duration.ofSeconds(10);
 
     TestDatabase db;
     Probe probe;
@@ -94,5 +94,36 @@ abstract class KeepaliveContract {
         assertThat(held.confirmHeld()).isFalse();
         assertThat(lost).hasValue(1);
         held.release(); // quiet: known lost
+    }
+
+    @Test
+    void withTheKeepaliveOffTheWatchdogReportsTheLossWithinOneInterval() throws Exception {
+        // longer than the idle limit, so that the watchdog's own checks do not keep the session in use
+        Duration interval = IDLE_LIMIT.plusSeconds(1);
+        DbLocks locks = DbLocks.builder(pool).watchdog(interval).keepaliveAt(0).build();
+        LockHandle held = locks.advisory("idle-reported").acquire();
+        java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong lostAt = new java.util.concurrent.atomic.AtomicLong();
+        held.onLost(h -> {
+            lostAt.set(System.nanoTime());
+            lost.countDown();
+        });
+        long session = held.connectionId();
+        Await.until(Duration.ofSeconds(15), "the server ended the idle session", () -> !probe.alive(session));
+        long endedBy = System.nanoTime();
+        assertThat(lost.await(interval.multipliedBy(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .as("the watchdog reported the loss")
+                .isTrue();
+        assertThat(Duration.ofNanos(lostAt.get() - endedBy))
+                .as("reported within one check interval of the session's end")
+                .isLessThanOrEqualTo(interval);
+        long reportedAfter = Math.max(0, lostAt.get() - endedBy);
+        System.out.printf(
+                "%s: keepalive off, idle limit %d ms: loss reported %d ms after the session was seen ended%n",
+                db.engine(), IDLE_LIMIT.toMillis(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(reportedAfter));
+        assertThat(held.isHeld()).isFalse();
+        assertThat(otherNode.advisory("idle-reported").holderConnectionIds()).doesNotContain(session);
+        held.release(); // quiet: known lost
+        locks.close();
     }
 }

@@ -38,6 +38,8 @@ enum UncontendedCase {
                     + " RELEASE_LOCK"),
     DBLOCK_ACQUIRE("dblock-acquire-release", RAW_LOCK_UNLOCK, "advisory(name).acquire() + release()"),
     DBLOCK_NO_SITES("dblock-acquire-release-no-sites", RAW_LOCK_UNLOCK, "the same, recordAcquisitionSites(false)"),
+    DBLOCK_NO_KEEPALIVE(
+            "dblock-acquire-release-no-keepalive", RAW_LOCK_UNLOCK, "the same, keepaliveAt(0): no keepalive passes"),
     DBLOCK_TRY("dblock-try-acquire-release", RAW_TRY_LOCK_UNLOCK, "advisory(name).tryAcquire() + release()"),
     DBLOCK_TIMEOUT(
             "dblock-timeout-acquire-release", RAW_LOCK_UNLOCK, "advisory(name).timeout(2 s).acquire() + release()"),
@@ -117,7 +119,7 @@ enum UncontendedCase {
             case RAW_XACT_LOCK_COMMIT -> rawTransactionLock(physical.getConnection());
             case RAW_DBLOCK_SQL -> rawDblockSql(physical.getConnection(), pg);
             case RAW_LOCK_TABLE_COMMIT -> client(new RawClients.Table(physical.getConnection(), pg));
-            case DBLOCK_ACQUIRE, DBLOCK_NO_SITES, DBLOCK_TRY, DBLOCK_TIMEOUT, DBLOCK_REENTRANT ->
+            case DBLOCK_ACQUIRE, DBLOCK_NO_SITES, DBLOCK_NO_KEEPALIVE, DBLOCK_TRY, DBLOCK_TIMEOUT, DBLOCK_REENTRANT ->
                 sessionLock(Target.pool(physical, Peer.POOL_SIZE, key));
             case DBLOCK_TRANSACTION, DBLOCK_TABLE -> inTransaction(physical);
             case JDBC_LOCK_REGISTRY ->
@@ -207,6 +209,7 @@ enum UncontendedCase {
     private Fixture sessionLock(com.zaxxer.hikari.HikariDataSource pool) {
         DbLocks locks = DbLocks.builder(pool)
                 .recordAcquisitionSites(this != DBLOCK_NO_SITES)
+                .keepaliveAt(this == DBLOCK_NO_KEEPALIVE ? 0 : 1.0 / 3)
                 .build();
         LockHandle outer = this == DBLOCK_REENTRANT ? locks.advisory(LOCK_NAME).acquire() : null;
         return new Fixture() {

@@ -73,6 +73,7 @@ public class DbLocksAutoConfiguration {
             builder.defaultTimeout(properties.getDefaultTimeout());
         }
         builder.watchdog(properties.getWatchdogInterval());
+        builder.keepaliveAt(properties.getKeepaliveAt());
         builder.shutdownGrace(
                 properties.getShutdownGrace() != null
                         ? properties.getShutdownGrace()

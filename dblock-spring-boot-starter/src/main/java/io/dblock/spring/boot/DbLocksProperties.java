@@ -31,6 +31,12 @@ public class DbLocksProperties {
      */
     private Duration watchdogInterval = Duration.ofSeconds(DbLocks.DEFAULT_WATCHDOG_SECONDS);
 
+    /**
+     * When the keepalive uses an idle pinned session again, as a fraction of the server's idle limit (PostgreSQL
+     * idle_session_timeout, MySQL/MariaDB wait_timeout): 0 turns the keepalive off, at most 0.9. Default a third.
+     */
+    private double keepaliveAt = 1.0 / 3;
+
     /** How long closing the context waits for lock holders; unset: {@code spring.lifecycle.timeout-per-shutdown-phase}. */
     private Duration shutdownGrace;
 
@@ -130,6 +136,29 @@ public class DbLocksProperties {
                     "dblock.watchdog-interval must be 0 (off) or at least 10ms, got " + watchdogInterval);
         }
         this.watchdogInterval = watchdogInterval;
+    }
+
+    /**
+     * The keepalive's fraction of the server's idle limit for the {@code DbLocks} bean.
+     *
+     * @return the fraction, 0 when the keepalive is off; default a third
+     */
+    public double getKeepaliveAt() {
+        return keepaliveAt;
+    }
+
+    /**
+     * Sets the keepalive's fraction of the server's idle limit ({@code DbLocks.Builder#keepaliveAt(double)}).
+     *
+     * @param keepaliveAt 0 (off) to 0.9
+     * @throws IllegalArgumentException if outside that range or not a number
+     */
+    public void setKeepaliveAt(double keepaliveAt) {
+        if (!(keepaliveAt >= 0 && keepaliveAt <= 0.9)) {
+            throw new IllegalArgumentException(
+                    "dblock.keepalive-at must be between 0 (off) and 0.9, got " + keepaliveAt);
+        }
+        this.keepaliveAt = keepaliveAt;
     }
 
     /**

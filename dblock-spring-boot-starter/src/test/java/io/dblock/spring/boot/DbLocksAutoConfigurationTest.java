@@ -148,6 +148,30 @@ class DbLocksAutoConfigurationTest {
         }
 
         @Test
+        void keepaliveAtBindsAndAValueOutsideItsRangeFailsTheStart(TestDatabase database) {
+            withDatabase(runner, database).run(context -> assertThat(
+                            context.getBean(DbLocksProperties.class).getKeepaliveAt())
+                    .as("default")
+                    .isEqualTo(1.0 / 3));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.keepalive-at=0")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(DbLocksProperties.class).getKeepaliveAt())
+                                .isZero();
+                    });
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.keepalive-at=0.95")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure())
+                                .rootCause()
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessage("dblock.keepalive-at must be between 0 (off) and 0.9, got 0.95");
+                    });
+        }
+
+        @Test
         void aWatchdogIntervalBelowTenMillisecondsFailsTheStart(TestDatabase database) {
             withDatabase(runner, database)
                     .withPropertyValues("dblock.watchdog-interval=5ms")
@@ -208,6 +232,7 @@ class DbLocksAutoConfigurationTest {
                             "\"name\": \"dblock.metrics.enabled\"",
                             "\"name\": \"dblock.metrics.lock-name-tag\"",
                             "\"name\": \"dblock.watchdog-interval\"",
+                            "\"name\": \"dblock.keepalive-at\"",
                             "\"name\": \"dblock.annotations.enabled\"",
                             "\"type\": \"java.time.Duration\"",
                             "How long lock acquisitions that name no timeout wait");
