@@ -261,12 +261,9 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
-         * How often the watchdog checks that held session locks are still held on the server. Default: every {@value
-         * #DEFAULT_WATCHDOG_SECONDS} s; {@link Duration#ZERO} turns it off, and with it the keepalive of idle pinned
-         * sessions. What a check finds and when, and what the keepalive does, is in {@link LockHandle} ("Watched
-         * locks").
+         * How often the watchdog checks that held session locks are still held: default {@value
+         * #DEFAULT_WATCHDOG_SECONDS} s, {@link Duration#ZERO} off (the keepalive too); see {@link LockHandle}.
          *
-         * @param interval at least 10 ms and at most 365 days, or zero
          * @throws IllegalArgumentException if negative, between zero and 10 ms, or longer than 365 days
          */
         public Builder watchdog(Duration interval) {
@@ -275,11 +272,10 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
-         * When the keepalive uses an idle pinned session again, as a fraction of the server's idle limit. Default
-         * {@code 1/3} (a 30 s limit is met every 10 s, leaving 20 s for a slow ping); {@code 0} turns the keepalive
-         * off while the watchdog still checks. See {@link LockHandle} ("Watched locks").
+         * When the keepalive uses an idle pinned session again, as a fraction of the server's idle limit: default 1/3,
+         * {@code 0} off (the watchdog still checks); see {@link LockHandle}.
          *
-         * @throws IllegalArgumentException if not between 0 and 0.9 (later would leave no room for the ping)
+         * @throws IllegalArgumentException if not between 0 and 0.9 (later leaves no room for a slow ping)
          */
         public Builder keepaliveAt(double fractionOfIdleLimit) {
             settings.keepaliveAt(fractionOfIdleLimit);
@@ -287,19 +283,26 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
-         * Adds a listener that hears every acquisition, failure, release and loss of this instance's locks (for
-         * metrics and logs); may be called several times. See {@link LockListener} for when it is called.
+         * How long the server keeps a pinned session and its locks after its client went silent (partition, crashed
+         * or frozen host): default 30 s, {@code ZERO} the server's own TCP timeout (hours); see {@link LockHandle}.
+         *
+         * @throws IllegalArgumentException if not zero and not between 15 s and 1 day
          */
+        public Builder silentClientBound(Duration bound) {
+            settings.silentClientBound(bound);
+            return this;
+        }
+
+        /** Adds a listener of every acquisition, failure, release and loss of this instance's locks ({@link LockListener}). */
         public Builder listener(LockListener listener) {
             settings.listener(listener);
             return this;
         }
 
         /**
-         * Whether each session-lock acquisition records where the application made it (first 5 frames, {@link
-         * StackWalker}), for the warning logged when a {@link LockHandle} is garbage-collected unreleased. Default
-         * {@code true}. Such a lock is released either way; turn this off only if a profile shows its cost (about 2 µs
-         * per acquisition, against a round trip of 50 µs or more).
+         * Whether session-lock acquisitions record where the application made them (5 frames, {@link StackWalker}), for
+         * the warning about a {@link LockHandle} collected unreleased. Default {@code true}; the lock is released either
+         * way. Turn it off only if a profile shows its cost (about 2 µs, against a round trip of 50 µs or more).
          */
         public Builder recordAcquisitionSites(boolean record) {
             settings.recordSites = record;

@@ -30,6 +30,13 @@ import java.util.List;
  * the first keepalive pass after a connection is pinned (within 250 ms) reads the session's limit (one query), and a
  * session idle for a third of it ({@link DbLocks.Builder#keepaliveAt(double)}) is used again (one query, the same
  * check), never while its thread runs a statement on it. With the watchdog off there is neither, and such a server may end an idle holder's session and its locks.
+ * The keepalive also bounds zombie locks ({@link DbLocks.Builder#silentClientBound(Duration)}, default 30 s): it sets
+ * a pinned session to be ended by the server once its client has been silent that long (PostgreSQL {@code
+ * tcp_keepalives_idle} half of it, {@code tcp_keepalives_interval} a sixth, {@code tcp_keepalives_count} 3, {@code
+ * tcp_user_timeout} all of it; MySQL/MariaDB {@code wait_timeout} lowered to it), uses the session within a third of
+ * it, and puts the settings back before the connection returns to its pool (one round trip each). A partitioned holder
+ * is told within the watchdog interval (or a third of the bound) plus 5 s, before the server frees the lock. The
+ * trade-off: a holder silent longer than the bound (a GC pause, a frozen VM) loses its locks.
  * Pinned sessions run in auto-commit (dblock switches a borrowed connection to it), so PostgreSQL's {@code
  * idle_in_transaction_session_timeout} never ends them. Transaction-scoped and table locks are not watched and get no
  * keepalive: they live in the caller's transaction, which dblock cannot use; a server that ends it ends the lock, and

@@ -28,6 +28,12 @@ final class LockSettings {
     /** The share of the server's idle limit after which the keepalive uses an idle pinned session; 0 is off. */
     double keepaliveFraction = 1.0 / 3;
 
+    /** How long the server keeps a pinned session whose client went silent; zero leaves the server's own TCP timeout. */
+    Duration silentClientBound = Duration.ofSeconds(30);
+
+    /** The shortest silent-client bound: three times a liveness check's network bound, so the holder is told first. */
+    static final Duration SHORTEST_SILENT_CLIENT_BOUND = Duration.ofMillis(3 * SessionLiveness.CHECK_BOUND_MILLIS);
+
     /** The latest allowed keepalive, as a share of the idle limit: later leaves no room for a slow ping. */
     static final double LATEST_KEEPALIVE = 0.9;
 
@@ -60,6 +66,15 @@ final class LockSettings {
                     + LATEST_KEEPALIVE + ", got " + fraction);
         }
         keepaliveFraction = fraction;
+    }
+
+    void silentClientBound(Duration bound) {
+        Objects.requireNonNull(bound, "silent-client bound must not be null (Duration.ZERO leaves the server's own)");
+        if (!bound.isZero() && (bound.compareTo(SHORTEST_SILENT_CLIENT_BOUND) < 0 || bound.toDays() > 0)) {
+            throw new IllegalArgumentException("silent-client bound must be zero (off) or between "
+                    + SHORTEST_SILENT_CLIENT_BOUND.toSeconds() + " s and 1 day, got " + bound);
+        }
+        silentClientBound = bound;
     }
 
     void listener(LockListener listener) {

@@ -49,6 +49,12 @@ final class Pin {
      */
     volatile long keepaliveNanos = -1;
 
+    /**
+     * What puts back the session settings the keepalive changed for the silent-client bound ({@link
+     * io.dblock.spi.SessionLimits#boundSilentClient}); null while unchanged. Read and written with {@link #busy} held.
+     */
+    java.util.List<String> silentClientRestore;
+
     private Pin(Connection connection, boolean restoreAutoCommit) {
         this.connection = connection;
         this.restoreAutoCommit = restoreAutoCommit;

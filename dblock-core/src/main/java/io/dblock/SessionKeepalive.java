@@ -28,10 +28,14 @@ final class SessionKeepalive {
     /** The share of the server's idle limit after which an idle pinned session is used again (default a third). */
     private final double fraction;
 
-    SessionKeepalive(LockEngine engine, SessionLiveness liveness, double fraction) {
+    /** How long the server may keep a session whose client went silent; zero leaves the server's own. */
+    private final Duration silentClientBound;
+
+    SessionKeepalive(LockEngine engine, SessionLiveness liveness, double fraction, Duration silentClientBound) {
         this.engine = engine;
         this.liveness = liveness;
         this.fraction = fraction;
+        this.silentClientBound = silentClientBound;
     }
 
     /**
@@ -93,15 +97,29 @@ final class SessionKeepalive {
         }
     }
 
-    /** The fraction of the session's idle limit (at least 10 ms), 0 if it has none or the engine cannot tell. */
+    /**
+     * Sets the session's silent-client bound (if any), then reads its idle limit: the fraction of the shorter of the
+     * two (at least 10 ms), 0 if there is neither or the engine cannot tell.
+     */
     private long readCadence(Pin pin) throws SQLException {
         Optional<SessionLimits> limits = engine.facet(SessionLimits.class);
         if (limits.isEmpty()) {
             return 0;
         }
-        return NetworkBound.run(pin.connection, SessionLiveness.CHECK_BOUND_MILLIS, () -> limits.get()
-                        .idleLimit(pin.connection))
-                .map(limit -> Math.max(SHORTEST_CADENCE_NANOS, (long) (limit.toNanos() * fraction)))
+        if (!silentClientBound.isZero() && pin.silentClientRestore == null) {
+            pin.silentClientRestore =
+                    bounded(pin, () -> limits.get().boundSilentClient(pin.connection, silentClientBound));
+        }
+        Optional<Duration> idle = bounded(pin, () -> limits.get().idleLimit(pin.connection));
+        Optional<Duration> shortest = silentClientBound.isZero()
+                ? idle
+                : Optional.of(
+                        idle.filter(d -> d.compareTo(silentClientBound) < 0).orElse(silentClientBound));
+        return shortest.map(limit -> Math.max(SHORTEST_CADENCE_NANOS, (long) (limit.toNanos() * fraction)))
                 .orElse(0L);
+    }
+
+    private static <R> R bounded(Pin pin, NetworkBound.Call<R> call) throws SQLException {
+        return NetworkBound.run(pin.connection, SessionLiveness.CHECK_BOUND_MILLIS, call);
     }
 }

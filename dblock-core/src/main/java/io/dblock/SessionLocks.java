@@ -58,7 +58,7 @@ final class SessionLocks {
         this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
         this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);
-        this.keepalive = new SessionKeepalive(engine, liveness, settings.keepaliveFraction);
+        this.keepalive = new SessionKeepalive(engine, liveness, settings.keepaliveFraction, settings.silentClientBound);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.acquisition = new SessionAcquisition(

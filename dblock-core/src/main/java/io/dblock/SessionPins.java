@@ -79,6 +79,9 @@ final class SessionPins {
             if (pin.dirty && !pin.broken) {
                 clearSession(pin);
             }
+            if (pin.silentClientRestore != null && !pin.broken) {
+                restoreSettings(pin);
+            }
             if (pin.broken) {
                 pin.discard();
             } else {
@@ -94,6 +97,19 @@ final class SessionPins {
     private void noteFailure(Pin pin, SQLException failure) {
         pin.dirty = true;
         if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+            pin.broken = true;
+        }
+    }
+
+    /** Puts back the settings the keepalive changed; marks the pin broken (to be discarded) if that fails. */
+    private void restoreSettings(Pin pin) {
+        try {
+            engine.facet(io.dblock.spi.SessionLimits.class)
+                    .orElseThrow()
+                    .restoreSilentClientBound(pin.connection, pin.silentClientRestore);
+            pin.silentClientRestore = null;
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "putting back a pinned session's settings failed; discarding the connection", e);
             pin.broken = true;
         }
     }

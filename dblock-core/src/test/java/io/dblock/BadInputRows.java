@@ -149,6 +149,16 @@ final class BadInputRows {
                                 .advisory("bad-input-max-default")
                                 .acquire()
                                 .close()),
+                row(
+                        "builder.silentClientBound(null)",
+                        npe("silent-client bound must not be null"),
+                        t -> DbLocks.builder(t.counting.dataSource()).silentClientBound(null)),
+                row("builder.silentClientBound(1 s)", iae("between 15 s and 1 day"), t -> DbLocks.builder(
+                                t.counting.dataSource())
+                        .silentClientBound(Duration.ofSeconds(1))),
+                row("builder.silentClientBound(2 days)", iae("between 15 s and 1 day"), t -> DbLocks.builder(
+                                t.counting.dataSource())
+                        .silentClientBound(Duration.ofDays(2))),
                 row("builder.keepaliveAt(-0.1)", iae("between 0 (off) and 0.9"), t -> DbLocks.builder(
                                 t.counting.dataSource())
                         .keepaliveAt(-0.1)),

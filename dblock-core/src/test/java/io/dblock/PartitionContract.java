@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * A silent network partition between a holder and the server (issue 16): the holder's connection is black-holed on
  * loopback with nftables (no answer, no reset), the other connections keep working. The watchdog's check of the
  * holding session runs with a network bound ({@code SessionLiveness.CHECK_BOUND_MILLIS}, 5 s), so the holder is told
- * within its interval plus that bound instead of waiting for the operating system's TCP timeout. Skips with the reason
- * where nftables or root is missing.
+ * within its interval plus that bound instead of waiting for the operating system's TCP timeout. With a silent-client
+ * bound the server frees the lock too, after the holder was told, and the session's settings are put back when its
+ * connection returns to the pool. Skips with the reason where nftables or root is missing.
  */
 @Needs
 abstract class PartitionContract {
@@ -66,5 +67,111 @@ abstract class PartitionContract {
                     .isLocked());
             held.release(); // quiet: known lost
         }
+    }
+
+    static final Duration BOUND = Duration.ofSeconds(15);
+
+    @Test
+    void theServerFreesAPartitionedHoldersLockWithinTheSilentClientBoundAfterTellingTheHolder(TestDatabase db)
+            throws Exception {
+        assumeThat(Partition.unavailable()).as("nftables and root").isEmpty();
+        Probe probe = Probe.of(db);
+        // the keepalive (a third of the bound) is what tells the holder here; the watchdog stays out of the way
+        try (DbLocks holder = DbLocks.builder(db.dataSource())
+                        .watchdog(Duration.ofMinutes(5))
+                        .silentClientBound(BOUND)
+                        .build();
+                DbLocks otherNode = DbLocks.create(db.dataSource())) {
+            LockHandle held = holder.advisory("partition-freed").acquire();
+            CountDownLatch told = new CountDownLatch(1);
+            AtomicLong toldAt = new AtomicLong();
+            held.onLost(h -> {
+                toldAt.set(System.nanoTime());
+                told.countDown();
+            });
+            long session = held.connectionId();
+            Await.until(Duration.ofSeconds(10), "the keepalive set the session's bound", () -> boundSet(db, session));
+            long cutAt;
+            long freedAt;
+            try (Partition cut = Partition.cut(Partition.clientPort(db, session))) {
+                cutAt = System.nanoTime();
+                Await.until(BOUND.plusSeconds(15), "the server freed the partitioned holder's lock", () -> !otherNode
+                        .advisory("partition-freed")
+                        .isLocked());
+                freedAt = System.nanoTime();
+                assertThat(told.await(1, TimeUnit.SECONDS))
+                        .as("the holder was told")
+                        .isTrue();
+            } finally {
+                if (probe.alive(session)) {
+                    probe.terminate(session);
+                }
+            }
+            Duration toldAfter = Duration.ofNanos(toldAt.get() - cutAt);
+            Duration freedAfter = Duration.ofNanos(freedAt - cutAt);
+            System.out.printf(
+                    "%s: partition, bound %d s: holder told after %d ms, server freed the lock after %d ms%n",
+                    db.engine(), BOUND.toSeconds(), toldAfter.toMillis(), freedAfter.toMillis());
+            assertThat(toldAfter).as("the holder is told first").isLessThan(freedAfter);
+            assertThat(freedAfter).as("the server frees it within the bound").isLessThanOrEqualTo(BOUND.plusSeconds(2));
+            held.release(); // quiet: known lost
+        }
+    }
+
+    @Test
+    void theSessionsSettingsAreBackWhenTheConnectionReturnsToItsPool(TestDatabase db) throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setDataSource(db.dataSource());
+        config.setMaximumPoolSize(1);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+                DbLocks locks = DbLocks.builder(pool).silentClientBound(BOUND).build()) {
+            String before = sessionSetting(pool, db);
+            LockHandle held = locks.advisory("partition-restored").acquire();
+            long session = held.connectionId();
+            Await.until(Duration.ofSeconds(10), "the keepalive set the session's bound", () -> boundSet(db, session));
+            held.release();
+            assertThat(sessionSetting(pool, db, postgres(db) ? "pg_backend_pid()" : "CONNECTION_ID()"))
+                    .as("the same session, back in the pool")
+                    .isEqualTo(String.valueOf(session));
+            assertThat(sessionSetting(pool, db)).as("the setting put back").isEqualTo(before);
+        }
+    }
+
+    private static boolean postgres(TestDatabase db) {
+        return db.engine().equals("PostgreSQL");
+    }
+
+    /** PostgreSQL's {@code tcp_keepalives_idle}, MySQL's {@code wait_timeout}, on the pool's one connection. */
+    private static String sessionSetting(javax.sql.DataSource pool, TestDatabase db) throws Exception {
+        return sessionSetting(
+                pool, db, postgres(db) ? "current_setting('tcp_keepalives_idle')" : "@@SESSION.wait_timeout");
+    }
+
+    private static String sessionSetting(javax.sql.DataSource pool, TestDatabase db, String expression)
+            throws Exception {
+        try (java.sql.Connection c = pool.getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT " + expression)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Whether the holder's session has its bound: its last statement was the keepalive's (PostgreSQL), or its recent ones hold it (MySQL/MariaDB). */
+    private static boolean boundSet(TestDatabase db, long session) {
+        io.dblock.support.Server server = new io.dblock.support.Server(db.dataSource());
+        if (postgres(db)) {
+            String query = server.queryString("SELECT query FROM pg_stat_activity WHERE pid = " + session);
+            return query != null && (query.contains("tcp_keepalives") || query.contains("idle_session_timeout"));
+        }
+        // the thread's last statement, kept after it ended: the keepalive's (set, then read, wait_timeout); the
+        // embedded server instruments metadata locks only, so statements are switched on here (idempotent)
+        server.execute("UPDATE performance_schema.setup_instruments SET ENABLED = 'YES' WHERE NAME LIKE 'statement/%'");
+        server.execute("UPDATE performance_schema.setup_consumers SET ENABLED = 'YES'"
+                + " WHERE NAME IN ('events_statements_current', 'thread_instrumentation', 'global_instrumentation')");
+        return server.queryInt("SELECT count(*) FROM performance_schema.events_statements_current e"
+                        + " JOIN performance_schema.threads t ON t.THREAD_ID = e.THREAD_ID"
+                        + " WHERE t.PROCESSLIST_ID = " + session + " AND e.SQL_TEXT LIKE '%wait_timeout%'")
+                > 0;
     }
 }

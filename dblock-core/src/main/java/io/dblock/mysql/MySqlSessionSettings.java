@@ -30,6 +30,27 @@ final class MySqlSessionSettings implements LockTimeouts, SessionLimits {
         this.mariaDb = mariaDb;
     }
 
+    /**
+     * Lowers {@code wait_timeout} to the bound (never raises it), keeping the old value in the session variable {@code
+     * @dblock_wait_timeout}: one round trip, and one to restore.
+     */
+    @Override
+    public List<String> boundSilentClient(Connection connection, Duration bound) throws SQLException {
+        long seconds = Math.max(3, bound.toSeconds());
+        Sql.execute(
+                connection,
+                "SET @dblock_wait_timeout = @@SESSION.wait_timeout,"
+                        + " SESSION wait_timeout = LEAST(@@SESSION.wait_timeout, ?)",
+                List.of(seconds),
+                WaitGuard.NONE);
+        return List.of();
+    }
+
+    @Override
+    public void restoreSilentClientBound(Connection connection, List<String> previous) throws SQLException {
+        Sql.execute(connection, "SET SESSION wait_timeout = @dblock_wait_timeout", WaitGuard.NONE);
+    }
+
     /** Saves and sets both timeouts, in whole seconds rounded up. */
     @Override
     public List<String> setLockTimeouts(Connection connection, Wait wait) throws SQLException {

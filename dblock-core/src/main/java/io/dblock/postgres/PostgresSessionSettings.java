@@ -33,6 +33,48 @@ final class PostgresSessionSettings implements LockTimeouts, SessionLimits {
                 .execute(connection, WaitGuard.NONE);
     }
 
+    /** The server-side TCP keepalive, in seconds, and {@code tcp_user_timeout}, in ms (PostgreSQL 12+). */
+    private static final List<String> TCP_SETTINGS =
+            List.of("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count", "tcp_user_timeout");
+
+    /** Reads the four TCP settings and sets them for {@code bound}, in one statement: one round trip. */
+    @Override
+    public List<String> boundSilentClient(Connection connection, Duration bound) throws SQLException {
+        long seconds = Math.max(3, bound.toSeconds());
+        List<String> values = List.of(
+                String.valueOf(Math.max(1, seconds / 2)),
+                String.valueOf(Math.max(1, seconds / 6)),
+                "3",
+                String.valueOf(bound.toMillis()));
+        Object[] row = new Batch()
+                .add(setAll(), values.get(0), values.get(1), values.get(2), values.get(3))
+                .execute(connection, WaitGuard.NONE)
+                .get(0);
+        return List.of((String) row[0], (String) row[1], (String) row[2], (String) row[3]);
+    }
+
+    @Override
+    public void restoreSilentClientBound(Connection connection, List<String> previous) throws SQLException {
+        new Batch()
+                .add(setAll(), previous.get(0), previous.get(1), previous.get(2), previous.get(3))
+                .execute(connection, WaitGuard.NONE);
+    }
+
+    /** {@code SELECT current_setting(n)..., set_config(n, ?, false)...}: the old values first, then the new ones. */
+    private static String setAll() {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (String name : TCP_SETTINGS) {
+            sql.append("current_setting('").append(name).append("'), ");
+        }
+        for (int i = 0; i < TCP_SETTINGS.size(); i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append("set_config('")
+                    .append(TCP_SETTINGS.get(i))
+                    .append("', ?, false)");
+        }
+        return sql.toString();
+    }
+
     /** {@code idle_session_timeout} from {@code pg_settings}, in milliseconds; no row before PostgreSQL 14. */
     @Override
     public Optional<Duration> idleLimit(Connection connection) throws SQLException {
