@@ -68,20 +68,15 @@ final class SessionPins {
     /**
      * Gives the pin's connection back once it holds nothing. After a failed lock statement ({@code failure}) or a
      * failed unlock ({@link Pin#dirty}), the server session may still hold a lock dblock does not know of (the engine's
-     * own clean-up can fail too), so it is first cleared with one unlock-all statement; if even that fails, the
-     * connection is discarded instead of pooled.
+     * own clean-up can fail too), so it is first cleared with one unlock-all statement; session settings the keepalive
+     * changed (the silent-client bound) are put back; if either fails, the connection is discarded instead of pooled.
      */
     void unpinIfIdle(Pin pin, SQLException failure) {
         if (failure != null) {
             noteFailure(pin, failure);
         }
         if (pin.serverHolds == 0) {
-            if (pin.dirty && !pin.broken) {
-                clearSession(pin);
-            }
-            if (pin.silentClientRestore != null && !pin.broken) {
-                restoreSettings(pin);
-            }
+            tidy(pin);
             if (pin.broken) {
                 pin.discard();
             } else {
@@ -90,6 +85,16 @@ final class SessionPins {
             if (pins.get() == pin) {
                 pins.remove();
             }
+        }
+    }
+
+    /** Before an idle pin's connection goes back: clears a dirty session and puts back the settings dblock changed. */
+    private void tidy(Pin pin) {
+        if (pin.dirty && !pin.broken) {
+            clearSession(pin);
+        }
+        if (pin.silentClientRestore != null && !pin.broken) {
+            restoreSettings(pin);
         }
     }
 
