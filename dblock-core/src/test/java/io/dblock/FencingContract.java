@@ -316,11 +316,32 @@ abstract class FencingContract {
         try (LockHandle h = fencing.advisory(key).fenced().acquire()) {
             before = h.fencingToken().orElseThrow();
         }
-        try (Connection spare = dataSource.getConnection()) {
-            long pid = Server.pid(spare);
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly))
-                    .as("SIGKILL sent to backend %d", pid)
-                    .contains(true);
+        // A witness session opened before the crash: the postmaster ends it when it starts the crash reset, so once
+        // it is gone a connection that works is one made after recovery (a probe alone can slip in before the
+        // postmaster has noticed the killed backend, and the next connection then meets 57P03, "starting up").
+        Connection witness = dataSource.getConnection();
+        try {
+            try (Connection spare = dataSource.getConnection()) {
+                long pid = Server.pid(spare);
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly))
+                        .as("SIGKILL sent to backend %d", pid)
+                        .contains(true);
+            }
+            io.dblock.testing.Await.until(
+                    Duration.ofSeconds(60), "the postmaster ends every session for its crash reset", () -> {
+                        try (java.sql.Statement st = witness.createStatement()) {
+                            st.execute("SELECT 1");
+                            return false;
+                        } catch (SQLException e) {
+                            return true;
+                        }
+                    });
+        } finally {
+            try {
+                witness.close();
+            } catch (SQLException closing) {
+                // the witness session has ended; closing its socket may fail
+            }
         }
         io.dblock.testing.Await.until(
                 Duration.ofSeconds(60), "the server accepts connections after crash recovery", () -> {
