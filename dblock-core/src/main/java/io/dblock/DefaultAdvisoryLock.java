@@ -121,17 +121,30 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public LockHandle acquire() {
         long start = System.nanoTime();
-        return session(configuredWait()).orElseThrow(() -> notGranted(start));
+        try {
+            return session(configuredWait()).orElseThrow(() -> notGranted(start, null));
+        } catch (LockTimeoutException e) {
+            throw notGranted(start, e.getCause()); // the server's timeout error
+        }
     }
 
     @Override
     public Optional<LockHandle> tryAcquire() {
-        return session(Wait.NONE);
+        return trySession(Wait.NONE);
     }
 
     @Override
     public Optional<LockHandle> tryAcquire(Duration wait) {
-        return session(Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+        return trySession(Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+    }
+
+    /** A session lock within {@code wait}, or empty: a timeout the server reported as an error is "not granted" too. */
+    private Optional<LockHandle> trySession(Wait wait) {
+        try {
+            return session(wait);
+        } catch (LockTimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<LockHandle> session(Wait wait) {
@@ -149,13 +162,14 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
         return timeout == null ? Wait.FOREVER : Wait.upTo(timeout);
     }
 
-    private LockTimeoutException notGranted(long start) {
+    /** The exception of a wait that ended ungranted; {@code cause} is the server's timeout error, if it gave one. */
+    private LockTimeoutException notGranted(long start, Throwable cause) {
         return new LockTimeoutException(
                 "lock not granted (waited " + configuredWait() + ")",
                 description(),
                 context.engine.name(),
                 Durations.since(start),
-                null);
+                cause);
     }
 
     @Override
@@ -202,19 +216,32 @@ final class DefaultAdvisoryLock implements AdvisoryLock {
     @Override
     public void acquireForTransaction(Connection connection) {
         long start = System.nanoTime();
-        if (!transaction(connection, configuredWait())) {
-            throw notGranted(start);
+        try {
+            if (!transaction(connection, configuredWait())) {
+                throw notGranted(start, null);
+            }
+        } catch (LockTimeoutException e) {
+            throw e.getCause() == null ? e : notGranted(start, e.getCause());
         }
     }
 
     @Override
     public boolean tryAcquireForTransaction(Connection connection) {
-        return transaction(connection, Wait.NONE);
+        return tryTransaction(connection, Wait.NONE);
     }
 
     @Override
     public boolean tryAcquireForTransaction(Connection connection, Duration wait) {
-        return transaction(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+        return tryTransaction(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+    }
+
+    /** A transaction lock within {@code wait}, or false: a timeout reported as an error is "not granted" too. */
+    private boolean tryTransaction(Connection connection, Wait wait) {
+        try {
+            return transaction(connection, wait);
+        } catch (LockTimeoutException e) {
+            return false;
+        }
     }
 
     private boolean transaction(Connection connection, Wait wait) {

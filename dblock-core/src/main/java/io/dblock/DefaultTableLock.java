@@ -105,19 +105,32 @@ final class DefaultTableLock implements TableLock {
     @Override
     public void acquire(Connection connection) {
         long start = System.nanoTime();
-        if (!lock(connection, configuredWait())) {
-            throw timedOut(start);
+        try {
+            if (!lock(connection, configuredWait())) {
+                throw timedOut(start, null);
+            }
+        } catch (LockTimeoutException e) {
+            throw e.getCause() == null ? e : timedOut(start, e.getCause());
         }
     }
 
     @Override
     public boolean tryAcquire(Connection connection) {
-        return lock(connection, Wait.NONE);
+        return tryLock(connection, Wait.NONE);
     }
 
     @Override
     public boolean tryAcquire(Connection connection, Duration wait) {
-        return lock(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+        return tryLock(connection, Wait.upTo(Durations.checkWait(wait, description(), context.engine)));
+    }
+
+    /** The tables within {@code wait}, or false: a timeout the server reported as an error is "not locked" too. */
+    private boolean tryLock(Connection connection, Wait wait) {
+        try {
+            return lock(connection, wait);
+        } catch (LockTimeoutException e) {
+            return false;
+        }
     }
 
     private boolean lock(Connection connection, Wait wait) {
@@ -154,9 +167,10 @@ final class DefaultTableLock implements TableLock {
     @Override
     public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> work) throws X {
         long start = System.nanoTime();
-        return ownTransaction()
+        TableTransaction transaction = ownTransaction();
+        return transaction
                 .run(configuredWait(), work)
-                .orElseThrow(() -> timedOut(start))
+                .orElseThrow(() -> timedOut(start, transaction.timeoutError()))
                 .value();
     }
 
@@ -176,7 +190,8 @@ final class DefaultTableLock implements TableLock {
         return timeout == null ? Wait.FOREVER : Wait.upTo(timeout);
     }
 
-    private LockTimeoutException timedOut(long start) {
+    /** The exception of tables not locked in time; {@code cause} is the server's timeout error, if it gave one. */
+    private LockTimeoutException timedOut(long start, Throwable cause) {
         Duration waited = Durations.since(start);
         return new LockTimeoutException(
                 "tables not locked within " + (timeout == null ? "forever" : timeout.toMillis() + " ms") + " (waited "
@@ -184,7 +199,7 @@ final class DefaultTableLock implements TableLock {
                 description(),
                 context.engine.name(),
                 waited,
-                null);
+                cause);
     }
 
     /** Built once, on first use (a benign race: every thread builds the same string). */

@@ -26,8 +26,8 @@ final class FencingTokens {
             return known;
         }
         try {
-            long token = Facets.require(engine, io.dblock.spi.Fencing.class, description)
-                    .nextFencingToken(pin.connection, table, key);
+            io.dblock.spi.Fencing fencing = Facets.require(engine, io.dblock.spi.Fencing.class, description);
+            long token = NetworkBound.run(pin.connection, () -> fencing.nextFencingToken(pin.connection, table, key));
             pin.fencingTokens.put(key, token);
             return token;
         } catch (SQLException e) {

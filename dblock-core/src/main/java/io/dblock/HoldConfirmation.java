@@ -74,6 +74,7 @@ final class HoldConfirmation {
                 throw Errors.translate(engine, e, hold.description(), Durations.since(asked));
             }
             LOG.log(Level.DEBUG, "confirming " + hold.description() + " failed on its own session", e);
+            pin.failedWith(e);
         }
         return false;
     }
@@ -99,6 +100,7 @@ final class HoldConfirmation {
                 }
             } catch (SQLException e) {
                 failure = e;
+                pin.failedWith(e);
             }
             pin.broken = true;
             liveness.reportLost(pin);

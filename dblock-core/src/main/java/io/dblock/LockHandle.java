@@ -79,7 +79,13 @@ public interface LockHandle extends AutoCloseable {
      * the holder writes to can reject a write carrying a smaller token than one it has seen, from a holder that lost
      * its lock without knowing. A re-entrant acquisition shares the token of the hold it re-enters. Runs no SQL.
      *
+     * <p>Once dblock knows the hold is lost (the watchdog, the keepalive, {@link #confirmHeld()} or a statement on its
+     * session found the session gone), the token is refused, also after the release: a write started after that must
+     * not carry it. A write already under way is what the resource's own check (accept only tokens at least as new as
+     * the last one) is for.
+     *
      * @return the token; empty for a lock acquired without {@code fenced()}
+     * @throws LockLostException if the hold is known lost, also after its release
      */
     java.util.OptionalLong fencingToken();
 
@@ -97,7 +103,9 @@ public interface LockHandle extends AutoCloseable {
      * through another handle, in which case only the hold count drops.
      *
      * @throws LockUsageException if already released, or called from a thread other than the one that acquired it
-     * @throws LockLostException if the server reports the lock was not held any more (it had been lost)
+     * @throws LockLostException if the server reports the lock was not held any more (it had been lost), or if the
+     *     connection failed under the unlock (reset, or silent for 5 s):
+     *     the connection is discarded and the server frees the lock with its session; the cause is the driver's error
      */
     void release();
 

@@ -1,5 +1,6 @@
 package io.dblock;
 
+import io.dblock.spi.Wait;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +19,19 @@ final class NetworkBound {
     private static final Executor SAME_THREAD = Runnable::run;
 
     private static final System.Logger LOG = SessionLocks.LOG;
+
+    /**
+     * The margin over a call's own length: a statement that waits nothing ends within this, one that waits on the
+     * server within its wait plus this.
+     */
+    static final long MARGIN_MILLIS = 5_000;
+
+    /**
+     * The longest server wait sent as one statement: a longer wait (or one without limit) is sent as waits of this
+     * length one after another, so that even a wait without limit meets a dead network within this plus {@link
+     * #MARGIN_MILLIS}.
+     */
+    static final Wait WAIT_SLICE = Wait.upTo(java.time.Duration.ofSeconds(15));
 
     private NetworkBound() {}
 
@@ -44,6 +58,24 @@ final class NetworkBound {
         } finally {
             restore(connection, previous, ended);
         }
+    }
+
+    /** The next piece of a wait: what is left, at most {@link #WAIT_SLICE}. */
+    static Wait slice(Wait left) {
+        if (left.isForever() || (!left.isNone() && left.limitOrNull().compareTo(WAIT_SLICE.limitOrNull()) > 0)) {
+            return WAIT_SLICE;
+        }
+        return left;
+    }
+
+    /** The network bound of a statement that waits up to {@code wait} on the server (not {@link Wait#FOREVER}). */
+    static long forWait(Wait wait) {
+        return wait.isNone() ? MARGIN_MILLIS : wait.millisRoundedUp() + MARGIN_MILLIS;
+    }
+
+    /** Runs {@code call}, which waits for nothing on the server, bounded by {@link #MARGIN_MILLIS}. */
+    static <R> R run(Connection connection, Call<R> call) throws SQLException {
+        return run(connection, MARGIN_MILLIS, call);
     }
 
     private static void restore(Connection connection, int previous, boolean ended) {

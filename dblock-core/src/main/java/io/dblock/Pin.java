@@ -37,6 +37,16 @@ final class Pin {
     /** Set once the connection failed or was discarded: every lock on it is gone. */
     volatile boolean broken;
 
+    /** The driver's error that showed the connection failed, if one did: the cause of the holds' loss reports. */
+    volatile SQLException lossCause;
+
+    /** Records the connection failure {@code e} as the cause of this session's loss (the first one found). */
+    void failedWith(SQLException e) {
+        if (lossCause == null) {
+            lossCause = e;
+        }
+    }
+
     /**
      * {@link System#nanoTime()} when the server last confirmed this session's locks (a lock or unlock statement that
      * succeeded, or a watchdog check), for re-entrant acquisitions.

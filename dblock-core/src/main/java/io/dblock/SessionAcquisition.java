@@ -136,13 +136,24 @@ final class SessionAcquisition {
      * @return the server's id of the session if granted, empty if not
      */
     private OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
+        Deadline deadline = Deadline.of(request.maxWait, request.start);
         OptionalLong id = null;
         while (id == null) {
+            Wait left = deadline.remaining();
+            Wait slice = NetworkBound.slice(left);
+            boolean more = slice != left; // a longer wait goes on after this slice
             try {
-                Wait left = Deadline.of(request.maxWait, request.start).remaining();
-                id = engine.acquireSession(
-                        pin.connection, claim.freshKeys, request.mode, left, guard(request, pin, left));
+                id = acquireBounded(pin, claim, request, slice);
+                if (id.isEmpty() && more && !deadline.remaining().isNone()) {
+                    id = null; // one slice of a longer wait ended: the next one
+                }
             } catch (SQLException e) {
+                if (engine.classify(e) == Failure.TIMEOUT) {
+                    if (more && !deadline.remaining().isNone()) {
+                        continue;
+                    }
+                    throw timedOut(request, claim, pin, e);
+                }
                 if (!diedUnderOtherHolds(pin, e)) {
                     throw failed(request, claim, pin, e);
                 }
@@ -156,6 +167,19 @@ final class SessionAcquisition {
     }
 
     /**
+     * One server wait of at most {@link NetworkBound#WAIT_SLICE}, under a network bound of that wait plus {@link
+     * NetworkBound#MARGIN_MILLIS}: on a dead network the statement fails with a connection error within the bound.
+     */
+    private OptionalLong acquireBounded(Pin pin, LocalLocks.Claim claim, Request request, Wait slice)
+            throws SQLException {
+        WaitGuard guard = guard(request, pin, slice);
+        return NetworkBound.run(
+                pin.connection,
+                NetworkBound.forWait(slice),
+                () -> engine.acquireSession(pin.connection, claim.freshKeys, request.mode, slice, guard));
+    }
+
+    /**
      * After an engine's argument check or a driver bug: the session's state is unknown, so it is cleared (dirty) before
      * the connection goes back, and the in-memory claim is given back.
      */
@@ -163,6 +187,16 @@ final class SessionAcquisition {
         local.undo(claim);
         pin.dirty = true;
         pins.unpinIfIdle(pin, null);
+    }
+
+    /**
+     * A wait the server ended with a timeout error (nothing held then): the claim is undone, the connection given back
+     * if idle (clean: nothing to clear), and the error kept as the cause.
+     */
+    private LockException timedOut(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
+        local.undo(claim);
+        pins.unpinIfIdle(pin, null);
+        return Errors.translate(engine, e, request.description, Durations.since(request.start));
     }
 
     /** Undoes a claim whose lock statement failed, gives the connection back if idle, and translates the failure. */
@@ -179,6 +213,7 @@ final class SessionAcquisition {
      */
     private Pin replaceDeadPin(Pin pin, SQLException e, Request request, LocalLocks.Claim claim, Pin[] entered) {
         LOG.log(Level.DEBUG, "the pinned session died; retrying on a fresh connection", e);
+        pin.failedWith(e);
         pin.broken = true;
         liveness.reportLost(pin);
         try {
@@ -205,7 +240,7 @@ final class SessionAcquisition {
 
     private long sessionId(Pin pin) throws SQLException {
         if (pin.connectionId < 0) {
-            pin.connectionId = engine.connectionId(pin.connection);
+            pin.connectionId = NetworkBound.run(pin.connection, () -> engine.connectionId(pin.connection));
         }
         return pin.connectionId;
     }

@@ -52,6 +52,16 @@ final class SessionHandle implements LockHandle {
 
     @Override
     public OptionalLong fencingToken() {
+        if (hold.fencingToken != null && (hold.wasReportedLost() || (hold.pin.broken && !hold.isReleased()))) {
+            throw new LockLostException(
+                    "this hold is lost (its session ended or stopped answering), so its fencing token "
+                            + hold.fencingToken + " must not be used for new writes: another node may hold the lock"
+                            + " with a greater token",
+                    hold.description(),
+                    locks.engine().name(),
+                    hold.waited,
+                    null);
+        }
         return hold.fencingToken == null ? OptionalLong.empty() : OptionalLong.of(hold.fencingToken);
     }
 

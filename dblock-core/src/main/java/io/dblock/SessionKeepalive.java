@@ -90,6 +90,7 @@ final class SessionKeepalive {
         } catch (SQLException e) {
             pin.keepaliveNanos = 0;
             if (engine.classify(e) == Failure.CONNECTION) {
+                pin.failedWith(e);
                 return false;
             }
             LOG.log(Level.DEBUG, "reading the session's idle limit failed; no keepalive for it", e);

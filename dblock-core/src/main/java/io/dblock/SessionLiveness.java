@@ -26,7 +26,7 @@ final class SessionLiveness {
      * How long a background check (watchdog, keepalive) waits for the holding session's answer before it counts the
      * session gone: a silent network partition then ends the holder's hold within the check's cadence plus this.
      */
-    static final long CHECK_BOUND_MILLIS = 5_000;
+    static final long CHECK_BOUND_MILLIS = NetworkBound.MARGIN_MILLIS;
 
     SessionLiveness(LockEngine engine, Listeners listeners, SessionHolds holds) {
         this.engine = engine;
@@ -100,7 +100,11 @@ final class SessionLiveness {
             }
             return held;
         } catch (SQLException | RuntimeException e) {
-            return !provesSessionGone(e);
+            if (provesSessionGone(e)) {
+                pin.failedWith((SQLException) e);
+                return false;
+            }
+            return true;
         }
     }
 
@@ -125,11 +129,20 @@ final class SessionLiveness {
         return keys;
     }
 
+    /** The loss report's exception: the connection failure that showed the session gone, if one did. */
+    private Optional<io.dblock.LockException> cause(Pin pin, Hold hold) {
+        SQLException e = pin.lossCause;
+        return e == null
+                ? Optional.empty()
+                : Optional.of(new LockLostException(
+                        "the session holding the lock failed", hold.description(), engine.name(), null, e));
+    }
+
     /** Reports every unreleased hold on {@code pin} lost (each once); returns their descriptions. */
     List<String> reportLost(Pin pin) {
         List<String> lost = new java.util.ArrayList<>();
         for (Hold hold : holds.live) {
-            if (hold.pin == pin && !hold.isReleased() && hold.reportLost(listeners, Optional.empty())) {
+            if (hold.pin == pin && !hold.isReleased() && hold.reportLost(listeners, cause(pin, hold))) {
                 lost.add(hold.description());
             }
         }

@@ -102,6 +102,7 @@ final class SessionPins {
     private void noteFailure(Pin pin, SQLException failure) {
         pin.dirty = true;
         if (engine.classify(failure) == io.dblock.spi.Failure.CONNECTION) {
+            pin.failedWith(failure);
             pin.broken = true;
         }
     }
@@ -109,9 +110,12 @@ final class SessionPins {
     /** Puts back the settings the keepalive changed; marks the pin broken (to be discarded) if that fails. */
     private void restoreSettings(Pin pin) {
         try {
-            engine.facet(io.dblock.spi.SessionLimits.class)
-                    .orElseThrow()
-                    .restoreSilentClientBound(pin.connection, pin.silentClientRestore);
+            io.dblock.spi.SessionLimits limits =
+                    engine.facet(io.dblock.spi.SessionLimits.class).orElseThrow();
+            NetworkBound.run(pin.connection, () -> {
+                limits.restoreSilentClientBound(pin.connection, pin.silentClientRestore);
+                return null;
+            });
             pin.silentClientRestore = null;
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "putting back a pinned session's settings failed; discarding the connection", e);
@@ -122,7 +126,10 @@ final class SessionPins {
     /** Unlocks everything on a dirty session; marks the pin broken (to be discarded) if that fails. */
     private void clearSession(Pin pin) {
         try {
-            engine.releaseAllSession(pin.connection);
+            NetworkBound.run(pin.connection, () -> {
+                engine.releaseAllSession(pin.connection);
+                return null;
+            });
             pin.dirty = false;
         } catch (SQLException e) {
             LOG.log(

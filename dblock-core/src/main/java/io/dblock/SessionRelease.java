@@ -41,13 +41,37 @@ final class SessionRelease {
             // leaked holds queued while this thread was inside dblock (their pin was busy) go first: a leaked hold
             // re-entering this one must not keep the key held after this, the thread's last, release of it
             holds.releaseLeaks();
-            Release result = releaseHold(hold);
-            if (!result.notHeld().isEmpty()) {
-                throw notHeld(hold, result);
+            Released result = releaseHold(hold);
+            if (result.failure != null && engine.classify(result.failure) == io.dblock.spi.Failure.CONNECTION) {
+                throw connectionFailed(hold, result.failure);
+            }
+            if (!result.server.notHeld().isEmpty()) {
+                throw notHeld(hold, result.server);
             }
         } finally {
             holds.leave(hold.pin);
         }
+    }
+
+    /**
+     * The exception for a release whose unlock met a failed connection (reset, or silent past the network bound): the
+     * connection is discarded, so the server ends the session and frees the lock with it, at once on a reset, and
+     * within the silent-client bound ({@link DbLocks.Builder#silentClientBound}) on a silent network.
+     */
+    private LockLostException connectionFailed(Hold hold, SQLException e) {
+        return new LockLostException(
+                "the connection failed while releasing the lock, so the hold cannot be confirmed up to its release: the"
+                        + " connection was discarded, and the server frees the lock when it ends the session (at once"
+                        + " after a reset, within the silent-client bound on a silent network)",
+                hold.description(),
+                engine.name(),
+                null,
+                e);
+    }
+
+    /** The server's answer to an unlock, and the failure of the unlock statement if it failed. */
+    record Released(Release server, SQLException failure) {
+        static final Released NOTHING_SENT = new Released(Release.ALL_HELD, null);
     }
 
     /** The exception for keys found not held at release, naming a pooler when the release ran on another session. */
@@ -67,14 +91,14 @@ final class SessionRelease {
      * Drops the hold's counts and unlocks the keys whose count reached zero, on any thread holding {@code pin.busy};
      * gives the connection back when it holds nothing more.
      *
-     * @return what the server said of the keys released
+     * @return what the server said of the keys released, and how the unlock failed if it did
      */
-    Release releaseHold(Hold hold) {
+    Released releaseHold(Hold hold) {
         holds.ended(hold);
         shutdown.holdEnded();
         List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
         if (last.isEmpty()) {
-            return Release.ALL_HELD;
+            return Released.NOTHING_SENT;
         }
         return unlockLast(hold.pin, last, hold.mode, hold.owner);
     }
@@ -83,7 +107,7 @@ final class SessionRelease {
      * Unlocks the keys whose last hold ended and settles the pin's count, the local state and the connection, whatever
      * the server says.
      */
-    private Release unlockLast(Pin pin, List<LockKey> last, AdvisoryLockMode mode, Thread owner) {
+    private Released unlockLast(Pin pin, List<LockKey> last, AdvisoryLockMode mode, Thread owner) {
         Release notHeld = Release.ALL_HELD;
         SQLException failure = null;
         try {
@@ -101,7 +125,7 @@ final class SessionRelease {
             local.released(last, mode, owner);
             pins.unpinIfIdle(pin, failure);
         }
-        return notHeld;
+        return new Released(notHeld, failure);
     }
 
     /** Unlocks {@code keys} on the pin's session (nothing to send if it is broken); a clean answer confirms the pin. */
@@ -110,7 +134,7 @@ final class SessionRelease {
             return Release.ALL_HELD;
         }
         long asked = System.nanoTime();
-        Release result = engine.releaseSession(pin.connection, keys, mode);
+        Release result = NetworkBound.run(pin.connection, () -> engine.releaseSession(pin.connection, keys, mode));
         if (result.notHeld().isEmpty()) {
             pin.confirmedAt = Math.max(pin.confirmedAt, asked);
         }
@@ -122,7 +146,7 @@ final class SessionRelease {
         pin.serverHolds -= keys.size();
         try {
             if (!pin.broken) {
-                engine.releaseSession(pin.connection, keys, mode);
+                NetworkBound.run(pin.connection, () -> engine.releaseSession(pin.connection, keys, mode));
             }
         } catch (SQLException e) {
             LOG.log(

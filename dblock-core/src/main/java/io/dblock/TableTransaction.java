@@ -30,10 +30,18 @@ final class TableTransaction {
     private final String description;
     private final Locker locker;
 
+    /** The server's timeout error of the lock statement, if it ended with one; read after {@link #run}. */
+    private Throwable timeoutError;
+
     TableTransaction(LockContext context, String description, Locker locker) {
         this.context = context;
         this.description = description;
         this.locker = locker;
+    }
+
+    /** The server's error that ended the lock's wait, if {@link #run} found the tables not locked through one. */
+    Throwable timeoutError() {
+        return timeoutError;
     }
 
     /** Runs {@code work} holding the tables; empty if they were not locked within {@code wait}. */
@@ -94,7 +102,12 @@ final class TableTransaction {
 
     private <R, X extends Exception> Optional<Result<R>> lockAndRun(
             Connection connection, Wait wait, TransactionCallback<R, X> work) throws X, SQLException {
-        if (!locker.lock(connection, wait)) {
+        try {
+            if (!locker.lock(connection, wait)) {
+                return Optional.empty();
+            }
+        } catch (LockTimeoutException e) { // the server's timeout error: "not locked", the error kept as the cause
+            timeoutError = e.getCause();
             return Optional.empty();
         }
         try {

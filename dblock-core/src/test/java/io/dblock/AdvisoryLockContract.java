@@ -173,6 +173,17 @@ abstract class AdvisoryLockContract implements DriverUnderTest {
                         assertThat(e.engine()).contains(db.engine());
                         assertThat(e.waited()).isPresent();
                         assertThat(e.getMessage()).contains("invoice:42").contains(db.engine());
+                        if (db.engine().equals("PostgreSQL")) {
+                            assertThat(e.getCause())
+                                    .as("the server's lock_timeout error")
+                                    .isInstanceOfSatisfying(
+                                            java.sql.SQLException.class, cause -> assertThat(cause.getSQLState())
+                                                    .isEqualTo("55P03"));
+                        } else {
+                            assertThat(e.getCause())
+                                    .as("GET_LOCK answered 0: no driver error")
+                                    .isNull();
+                        }
                     });
         }
     }

@@ -112,7 +112,11 @@ class AdvisoryTransactionLockTest {
             assertThatThrownBy(() -> locks.advisory("busy")
                             .timeout(Duration.ofMillis(50))
                             .acquireForTransaction(c))
-                    .isInstanceOf(LockTimeoutException.class);
+                    .isInstanceOf(LockTimeoutException.class)
+                    .cause()
+                    .as("the server's lock_timeout error")
+                    .isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(e.getSQLState())
+                            .isEqualTo("55P03"));
             assertThat(Server.show(c, "lock_timeout")).isEqualTo("7s");
             try (Statement s = c.createStatement()) {
                 s.execute("INSERT INTO xact_t VALUES ('after')");

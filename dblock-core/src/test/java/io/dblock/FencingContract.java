@@ -186,7 +186,31 @@ abstract class FencingContract {
                 .isZero();
         assertThat(server.queryString("SELECT content FROM fenced_resource WHERE id = 1"))
                 .isEqualTo("by the new holder");
-        stale.close();
+        assertThatThrownBy(stale::close)
+                .as("the unlock meets the ended session")
+                .isInstanceOf(LockLostException.class)
+                .hasMessageContaining(key)
+                .hasCauseInstanceOf(SQLException.class);
+    }
+
+    /**
+     * Once dblock knows a hold is lost (here {@code confirmHeld()} after the session was terminated), its token is
+     * refused: a write started after that cannot carry it. The release is then quiet, the loss being known, and
+     * the token stays refused.
+     */
+    @Test
+    void theTokenOfAHoldKnownLostIsRefused() {
+        Probe probe = Probe.of(db);
+        LockHandle stale = locks.advisory(key).fenced().acquire();
+        long token = stale.fencingToken().orElseThrow();
+        probe.terminate(stale.connectionId());
+        assertThat(stale.confirmHeld()).isFalse();
+        assertThatThrownBy(stale::fencingToken)
+                .isInstanceOf(LockLostException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining("fencing token " + token + " must not be used");
+        stale.release();
+        assertThatThrownBy(stale::fencingToken).as("also after release").isInstanceOf(LockLostException.class);
     }
 
     /** The resource's side of the pattern: accept a write only with a token at least as new as the last one. */

@@ -31,8 +31,17 @@ abstract class PartitionContract {
     void aPartitionedHolderIsToldWithinTheWatchdogIntervalPlusTheCheckBound(TestDatabase db) throws Exception {
         assumeThat(Partition.unavailable()).as("nftables and root").isEmpty();
         Probe probe = Probe.of(db);
-        try (DbLocks holder =
-                        DbLocks.builder(db.dataSource()).watchdog(WATCHDOG).build();
+        java.util.concurrent.atomic.AtomicReference<LockEvent> lostEvent =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (DbLocks holder = DbLocks.builder(db.dataSource())
+                        .watchdog(WATCHDOG)
+                        .listener(new LockListener() {
+                            @Override
+                            public void lost(LockEvent event) {
+                                lostEvent.set(event);
+                            }
+                        })
+                        .build();
                 DbLocks otherNode = DbLocks.create(db.dataSource())) {
             LockHandle held = holder.advisory("partition-told").acquire();
             CountDownLatch told = new CountDownLatch(1);
@@ -62,6 +71,12 @@ abstract class PartitionContract {
                     .isLessThanOrEqualTo(WATCHDOG.plusMillis(SessionLiveness.CHECK_BOUND_MILLIS)
                             .plusSeconds(2));
             assertThat(held.isHeld()).isFalse();
+            assertThat(lostEvent.get().failure())
+                    .as("the loss is reported with the driver's error that showed it")
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .isInstanceOf(LockLostException.class)
+                            .hasMessageContaining("partition-told")
+                            .hasCauseInstanceOf(java.sql.SQLException.class));
             Await.until(Duration.ofSeconds(15), "the terminated session's lock freed", () -> !otherNode
                     .advisory("partition-told")
                     .isLocked());
@@ -115,6 +130,129 @@ abstract class PartitionContract {
             assertThat(toldAfter).as("the holder is told first").isLessThan(freedAfter);
             assertThat(freedAfter).as("the server frees it within the bound").isLessThanOrEqualTo(BOUND.plusSeconds(2));
             held.release(); // quiet: known lost
+        }
+    }
+
+    /**
+     * A wait without limit on a connection that goes silent: the wait is sent in slices ({@code
+     * NetworkBound.WAIT_SLICE}, 15 s), each under a network bound of its length plus the margin (5 s), so the waiter
+     * gets a {@link LockFailedException} carrying the driver's connection error within 20 s instead of hanging, and
+     * leaves nothing behind: its connection is discarded and the key can be taken again by the same thread.
+     */
+    @Test
+    void aWaitOnADeadNetworkEndsWithinItsSliceAndTheMargin(TestDatabase db) throws Exception {
+        assumeThat(Partition.unavailable()).as("nftables and root").isEmpty();
+        Probe probe = Probe.of(db);
+        String key = "partition-wait-" + java.util.UUID.randomUUID();
+        long bound = NetworkBound.forWait(NetworkBound.WAIT_SLICE);
+        try (DbLocks waiter = DbLocks.builder(db.dataSource())
+                        .watchdog(Duration.ofMinutes(5))
+                        .build();
+                DbLocks otherNode = DbLocks.create(db.dataSource())) {
+            LockHandle other = otherNode.advisory(key).acquire();
+            java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<LockHandle> waiting =
+                        thread.submit(() -> waiter.advisory(key).acquire());
+                Await.until(
+                        Duration.ofSeconds(10),
+                        "the waiter waits on the server",
+                        () -> probe.waitingForNamedLock() == 1);
+                long session = probe.namedLockWaiter();
+                Throwable failure;
+                long cutAt;
+                long endedAt;
+                try (Partition cut = Partition.cut(Partition.clientPort(db, session))) {
+                    cutAt = System.nanoTime();
+                    failure = org.assertj.core.api.Assertions.catchThrowable(
+                            () -> waiting.get(bound + 10_000, TimeUnit.MILLISECONDS));
+                    endedAt = System.nanoTime();
+                } finally {
+                    if (probe.alive(session)) {
+                        probe.terminate(session);
+                    }
+                }
+                Duration endedAfter = Duration.ofNanos(endedAt - cutAt);
+                System.out.printf(
+                        "%s: partition during a wait without limit: the wait ended after %d ms with %s%n",
+                        db.engine(), endedAfter.toMillis(), failure);
+                assertThat(failure)
+                        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(LockFailedException.class)
+                        .hasMessageContaining(key)
+                        .cause()
+                        .isInstanceOf(java.sql.SQLException.class);
+                assertThat(endedAfter)
+                        .as("within one slice plus the margin, with 2 s to spare")
+                        .isLessThanOrEqualTo(Duration.ofMillis(bound + 2_000));
+                other.release();
+                LockHandle again = thread.submit(() -> waiter.advisory(key).tryAcquire(Duration.ofSeconds(5)))
+                        .get(10, TimeUnit.SECONDS)
+                        .orElseThrow(() -> new AssertionError("the waiter's thread could not take the key again"));
+                thread.submit(again::release).get(10, TimeUnit.SECONDS);
+            } finally {
+                thread.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * A release on a connection that went silent: the unlock runs under the margin's network bound (5 s), so {@code
+     * release()} ends within it with a {@link LockLostException} carrying the driver's connection error; the connection
+     * is discarded, and the server frees the lock within the silent-client bound.
+     */
+    @Test
+    void aReleaseOnADeadNetworkEndsWithinTheMarginAndTheServerFreesTheLock(TestDatabase db) throws Exception {
+        assumeThat(Partition.unavailable()).as("nftables and root").isEmpty();
+        Probe probe = Probe.of(db);
+        String key = "partition-release-" + java.util.UUID.randomUUID();
+        // the keepalive sets the bound at once, then waits 0.9 of it: the release, not the keepalive, meets the cut
+        try (DbLocks holder = DbLocks.builder(db.dataSource())
+                        .watchdog(Duration.ofMinutes(5))
+                        .silentClientBound(BOUND)
+                        .keepaliveAt(0.9)
+                        .build();
+                DbLocks otherNode = DbLocks.create(db.dataSource())) {
+            LockHandle held = holder.advisory(key).acquire();
+            long session = held.connectionId();
+            Await.until(Duration.ofSeconds(10), "the keepalive set the session's bound", () -> boundSet(db, session));
+            Throwable failure;
+            long cutAt;
+            long endedAt;
+            long freedAt;
+            try (Partition cut = Partition.cut(Partition.clientPort(db, session))) {
+                cutAt = System.nanoTime();
+                failure = org.assertj.core.api.Assertions.catchThrowable(held::release);
+                endedAt = System.nanoTime();
+                assertThat(held.isHeld()).isFalse();
+                Await.until(BOUND.plusSeconds(15), "the server freed the partitioned holder's lock", () -> !otherNode
+                        .advisory(key)
+                        .isLocked());
+                freedAt = System.nanoTime();
+            } finally {
+                if (probe.alive(session)) {
+                    probe.terminate(session);
+                }
+            }
+            Duration endedAfter = Duration.ofNanos(endedAt - cutAt);
+            Duration freedAfter = Duration.ofNanos(freedAt - cutAt);
+            System.out.printf(
+                    "%s: partition during a release: release() ended after %d ms with %s; the server freed the lock"
+                            + " after %d ms%n",
+                    db.engine(), endedAfter.toMillis(), failure, freedAfter.toMillis());
+            assertThat(failure)
+                    .isInstanceOf(LockLostException.class)
+                    .hasMessageContaining(key)
+                    .cause()
+                    .isInstanceOf(java.sql.SQLException.class);
+            assertThat(endedAfter)
+                    .as("within the margin, with 2 s to spare")
+                    .isLessThanOrEqualTo(Duration.ofMillis(NetworkBound.MARGIN_MILLIS + 2_000));
+            assertThat(freedAfter).as("the server frees it within the bound").isLessThanOrEqualTo(BOUND.plusSeconds(2));
+            try (LockHandle again = holder.advisory(key).tryAcquire().orElseThrow()) {
+                assertThat(again.connectionId()).as("a fresh session").isNotEqualTo(session);
+            }
         }
     }
 

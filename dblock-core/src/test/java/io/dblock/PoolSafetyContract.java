@@ -310,7 +310,17 @@ abstract class PoolSafetyContract implements DriverUnderTest {
             if (dice == 0) {
                 faults.failingNextUnlock(Fault.BEFORE_UNLOCK, handle::release);
             } else if (dice == 1) {
-                faults.failingNextUnlock(Fault.AFTER_UNLOCK, handle::release);
+                // a connection failure under the unlock: the release cannot be confirmed, and says so
+                int[] met = new int[1];
+                Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                        () -> met[0] = faults.injectingNextUnlocks(Fault.AFTER_UNLOCK, 1, handle::release));
+                boolean unlockFailed = thrown != null || met[0] > 0; // an inner hold's release sends no unlock
+                boolean told = thrown instanceof LockLostException
+                        && thrown.getCause() instanceof java.sql.SQLException cause
+                        && "08006".equals(cause.getSQLState());
+                if (unlockFailed && !told) {
+                    tally.unexpected.add("a release whose connection failed ended with " + thrown);
+                }
             } else {
                 handle.release();
             }

@@ -68,6 +68,50 @@ abstract class TableLockContract implements DriverUnderTest {
                 .contains("ran");
     }
 
+    /**
+     * A table lock that times out carries the server's error as its cause (issue 16.6): PostgreSQL's {@code 55P03}
+     * (lock_timeout), MySQL's 1205 (lock_wait_timeout), MariaDB's 1969 under the statement limit dblock sets for a
+     * timed wait; the message names the tables and the engine. The try forms still answer "not locked".
+     */
+    @Test
+    void aTimedOutTableLockCarriesTheServersErrorAsItsCause(TestDatabase db) throws Exception {
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        TestThreads.TestThread<Void> holder = hold(locks.tables().write("c1"), locked, finish);
+        try {
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> locks.tables()
+                            .write("c1")
+                            .timeout(Duration.ofMillis(200))
+                            .inTransaction(c -> "ran"))
+                    .isInstanceOfSatisfying(io.dblock.LockTimeoutException.class, e -> {
+                        assertThat(e.getMessage()).contains("c1").contains(db.engine());
+                        assertThat(e.getCause())
+                                .as("the server's timeout error")
+                                .isInstanceOfSatisfying(SQLException.class, cause -> assertThat(
+                                                db.engine().equals("PostgreSQL")
+                                                        ? cause.getSQLState()
+                                                        : String.valueOf(cause.getErrorCode()))
+                                        .isIn("55P03", "1205", "1969"));
+                    });
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> locks.tables()
+                                .write("c1")
+                                .timeout(Duration.ofMillis(200))
+                                .acquire(c))
+                        .isInstanceOf(io.dblock.LockTimeoutException.class)
+                        .hasCauseInstanceOf(SQLException.class);
+                assertThat(locks.tables().write("c1").tryAcquire(c, Duration.ofMillis(100)))
+                        .isFalse();
+                c.rollback();
+            }
+        } finally {
+            finish.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void readLocksShareButExcludeWriters() throws Exception {
         CountDownLatch locked = new CountDownLatch(1);

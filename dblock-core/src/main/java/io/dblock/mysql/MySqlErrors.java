@@ -11,7 +11,27 @@ final class MySqlErrors {
 
     private MySqlErrors() {}
 
+    /**
+     * A wait that the statement limit dblock set for it ended ({@code SET STATEMENT max_statement_time = s FOR LOCK
+     * TABLES ...} on MariaDB): a timeout, with the server's own error (1969, ER_STATEMENT_TIMEOUT) as its cause.
+     */
+    static final class OwnDeadline extends java.sql.SQLTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        OwnDeadline(SQLException serverError) {
+            super(
+                    "not granted within the wait: the statement limit set for it ended it (" + serverError.getMessage()
+                            + ")",
+                    serverError.getSQLState(),
+                    serverError.getErrorCode(),
+                    serverError);
+        }
+    }
+
     static Failure classify(SQLException e) {
+        if (e instanceof OwnDeadline) {
+            return Failure.TIMEOUT;
+        }
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
             return Failure.CONNECTION;

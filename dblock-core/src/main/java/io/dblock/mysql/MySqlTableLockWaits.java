@@ -26,7 +26,7 @@ final class MySqlTableLockWaits {
 
     /**
      * MariaDB's {@code LOCK TABLES ... WAIT n}/{@code NOWAIT}, under a statement limit for a timed wait ({@link
-     * #statementLimit}); false when that limit ended it.
+     * #statementLimit}); when that limit ends it, a {@link MySqlErrors.OwnDeadline} (a timeout) with the server's error.
      */
     static boolean onMariaDb(Connection connection, String tables, Wait wait, double sessionLimit, WaitGuard guard)
             throws SQLException {
@@ -36,7 +36,7 @@ final class MySqlTableLockWaits {
             return true;
         } catch (SQLException e) {
             if (!limit.isEmpty() && e.getErrorCode() == ER_STATEMENT_TIMEOUT) {
-                return false; // our own deadline, set just for this statement
+                throw new MySqlErrors.OwnDeadline(e); // our own deadline, set just for this statement: a timeout
             }
             throw e;
         }

@@ -4,7 +4,6 @@ import io.dblock.LockUsageException;
 import io.dblock.TableLockMode;
 import io.dblock.TableLockRequest;
 import io.dblock.TableName;
-import io.dblock.spi.Failure;
 import io.dblock.spi.TableLocks;
 import io.dblock.spi.Wait;
 import io.dblock.spi.WaitGuard;
@@ -61,19 +60,12 @@ final class MySqlTableLocks implements TableLocks {
             throws SQLException {
         Object[] session = sessionBeforeLock(connection);
         String tables = "LOCK TABLES " + tableList(requests);
-        try {
-            if (mariaDb) {
-                return MySqlTableLockWaits.onMariaDb(
-                        connection, tables, wait, ((Number) session[1]).doubleValue(), guard);
-            }
-            MySqlTableLockWaits.onMySql(connection, tables, wait, guard);
-            return true;
-        } catch (SQLException e) {
-            if (MySqlErrors.classify(e) == Failure.TIMEOUT) {
-                return false;
-            }
-            throw e;
+        // a timeout (1205) is thrown as it is: the core reads it as "not granted" and keeps it as the cause
+        if (mariaDb) {
+            return MySqlTableLockWaits.onMariaDb(connection, tables, wait, ((Number) session[1]).doubleValue(), guard);
         }
+        MySqlTableLockWaits.onMySql(connection, tables, wait, guard);
+        return true;
     }
 
     /**

@@ -129,10 +129,10 @@ final class PostgresSessionLocks {
             throw e;
         }
         OptionalLong grantedAnyway = keepOrUndoGrant(connection, keys, mode, failure, e);
-        if (grantedAnyway.isPresent() || failure == Failure.TIMEOUT) {
+        if (grantedAnyway.isPresent()) {
             return grantedAnyway;
         }
-        throw e;
+        throw e; // a timeout too: the core reads it as "not granted" and keeps it as the cause
     }
 
     /**

@@ -144,10 +144,7 @@ final class PostgresTransactionLocks implements TransactionLocks, TableLocks {
             return true;
         } catch (SQLException e) {
             rollbackToSavepoint(connection, e);
-            if (PostgresErrors.classify(e) == Failure.TIMEOUT) {
-                return false;
-            }
-            throw e;
+            throw e; // a timeout too: the core reads it as "not granted" and keeps it as the cause
         }
     }
 

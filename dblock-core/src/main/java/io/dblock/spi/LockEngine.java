@@ -57,8 +57,10 @@ public interface LockEngine {
      * Acquires session-scoped locks on all {@code keys}, all or nothing.
      *
      * @return the connection's server id if every key was granted; empty if not granted within {@code wait} (nothing
-     *     held then)
-     * @throws SQLException on any other failure, after releasing whatever this call acquired
+     *     held then) and the server gave no error for it (MySQL's {@code GET_LOCK} answering 0)
+     * @throws SQLException on any other failure, after releasing whatever this call acquired; also when the server
+     *     reported the timeout as an error ({@link #classify} {@code TIMEOUT}, PostgreSQL's {@code 55P03}), which the
+     *     core reads as "not granted" and keeps as the cause of its {@code LockTimeoutException}
      */
     OptionalLong acquireSession(
             Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)

@@ -22,7 +22,10 @@ public interface TableLocks {
      * Locks tables in the connection's open transaction, all or nothing; on failure the transaction is as usable as
      * before.
      *
-     * @return whether every table was locked within {@code wait}
+     * @return whether every table was locked within {@code wait}; false only where the server gave no error for it
+     * @throws SQLException on any other failure; also when the server reported the timeout as an error ({@link
+     *     LockEngine#classify} {@code TIMEOUT}: PostgreSQL {@code 55P03}, MySQL/MariaDB 1205), which the core reads as
+     *     "not granted" and keeps as the cause of its {@code LockTimeoutException}
      */
     boolean lockTables(Connection connection, List<TableLockRequest> requests, Wait wait, WaitGuard guard)
             throws SQLException;

@@ -17,7 +17,10 @@ public interface TransactionLocks {
      * Acquires transaction-scoped locks in the connection's open transaction, all or nothing; on failure the
      * transaction is as usable as before.
      *
-     * @return whether every key was granted within {@code wait}
+     * @return whether every key was granted within {@code wait}; false only where the server gave no error for it
+     * @throws SQLException on any other failure; also when the server reported the timeout as an error ({@link
+     *     LockEngine#classify} {@code TIMEOUT}: PostgreSQL {@code 55P03}, MySQL/MariaDB 1205), which the core reads as
+     *     "not granted" and keeps as the cause of its {@code LockTimeoutException}
      */
     boolean acquireTransaction(
             Connection connection, List<LockKey> keys, AdvisoryLockMode mode, Wait wait, WaitGuard guard)

@@ -86,12 +86,22 @@ public final class FaultInjectingDataSource {
      * unlock and then dblock's unlock-all clean-up, for example); disarms afterwards.
      */
     public void failingNextUnlocks(Fault fault, int count, Runnable action) {
-        armed.set(new Armed(fault, count));
+        injectingNextUnlocks(fault, count, action);
+    }
+
+    /**
+     * As {@link #failingNextUnlocks}, returning how many faults {@code action} met on the calling thread (an action
+     * that sends no unlock meets none).
+     */
+    public int injectingNextUnlocks(Fault fault, int count, Runnable action) {
+        Armed arming = new Armed(fault, count);
+        armed.set(arming);
         try {
             action.run();
         } finally {
             armed.remove();
         }
+        return count - arming.remaining;
     }
 
     /** Connections handed out holding a lock, described; empty if none was. */

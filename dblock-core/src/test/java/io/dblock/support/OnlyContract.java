@@ -6,7 +6,8 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs one contract of a binding when {@code -Ddblock.contract=<name>} is given: the binding's {@code @Nested} class of
+ * Runs one contract of a binding when {@code -Ddblock.contract=<name>} is given (or several: {@code
+ * -Ddblock.contract=Watchdogs,Fencing}): the binding's {@code @Nested} class of
  * that simple name ({@code Watchdogs}) or extending the contract of that simple name ({@code WatchdogContract}), case
  * ignored; every other nested class of the binding is skipped, with that reason. Without the property, everything runs.
  * Surefire cannot select an inherited nested class by name ({@code -Dtest='MariaDb114Test$Watchdogs'} names a class that
@@ -32,10 +33,14 @@ public final class OnlyContract implements ExecutionCondition {
                 : ConditionEvaluationResult.disabled("only " + PROPERTY + "=" + wanted + " runs");
     }
 
+    /** Whether {@code nested} or a superclass has one of the comma-separated names in {@code wanted}. */
     private static boolean names(Class<?> nested, String wanted) {
-        String name = wanted.toLowerCase(Locale.ROOT);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String name : wanted.split(",")) {
+            names.add(name.trim().toLowerCase(Locale.ROOT));
+        }
         for (Class<?> c = nested; c != null && c != Object.class; c = c.getSuperclass()) {
-            if (c.getSimpleName().toLowerCase(Locale.ROOT).equals(name)) {
+            if (names.contains(c.getSimpleName().toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }

@@ -17,8 +17,13 @@ public final class Partition implements AutoCloseable {
 
     private final String table;
 
+    /** Removes the rules if the JVM ends (a stopped build) before {@link #close()}: a left rule breaks later runs. */
+    private final Thread onExit;
+
     private Partition(String table) {
         this.table = table;
+        this.onExit = new Thread(this::delete, "partition-cleanup-" + table);
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Why no partition can be made here, or empty if one can. */
@@ -64,6 +69,15 @@ public final class Partition implements AutoCloseable {
     /** Removes the rules: packets flow again. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+        delete();
+    }
+
+    private void delete() {
         try {
             nft(List.of("delete", "table", "inet", table));
         } catch (IOException e) {

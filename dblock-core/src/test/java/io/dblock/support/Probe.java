@@ -12,6 +12,9 @@ public interface Probe {
     /** Connections waiting on the server for a table lock. */
     int waitingForTable();
 
+    /** The server's id of a session waiting for an advisory/named lock; -1 if none is. */
+    long namedLockWaiter();
+
     /** Ends another connection's session from outside (pg_terminate_backend / KILL). */
     void terminate(long connectionId);
 
@@ -31,6 +34,11 @@ public interface Probe {
                     return server.waiting("relation");
                 }
 
+                public long namedLockWaiter() {
+                    return Long.parseLong(server.queryString("SELECT coalesce(min(pid), -1)::text FROM pg_locks"
+                            + " WHERE locktype = 'advisory' AND NOT granted"));
+                }
+
                 public void terminate(long id) {
                     server.execute("SELECT pg_terminate_backend(" + id + ")");
                 }
@@ -48,6 +56,11 @@ public interface Probe {
             public int waitingForTable() {
                 return server.queryInt("SELECT count(*) FROM information_schema.PROCESSLIST"
                         + " WHERE STATE LIKE 'Waiting for table%lock'");
+            }
+
+            public long namedLockWaiter() {
+                return Long.parseLong(server.queryString("SELECT CAST(coalesce(min(ID), -1) AS CHAR)"
+                        + " FROM information_schema.PROCESSLIST WHERE STATE = 'User lock'"));
             }
 
             public void terminate(long id) {
