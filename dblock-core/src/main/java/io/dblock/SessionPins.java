@@ -69,7 +69,7 @@ final class SessionPins {
      * Gives the pin's connection back once it holds nothing. After a failed lock statement ({@code failure}) or a
      * failed unlock ({@link Pin#dirty}), the server session may still hold a lock dblock does not know of (the engine's
      * own clean-up can fail too), so it is first cleared with one unlock-all statement; session settings the keepalive
-     * changed (the silent-client bound) are put back; if either fails, the connection is discarded instead of pooled.
+     * changed (the silent-client bound, the holder label) are put back; if either fails, the connection is discarded instead of pooled.
      */
     void unpinIfIdle(Pin pin, SQLException failure) {
         if (failure != null) {
@@ -111,7 +111,7 @@ final class SessionPins {
         try {
             engine.facet(io.dblock.spi.SessionLimits.class)
                     .orElseThrow()
-                    .restoreSilentClientBound(pin.connection, pin.silentClientRestore);
+                    .restoreHolder(pin.connection, pin.silentClientRestore);
             pin.silentClientRestore = null;
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "putting back a pinned session's settings failed; discarding the connection", e);
