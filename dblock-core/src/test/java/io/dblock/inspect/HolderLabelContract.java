@@ -121,10 +121,11 @@ public abstract class HolderLabelContract {
     private void theLabelIsPutBack(DbLocks locks) throws Exception {
         try (locks) {
             String before = poolsLabel();
-            LockHandle held = locks.advisory("label-restored").acquire();
-            long session = held.connectionId();
-            labelled(held);
-            held.release();
+            long session;
+            try (LockHandle held = locks.advisory("label-restored").acquire()) {
+                session = held.connectionId();
+                labelled(held);
+            }
             assertThat(poolsSessionId())
                     .as("the same session, back in the pool")
                     .isEqualTo(session);
