@@ -22,9 +22,9 @@ import java.util.Optional;
  *     empty for an idle session dblock labelled (PostgreSQL would show its last statement, which is dblock's own
  *     housekeeping: a keepalive, or the driver's type lookup after a lock statement)
  * @param dblockLabel for a session on which a {@code DbLocks} holds session locks: the label it gave the session, {@code
- *     dblock <pid>@<host>} (the holder's JVM process id and short host name). Set by the keepalive's first pass, within
- *     250 ms of the first lock on a pinned connection, in the statement that pass runs anyway (PostgreSQL: appended to
- *     {@code application_name} as {@code "<application_name> [dblock <pid>@<host>]"}, at most 63 bytes, the original
+ *     dblock <pid>@<host>} (the holder's JVM process id and short host name). Set by the keepalive's first pass, one
+ *     keepalive tick (250 ms) after the first lock on a pinned connection, in the statement that pass runs anyway
+ *     (PostgreSQL: appended to {@code application_name} as {@code "<application_name> [dblock <pid>@<host>]"}, at most 63 bytes, the original
  *     name cut to fit; MySQL/MariaDB: the user variable {@code @dblock_holder}, read from {@code
  *     performance_schema.user_variables_by_thread}), and put back before the connection returns to its pool. Empty
  *     for every other session, and where the keepalive is off ({@code keepaliveAt(0)} or {@code watchdog(ZERO)}) or

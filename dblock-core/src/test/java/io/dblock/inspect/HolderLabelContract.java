@@ -66,11 +66,21 @@ public abstract class HolderLabelContract {
 
     @Test
     void aHoldersSessionShowsItsLabelInsteadOfDblocksHousekeeping() {
-        try (DbLocks locks = DbLocks.create(pool);
-                LockHandle held = locks.advisory("labelled").acquire()) {
+        try (DbLocks locks = DbLocks.create(pool)) {
+            aHoldersSessionShowsItsLabel(locks);
+        }
+    }
+
+    private void aHoldersSessionShowsItsLabel(DbLocks locks) {
+        long start = System.nanoTime();
+        try (LockHandle held = locks.advisory("labelled").acquire()) {
             SessionInfo session = labelled(held);
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             String label = "dblock " + ProcessHandle.current().pid() + "@";
-            System.out.printf("%s: holder session %s%n", db.engine(), session);
+            System.out.printf("%s: holder labelled %d ms after its acquire: %s%n", db.engine(), millis, session);
+            assertThat(millis)
+                    .as("labelled within about one keepalive tick (250 ms)")
+                    .isLessThan(2_000);
             assertThat(session.dblockLabel())
                     .hasValueSatisfying(l -> assertThat(l).startsWith(label).matches("dblock [0-9]+@[a-z0-9-]+"));
             assertThat(session.isDblockHolder()).isTrue();
