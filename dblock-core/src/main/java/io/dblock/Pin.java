@@ -60,8 +60,8 @@ final class Pin {
     volatile long keepaliveNanos = -1;
 
     /**
-     * What puts back the session settings the keepalive changed for the silent-client bound ({@link
-     * io.dblock.spi.SessionLimits#boundSilentClient}); null while unchanged. Read and written with {@link #busy} held.
+     * What puts back the session settings the keepalive changed: the silent-client bound and the holder label ({@link
+     * io.dblock.spi.SessionLimits#prepareHolder}); null while unchanged. Read and written with {@link #busy} held.
      */
     java.util.List<String> silentClientRestore;
 

@@ -99,7 +99,7 @@ final class SessionKeepalive {
     }
 
     /**
-     * Sets the session's silent-client bound (if any), then reads its idle limit: the fraction of the shorter of the
+     * Labels the session as a dblock holder and sets its silent-client bound (if any), one statement, then reads its idle limit: the fraction of the shorter of the
      * two (at least 10 ms), 0 if there is neither or the engine cannot tell.
      */
     private long readCadence(Pin pin) throws SQLException {
@@ -107,9 +107,9 @@ final class SessionKeepalive {
         if (limits.isEmpty()) {
             return 0;
         }
-        if (!silentClientBound.isZero() && pin.silentClientRestore == null) {
-            pin.silentClientRestore =
-                    bounded(pin, () -> limits.get().boundSilentClient(pin.connection, silentClientBound));
+        if (pin.silentClientRestore == null) {
+            pin.silentClientRestore = bounded(
+                    pin, () -> limits.get().prepareHolder(pin.connection, silentClientBound, HolderLabel.get()));
         }
         Optional<Duration> idle = bounded(pin, () -> limits.get().idleLimit(pin.connection));
         Optional<Duration> shortest = silentClientBound.isZero()

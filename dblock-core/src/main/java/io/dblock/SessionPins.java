@@ -69,7 +69,7 @@ final class SessionPins {
      * Gives the pin's connection back once it holds nothing. After a failed lock statement ({@code failure}) or a
      * failed unlock ({@link Pin#dirty}), the server session may still hold a lock dblock does not know of (the engine's
      * own clean-up can fail too), so it is first cleared with one unlock-all statement; session settings the keepalive
-     * changed (the silent-client bound) are put back; if either fails, the connection is discarded instead of pooled.
+     * changed (the silent-client bound, the holder label) are put back; if either fails, the connection is discarded instead of pooled.
      */
     void unpinIfIdle(Pin pin, SQLException failure) {
         if (failure != null) {
@@ -113,7 +113,7 @@ final class SessionPins {
             io.dblock.spi.SessionLimits limits =
                     engine.facet(io.dblock.spi.SessionLimits.class).orElseThrow();
             NetworkBound.run(pin.connection, () -> {
-                limits.restoreSilentClientBound(pin.connection, pin.silentClientRestore);
+                limits.restoreHolder(pin.connection, pin.silentClientRestore);
                 return null;
             });
             pin.silentClientRestore = null;

@@ -1,5 +1,6 @@
 package io.dblock;
 
+import io.dblock.inspect.HolderLabelContract;
 import io.dblock.inspect.InspectorContract;
 import io.dblock.testing.DatabaseTest;
 import org.junit.jupiter.api.Nested;
@@ -89,4 +90,7 @@ abstract class EngineContracts {
 
     @Nested
     class Inspector extends InspectorContract {}
+
+    @Nested
+    class HolderLabels extends HolderLabelContract {}
 }

@@ -74,6 +74,7 @@ final class Sessions {
         List<String> parts = new ArrayList<>();
         session.user().ifPresent(user -> parts.add("user " + user));
         session.applicationName().ifPresent(app -> parts.add("application " + app));
+        session.dblockLabel().ifPresent(label -> parts.add("dblock holder " + label));
         parts.add(session.state().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         return Text.oneLine(String.join(", ", parts));
     }

@@ -187,6 +187,31 @@ abstract class InspectionCommandsContract {
     }
 
     @Test
+    void locksShowsADblockHoldersLabelInsteadOfItsHousekeeping() throws Exception {
+        LockKey key = LockKey.of(7010L);
+        long holder = contender("alice").hold(key);
+        Await.until(
+                SERVER_LIMIT,
+                "the holder's keepalive labelled its session",
+                () -> inspector.locks(LockFilter.all().connection(holder)).stream()
+                        .anyMatch(lock -> lock.session().isDblockHolder()));
+        String label = "dblock " + ProcessHandle.current().pid() + "@[a-z0-9-]+";
+
+        CliRun run = dblock("locks", "--width", "0", "--connection", Long.toString(holder));
+        CliRun json = dblock("locks", "--format", "json", "--connection", Long.toString(holder));
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        System.out.println(db.engine() + ": " + String.join("\n", run.lines()));
+        int held = indexOfMatch(run.lines(), row(holder, "advisory", "7010", "EXCLUSIVE", "granted", db.user()));
+        assertThat(run.lines().get(held))
+                .matches(".* idle +" + label + ": holds session locks, idle$")
+                .doesNotContain("typinput")
+                .doesNotContain("tcp_keepalives");
+        assertThat(json.exitCode()).as(json.describe()).isZero();
+        assertThat(json.out()).containsPattern("\"dblockLabel\":\"" + label + "\"");
+    }
+
+    @Test
     void locksFiltersByStatusConnectionKeyAndTable() throws Exception {
         LockKey contended = LockKey.of(7101L);
         LockKey quiet = LockKey.of(7102L);

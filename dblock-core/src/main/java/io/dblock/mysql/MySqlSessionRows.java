@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Sessions as {@code performance_schema.threads} describes them: the columns to select ({@link #columns}) and the
+ * Sessions as {@code performance_schema.threads} describes them (with the holder label dblock keeps in the user
+ * variable {@code @dblock_holder}, from {@code user_variables_by_thread}): the columns to select ({@link #columns}) and the
  * {@link SessionInfo} a row of them maps to, with the server's timestamps.
  */
 final class MySqlSessionRows {
@@ -25,10 +26,11 @@ final class MySqlSessionRows {
             + " WHERE a.PROCESSLIST_ID = t.PROCESSLIST_ID AND a.ATTR_NAME = 'program_name' LIMIT 1),"
             + " t.PROCESSLIST_COMMAND, t.PROCESSLIST_TIME, %s, LEFT(t.PROCESSLIST_INFO, "
             + (SessionInfo.MAX_QUERY_CHARS + 1)
-            + ")";
+            + "), (SELECT CONVERT(v.VARIABLE_VALUE USING utf8mb4) FROM performance_schema.user_variables_by_thread v"
+            + " WHERE v.THREAD_ID = t.THREAD_ID AND v.VARIABLE_NAME = 'dblock_holder' LIMIT 1)";
 
     /** How many columns {@link #columns} selects. */
-    static final int COUNT = 7;
+    static final int COUNT = 8;
 
     /** Sessions holding granted table metadata locks (live, unlike INNODB_TRX). */
     private static final String TABLE_LOCK_HOLDERS = "SELECT DISTINCT t.PROCESSLIST_ID"
@@ -75,7 +77,8 @@ final class MySqlSessionRows {
                 state,
                 stateSince,
                 transactionStart,
-                Optional.ofNullable((String) row[from + 6]).filter(s -> !s.isEmpty()));
+                Optional.ofNullable((String) row[from + 6]).filter(s -> !s.isEmpty()),
+                Optional.ofNullable((String) row[from + 7]).filter(s -> s.startsWith("dblock ")));
     }
 
     /** A thread's state from its {@code PROCESSLIST_COMMAND}; a sleeping one in a transaction is idle in it. */

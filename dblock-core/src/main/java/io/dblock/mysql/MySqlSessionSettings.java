@@ -31,24 +31,38 @@ final class MySqlSessionSettings implements LockTimeouts, SessionLimits {
     }
 
     /**
-     * Lowers {@code wait_timeout} to the bound (never raises it), keeping the old value in the session variable {@code
-     * @dblock_wait_timeout}: one round trip, and one to restore.
+     * Sets the label in {@code @dblock_holder} and lowers {@code wait_timeout} to the bound (never raises it), keeping
+     * the old value in {@code @dblock_wait_timeout}: {@code SET @dblock_holder = ?, @dblock_wait_timeout =
+     * @@SESSION.wait_timeout, SESSION wait_timeout = LEAST(@@SESSION.wait_timeout, ?)}, one round trip, and one to
+     * restore. With a zero bound only the label is set.
+     *
+     * @return {@code ["bound"]} if {@code wait_timeout} was changed, else an empty list
      */
     @Override
-    public List<String> boundSilentClient(Connection connection, Duration bound) throws SQLException {
+    public List<String> prepareHolder(Connection connection, Duration bound, String label) throws SQLException {
+        if (bound.isZero()) {
+            Sql.execute(connection, "SET @dblock_holder = ?", List.of(label), WaitGuard.NONE);
+            return List.of();
+        }
         long seconds = Math.max(3, bound.toSeconds());
         Sql.execute(
                 connection,
-                "SET @dblock_wait_timeout = @@SESSION.wait_timeout,"
+                "SET @dblock_holder = ?, @dblock_wait_timeout = @@SESSION.wait_timeout,"
                         + " SESSION wait_timeout = LEAST(@@SESSION.wait_timeout, ?)",
-                List.of(seconds),
+                List.of(label, seconds),
                 WaitGuard.NONE);
-        return List.of();
+        return List.of("bound");
     }
 
+    /** {@code SET @dblock_holder = NULL[, SESSION wait_timeout = @dblock_wait_timeout]}. */
     @Override
-    public void restoreSilentClientBound(Connection connection, List<String> previous) throws SQLException {
-        Sql.execute(connection, "SET SESSION wait_timeout = @dblock_wait_timeout", WaitGuard.NONE);
+    public void restoreHolder(Connection connection, List<String> previous) throws SQLException {
+        Sql.execute(
+                connection,
+                previous.isEmpty()
+                        ? "SET @dblock_holder = NULL"
+                        : "SET @dblock_holder = NULL, SESSION wait_timeout = @dblock_wait_timeout",
+                WaitGuard.NONE);
     }
 
     /** Saves and sets both timeouts, in whole seconds rounded up. */

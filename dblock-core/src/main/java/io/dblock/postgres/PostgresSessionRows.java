@@ -4,6 +4,8 @@ import io.dblock.inspect.SessionInfo;
 import io.dblock.inspect.SessionState;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sessions as {@code pg_stat_activity} describes them: the columns to select ({@link #COLUMNS}) and the {@link
@@ -27,15 +29,31 @@ final class PostgresSessionRows {
         if (row[from] == null && row[from + 2] == null && row[from + 5] == null) {
             return SessionInfo.unknown(pid);
         }
+        String application = (String) row[from + 1];
+        Matcher labelled = application == null ? null : LABELLED.matcher(application);
+        Optional<String> label =
+                labelled != null && labelled.matches() ? Optional.of(labelled.group(2)) : Optional.empty();
+        SessionState state = state((String) row[from + 2]);
         return new SessionInfo(
                 pid,
                 Optional.ofNullable((String) row[from]),
-                Optional.ofNullable((String) row[from + 1]).filter(s -> !s.isEmpty()),
-                state((String) row[from + 2]),
+                Optional.ofNullable(label.isPresent() ? labelled.group(1) : application)
+                        .filter(s -> !s.isEmpty()),
+                state,
                 micros(row[from + 3]),
                 micros(row[from + 4]),
-                Optional.ofNullable((String) row[from + 5]).filter(s -> !s.isEmpty()));
+                Optional.ofNullable((String) row[from + 5])
+                        .filter(s -> !s.isEmpty())
+                        .filter(q -> label.isEmpty() || state != SessionState.IDLE),
+                label);
     }
+
+    /**
+     * An {@code application_name} with the holder label dblock appends ({@code "app [dblock 4242@host]"}): the
+     * application's own name, then the label. An idle labelled session's last statement was dblock's own (the lock, a
+     * keepalive, pgjdbc's type lookup after it), so its query is left out.
+     */
+    private static final Pattern LABELLED = Pattern.compile("(.*?) ?\\[(dblock [0-9]+@[A-Za-z0-9-]+)\\]");
 
     static SessionState state(String state) {
         if (state == null) {

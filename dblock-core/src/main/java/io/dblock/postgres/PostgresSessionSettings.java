@@ -7,10 +7,14 @@ import io.dblock.spi.WaitGuard;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The session settings dblock sets and reads: {@code lock_timeout} for a scope, {@code idle_session_timeout}. */
+/**
+ * The session settings dblock sets and reads: {@code lock_timeout} for a scope, {@code idle_session_timeout}, the TCP
+ * settings of the silent-client bound and the holder label in {@code application_name}.
+ */
 final class PostgresSessionSettings implements LockTimeouts, SessionLimits {
 
     /** {@code SELECT current_setting('lock_timeout'), set_config('lock_timeout', ?, false)}: one round trip. */
@@ -37,40 +41,59 @@ final class PostgresSessionSettings implements LockTimeouts, SessionLimits {
     private static final List<String> TCP_SETTINGS =
             List.of("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count", "tcp_user_timeout");
 
-    /** Reads the four TCP settings and sets them for {@code bound}, in one statement: one round trip. */
+    /** PostgreSQL keeps at most 63 bytes of {@code application_name} (NAMEDATALEN - 1), printable ASCII only. */
+    private static final int APPLICATION_NAME_BYTES = 63;
+
+    /**
+     * {@code SELECT current_setting('application_name'), [current_setting(tcp...)...,] set_config('application_name',
+     * ltrim(left(current_setting('application_name'), ?) || ' [' || ? || ']'), false) [, set_config(tcp..., ?,
+     * false)...]}: one round trip, the old values first. The name is composed on the server, the label bound.
+     */
     @Override
-    public List<String> boundSilentClient(Connection connection, Duration bound) throws SQLException {
-        long seconds = Math.max(3, bound.toSeconds());
-        List<String> values = List.of(
-                String.valueOf(Math.max(1, seconds / 2)),
-                String.valueOf(Math.max(1, seconds / 6)),
-                "3",
-                String.valueOf(bound.toMillis()));
+    public List<String> prepareHolder(Connection connection, Duration bound, String label) throws SQLException {
+        List<String> settings = bound.isZero() ? List.of() : TCP_SETTINGS;
+        List<Object> values = new ArrayList<>();
+        values.add(APPLICATION_NAME_BYTES - label.length() - 3); // " [" and "]"
+        values.add(label);
+        if (!bound.isZero()) {
+            long seconds = Math.max(3, bound.toSeconds());
+            values.addAll(List.of(
+                    String.valueOf(Math.max(1, seconds / 2)),
+                    String.valueOf(Math.max(1, seconds / 6)),
+                    "3",
+                    String.valueOf(bound.toMillis())));
+        }
         Object[] row = new Batch()
-                .add(setAll(), values.get(0), values.get(1), values.get(2), values.get(3))
+                .add(prepareSql(settings), values.toArray())
                 .execute(connection, WaitGuard.NONE)
                 .get(0);
-        return List.of((String) row[0], (String) row[1], (String) row[2], (String) row[3]);
-    }
-
-    @Override
-    public void restoreSilentClientBound(Connection connection, List<String> previous) throws SQLException {
-        new Batch()
-                .add(setAll(), previous.get(0), previous.get(1), previous.get(2), previous.get(3))
-                .execute(connection, WaitGuard.NONE);
-    }
-
-    /** {@code SELECT current_setting(n)..., set_config(n, ?, false)...}: the old values first, then the new ones. */
-    private static String setAll() {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (String name : TCP_SETTINGS) {
-            sql.append("current_setting('").append(name).append("'), ");
+        List<String> previous = new ArrayList<>();
+        for (int i = 0; i <= settings.size(); i++) {
+            previous.add((String) row[i]);
         }
-        for (int i = 0; i < TCP_SETTINGS.size(); i++) {
-            sql.append(i == 0 ? "" : ", ")
-                    .append("set_config('")
-                    .append(TCP_SETTINGS.get(i))
-                    .append("', ?, false)");
+        return previous;
+    }
+
+    /** Puts back {@code application_name} and, if {@link #prepareHolder} set them, the four TCP settings. */
+    @Override
+    public void restoreHolder(Connection connection, List<String> previous) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT set_config('application_name', ?, false)");
+        for (int i = 1; i < previous.size(); i++) {
+            sql.append(", set_config('").append(TCP_SETTINGS.get(i - 1)).append("', ?, false)");
+        }
+        new Batch().add(sql.toString(), previous.toArray()).execute(connection, WaitGuard.NONE);
+    }
+
+    /** The statement of {@link #prepareHolder}: the old values of the label and of {@code settings}, then new ones. */
+    private static String prepareSql(List<String> settings) {
+        StringBuilder sql = new StringBuilder("SELECT current_setting('application_name')");
+        for (String name : settings) {
+            sql.append(", current_setting('").append(name).append("')");
+        }
+        sql.append(", set_config('application_name', ltrim(left(current_setting('application_name'), ?::int4)"
+                + " || ' [' || ?::text || ']'), false)");
+        for (String name : settings) {
+            sql.append(", set_config('").append(name).append("', ?, false)");
         }
         return sql.toString();
     }

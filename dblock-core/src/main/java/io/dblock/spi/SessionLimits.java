@@ -22,18 +22,28 @@ public interface SessionLimits {
     Optional<Duration> idleLimit(Connection connection) throws SQLException;
 
     /**
-     * Makes the server end this session, and free its locks, once its client has been silent for about {@code bound}
-     * (a network partition, a crashed or frozen client host), where the server would otherwise keep it until its own
-     * TCP timeout (hours). dblock calls it on a pinned session from its keepalive, which then uses the session well
-     * within the bound so a healthy holder is never ended. PostgreSQL: {@code tcp_keepalives_idle} half the bound,
-     * {@code tcp_keepalives_interval} a sixth, {@code tcp_keepalives_count} 3, {@code tcp_user_timeout} the bound.
-     * MySQL/MariaDB: {@code wait_timeout} lowered to the bound. One round trip.
+     * Prepares a pinned session for a long hold, in one round trip: labels it as a dblock holder, and (unless {@code
+     * bound} is zero) makes the server end it, and free its locks, once its client has been silent for about {@code
+     * bound} (a network partition, a crashed or frozen client host), where the server would otherwise keep it until its
+     * own TCP timeout (hours). dblock calls it on a pinned session from its keepalive's first pass, which then uses the
+     * session well within the bound so a healthy holder is never ended.
      *
-     * @param bound at least 3 s
-     * @return what {@link #restoreSilentClientBound} needs to put the session's settings back
+     * <p>The label ({@code dblock <pid>@<host>}, printable ASCII, at most 36 characters) is bound as a parameter and
+     * made visible to other sessions: PostgreSQL appends it to {@code application_name} ({@code "<name> [<label>]"},
+     * the name cut so the whole fits 63 bytes); MySQL/MariaDB set the user variable {@code @dblock_holder}, which
+     * {@code performance_schema.user_variables_by_thread} shows. The bound: PostgreSQL {@code tcp_keepalives_idle}
+     * half of it, {@code tcp_keepalives_interval} a sixth, {@code tcp_keepalives_count} 3, {@code tcp_user_timeout}
+     * the bound; MySQL/MariaDB {@code wait_timeout} lowered to it (the old value kept in {@code
+     * @dblock_wait_timeout}).
+     *
+     * @param bound at least 3 s, or {@link Duration#ZERO} to leave the server's own timeouts
+     * @param label the label, never null
+     * @return what {@link #restoreHolder} needs to put the session's settings back
      */
-    List<String> boundSilentClient(Connection connection, Duration bound) throws SQLException;
+    List<String> prepareHolder(Connection connection, Duration bound, String label) throws SQLException;
 
-    /** Puts back the settings {@link #boundSilentClient} changed, before the connection goes back to its pool. */
-    void restoreSilentClientBound(Connection connection, List<String> previous) throws SQLException;
+    /**
+     * Puts back what {@link #prepareHolder} changed (the label included), before the connection goes back to its pool.
+     */
+    void restoreHolder(Connection connection, List<String> previous) throws SQLException;
 }

@@ -108,14 +108,16 @@ final class ChainScene {
     }
 
     /**
-     * Polls the inspector until its tree shows the whole chain. {@code pg_locks} showing carol's request is not quite
-     * enough: {@code pg_stat_activity} reports her wait a moment later, and the tree is built from both.
+     * Polls the inspector until its tree shows the whole chain, with alice's session labelled as a dblock holder.
+     * {@code pg_locks} showing carol's request is not quite enough: {@code pg_stat_activity} reports her wait a moment
+     * later, and the tree is built from both. The label comes from alice's keepalive, within 250 ms of her lock.
      */
     private List<WaitNode> awaitChain() throws InterruptedException {
         long deadline = System.nanoTime() + Worker.STEP_LIMIT.toNanos();
         while (true) {
             List<WaitNode> tree = inspector.waitTree();
-            if (tree.stream().anyMatch(root -> root.depth() == 3)) {
+            if (tree.stream()
+                    .anyMatch(root -> root.depth() == 3 && root.session().isDblockHolder())) {
                 return tree;
             }
             if (System.nanoTime() - deadline >= 0) {

@@ -16,9 +16,10 @@ final class ServerProbe implements AutoCloseable {
 
     private static final long POLL_MILLIS = 10;
 
-    // A worker's session is found by its application_name; any lock it has asked for but not been granted counts.
+    // A worker's session is found by its application_name (without the " [dblock ...]" a holder's session gets); any
+    // lock it has asked for but not been granted counts.
     private static final String WAITING = "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            + " WHERE NOT l.granted AND a.application_name = ? LIMIT 1";
+            + " WHERE NOT l.granted AND split_part(a.application_name, ' [dblock ', 1) = ? LIMIT 1";
 
     private final Connection connection;
 

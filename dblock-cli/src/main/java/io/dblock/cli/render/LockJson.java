@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The JSON documents of {@code dblock locks --format json} and {@code dblock waits --format json}: one line each,
- * field names as in the {@code io.dblock.inspect} records, absent values as {@code null}, instants as ISO-8601 UTC
+ * field names as in the {@code io.dblock.inspect} records (a session's {@code dblockLabel} is {@code null} unless a
+ * {@code DbLocks} holds session locks on it), absent values as {@code null}, instants as ISO-8601 UTC
  * strings and durations as whole milliseconds. A {@code LONG} key's 64-bit value is written twice: as the number
  * {@code value} (kept for compatibility; JavaScript and jq round numbers above 2^53, such as the hash of a name) and
  * exactly as the string {@code valueString}. A wait-tree node lists the ids of every session it waits for in {@code
@@ -153,7 +154,8 @@ public final class LockJson {
         instant(json, session.stateSince());
         json.name("transactionStart");
         instant(json, session.transactionStart());
-        json.name("query").value(session.query().orElse(null)).endObject();
+        json.name("query").value(session.query().orElse(null));
+        json.name("dblockLabel").value(session.dblockLabel().orElse(null)).endObject();
     }
 
     private static void instant(JsonWriter json, Optional<Instant> instant) {

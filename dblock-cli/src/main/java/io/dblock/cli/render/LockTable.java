@@ -14,6 +14,10 @@ import java.util.List;
  * 4243  advisory  "invoice:42"  EXCLUSIVE  waiting 2.3 s  billing  billing-app  active  SELECT ...
  * 2 locks: 1 granted, 1 waiting.
  * </pre>
+ *
+ * The query column shows {@link SessionInfo#activity()}: the statement, or for an idle session dblock holds session
+ * locks on, its label and role ({@code dblock 4242@app-host: holds session locks, idle}) instead of dblock's own last
+ * statement.
  */
 public final class LockTable {
 
@@ -64,7 +68,7 @@ public final class LockTable {
                     Cells.or(session.user()),
                     Cells.or(session.applicationName()),
                     Cells.state(session.state()),
-                    Cells.or(session.query())));
+                    Cells.or(session.activity())));
         }
         List<String> lines = new ArrayList<>(table.lines(width));
         long waiting = locks.stream().filter(lock -> !lock.granted()).count();

@@ -77,7 +77,7 @@ public final class WaitTreeView {
                 wait(node, root),
                 Cells.or(session.user()),
                 Cells.or(session.applicationName()),
-                Cells.or(session.query()));
+                Cells.or(session.activity()));
         List<String> cells = new ArrayList<>();
         cells.add(connector + session.connectionId()); // not made one line: that would trim the indentation
         cells.addAll(text);

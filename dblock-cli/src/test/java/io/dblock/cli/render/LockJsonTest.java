@@ -34,7 +34,17 @@ class LockJsonTest {
                         + "\"waitingSince\":null,\"waitedMillis\":null,\"session\":{\"connectionId\":4242,"
                         + "\"user\":\"alice\",\"applicationName\":\"billing\",\"state\":\"IDLE_IN_TRANSACTION\","
                         + "\"stateSince\":\"2025-01-02T03:04:05.678Z\",\"transactionStart\":\"2025-01-02T03:03:05.678Z\","
-                        + "\"query\":\"UPDATE t SET v = 'x'\\n\"}}]}");
+                        + "\"query\":\"UPDATE t SET v = 'x'\\n\",\"dblockLabel\":null}}]}");
+    }
+
+    @Test
+    void aDblockHoldersSessionCarriesItsLabel() {
+        SessionInfo holder =
+                Records.labelled(session(4250, "app", "billing", SessionState.IDLE, ""), "dblock 77@app-1");
+
+        assertThat(LockJson.locks(List.of(holds(holder, LockKey.of(1L))), "PostgreSQL", "17.6"))
+                .contains("\"applicationName\":\"billing\"")
+                .contains("\"query\":null,\"dblockLabel\":\"dblock 77@app-1\"}");
     }
 
     @Test

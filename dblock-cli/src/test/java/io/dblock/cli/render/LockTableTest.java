@@ -46,6 +46,16 @@ class LockTableTest {
     }
 
     @Test
+    void anIdleDblockHolderShowsItsLabelAndRoleAsItsQuery() {
+        SessionInfo holder =
+                Records.labelled(session(4250, "app", "billing", SessionState.IDLE, ""), "dblock 77@app-1");
+
+        assertThat(LockTable.lines(List.of(holds(holder, LockKey.of(1L))), "No locks.", 0)
+                        .get(1))
+                .endsWith("  billing      idle   dblock 77@app-1: holds session locks, idle");
+    }
+
+    @Test
     void theQueryIsCutToTheWidthButNeverBelowTwentyCharacters() {
         List<String> lines = LockTable.lines(List.of(LOCKS.get(0)), "No locks.", 100);
 

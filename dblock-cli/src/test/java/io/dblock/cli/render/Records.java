@@ -31,6 +31,19 @@ final class Records {
                 Optional.of(query).filter(s -> !s.isEmpty()));
     }
 
+    /** The session with the label dblock gives a holder's session. */
+    static SessionInfo labelled(SessionInfo s, String label) {
+        return new SessionInfo(
+                s.connectionId(),
+                s.user(),
+                s.applicationName(),
+                s.state(),
+                s.stateSince(),
+                s.transactionStart(),
+                s.query(),
+                Optional.of(label));
+    }
+
     /** A granted advisory lock. */
     static LockInfo holds(SessionInfo session, LockKey key) {
         return new LockInfo(

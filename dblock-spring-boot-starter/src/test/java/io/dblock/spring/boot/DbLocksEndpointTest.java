@@ -8,6 +8,7 @@ import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import io.dblock.spring.boot.actuate.DbLocksDescriptor;
 import io.dblock.spring.boot.actuate.DbLocksEndpoint;
+import io.dblock.spring.boot.actuate.LockDescriptor;
 import io.dblock.testing.Await;
 import io.dblock.testing.DatabaseTest;
 import io.dblock.testing.Engine;
@@ -86,6 +87,32 @@ class DbLocksEndpointTest {
         assertThat(report.engine()).isEqualTo("PostgreSQL");
         assertThat(report.unavailable()).isNotBlank();
         assertThat(report.locks()).isEmpty();
+    }
+
+    @Test
+    void aDblockHoldersLockCarriesItsLabelInsteadOfItsHousekeeping(TestDatabase db) throws Exception {
+        CountDownLatch acquired = new CountDownLatch(1);
+        holdOnNewThread("holder", acquired);
+        assertThat(acquired.await(10, TimeUnit.SECONDS))
+                .as("the holder has the lock")
+                .isTrue();
+        DbLocksEndpoint otherApplication = new DbLocksEndpoint(DbLocks.create(db.dataSource()));
+        LockDescriptor[] held = new LockDescriptor[1];
+        Await.until(Duration.ofSeconds(10), "the endpoint shows the holder labelled", () -> {
+            held[0] = otherApplication.locks().locks().stream()
+                    .filter(lock -> lock.dblockLabel() != null)
+                    .findFirst()
+                    .orElse(null);
+            return held[0] != null;
+        });
+
+        assertThat(held[0].target()).isEqualTo("advisory \"endpoint-pinned\"");
+        assertThat(held[0].dblockLabel())
+                .matches("dblock " + ProcessHandle.current().pid() + "@[a-z0-9-]+");
+        assertThat(held[0].state()).isEqualTo("IDLE");
+        assertThat(held[0].query())
+                .as("dblock's own last statement is not shown")
+                .isNull();
     }
 
     @Test

@@ -21,7 +21,10 @@ import java.time.Instant;
  * @param state the session's state: {@code ACTIVE}, {@code IDLE}, {@code IDLE_IN_TRANSACTION}...
  * @param stateSince when the session entered its state
  * @param transactionStart when the session's open transaction began
- * @param query the session's current (or last) statement, cut to 1000 characters
+ * @param query the session's current (or last) statement, cut to 1000 characters; {@code null} for an idle dblock
+ *     holder (its last statement was dblock's own)
+ * @param dblockLabel for a session a {@code DbLocks} holds session locks on, its label {@code dblock <pid>@<host>}
+ *     ({@link SessionInfo#dblockLabel()}); {@code null} for any other session
  */
 public record LockDescriptor(
         long connectionId,
@@ -36,7 +39,40 @@ public record LockDescriptor(
         String state,
         String stateSince,
         String transactionStart,
-        String query) {
+        String query,
+        String dblockLabel) {
+
+    /** A lock whose session has no dblock label. */
+    public LockDescriptor(
+            long connectionId,
+            String kind,
+            String target,
+            String mode,
+            boolean granted,
+            String waitingSince,
+            Long waitedMillis,
+            String user,
+            String application,
+            String state,
+            String stateSince,
+            String transactionStart,
+            String query) {
+        this(
+                connectionId,
+                kind,
+                target,
+                mode,
+                granted,
+                waitingSince,
+                waitedMillis,
+                user,
+                application,
+                state,
+                stateSince,
+                transactionStart,
+                query,
+                null);
+    }
 
     static LockDescriptor of(LockInfo lock) {
         SessionInfo session = lock.session();
@@ -53,6 +89,7 @@ public record LockDescriptor(
                 session.state().name(),
                 session.stateSince().map(Instant::toString).orElse(null),
                 session.transactionStart().map(Instant::toString).orElse(null),
-                session.query().orElse(null));
+                session.query().orElse(null),
+                session.dblockLabel().orElse(null));
     }
 }

@@ -14,7 +14,10 @@ import java.time.Instant;
  *     {@code OTHER}
  * @param stateSince when the session entered its state
  * @param transactionStart when its open transaction began
- * @param query its current (or last) statement, cut to 1000 characters
+ * @param query its current (or last) statement, cut to 1000 characters; {@code null} for an idle dblock holder (its
+ *     last statement was dblock's own)
+ * @param dblockLabel for a session a {@code DbLocks} holds session locks on, its label {@code dblock <pid>@<host>}
+ *     ({@link SessionInfo#dblockLabel()}); {@code null} for any other session
  */
 public record SessionDescriptor(
         long connectionId,
@@ -23,7 +26,20 @@ public record SessionDescriptor(
         String state,
         String stateSince,
         String transactionStart,
-        String query) {
+        String query,
+        String dblockLabel) {
+
+    /** A session without a dblock label. */
+    public SessionDescriptor(
+            long connectionId,
+            String user,
+            String application,
+            String state,
+            String stateSince,
+            String transactionStart,
+            String query) {
+        this(connectionId, user, application, state, stateSince, transactionStart, query, null);
+    }
 
     static SessionDescriptor of(SessionInfo session) {
         return new SessionDescriptor(
@@ -33,6 +49,7 @@ public record SessionDescriptor(
                 session.state().name(),
                 session.stateSince().map(Instant::toString).orElse(null),
                 session.transactionStart().map(Instant::toString).orElse(null),
-                session.query().orElse(null));
+                session.query().orElse(null),
+                session.dblockLabel().orElse(null));
     }
 }
