@@ -84,15 +84,15 @@ final class Hold {
         }
     }
 
-    /**
-     * Reports the loss once: listeners, then the callbacks (if the handle is still reachable). Returns whether this call
-     * reported it (false if it had been already).
-     */
     /** Whether this hold was reported lost (it stays so after its release). */
     boolean wasReportedLost() {
         return lostReported.get();
     }
 
+    /**
+     * Reports the loss once: listeners, then the callbacks (if the handle is still reachable). Returns whether this call
+     * reported it (false if it had been already).
+     */
     boolean reportLost(Listeners listeners, Optional<LockException> failure) {
         if (!lostReported.compareAndSet(false, true)) {
             return false;

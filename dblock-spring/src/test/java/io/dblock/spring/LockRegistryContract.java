@@ -156,6 +156,32 @@ public abstract class LockRegistryContract extends SpringFixture {
         assertThat(locked).isTrue();
     }
 
+    /**
+     * {@code tryLock(Long.MAX_VALUE, MILLISECONDS)} is how {@code Lock}'s callers say "as long as it takes" (issue 17):
+     * it waits on the server, without limit, and gets the lock once the other node unlocks (it used to throw
+     * IllegalArgumentException, the wait being longer than the engine can set).
+     */
+    @Test
+    void aTryLockOfLongMaxValueWaitsAsLongAsItTakes() throws Exception {
+        Lock theirs = otherRegistry.obtain("forever");
+        theirs.lock();
+        Future<Boolean> mine = threads.submit(() -> {
+            Lock lock = registry.obtain("forever");
+            boolean got = lock.tryLock(Long.MAX_VALUE, TimeUnit.MILLISECONDS);
+            if (got) {
+                lock.unlock();
+            }
+            return got;
+        });
+        Await.until(
+                Duration.ofSeconds(10),
+                "the tryLock waits on the server",
+                () -> mine.isDone() || waitingForNamedLock() == 1);
+        assertThat(mine.isDone()).as("still waiting, not refused").isFalse();
+        theirs.unlock();
+        assertThat(mine.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void registriesOfTwoNodesExcludeEachOtherThroughTheServer() throws Exception {
         for (int i = 0; i < 5; i++) {

@@ -3,6 +3,7 @@ package io.dblock.cli.demo;
 import io.dblock.LockHandle;
 import io.dblock.cli.render.WaitTreeView;
 import io.dblock.inspect.LockInspector;
+import io.dblock.inspect.SessionState;
 import io.dblock.inspect.WaitNode;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -110,14 +111,17 @@ final class ChainScene {
     /**
      * Polls the inspector until its tree shows the whole chain, with alice's session labelled as a dblock holder.
      * {@code pg_locks} showing carol's request is not quite enough: {@code pg_stat_activity} reports her wait a moment
-     * later, and the tree is built from both. The label comes from alice's keepalive, within 250 ms of her lock.
+     * later, and the tree is built from both. The label comes from alice's keepalive, within 250 ms of her lock, and
+     * the snapshot is taken between two of its pings, with her session idle, as an application's holder mostly is.
      */
     private List<WaitNode> awaitChain() throws InterruptedException {
         long deadline = System.nanoTime() + Worker.STEP_LIMIT.toNanos();
         while (true) {
             List<WaitNode> tree = inspector.waitTree();
             if (tree.stream()
-                    .anyMatch(root -> root.depth() == 3 && root.session().isDblockHolder())) {
+                    .anyMatch(root -> root.depth() == 3
+                            && root.session().isDblockHolder()
+                            && root.session().state() == SessionState.IDLE)) {
                 return tree;
             }
             if (System.nanoTime() - deadline >= 0) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import io.dblock.LockKey;
+import io.dblock.LockLostException;
 import io.dblock.LockTimeoutException;
 import io.dblock.inspect.LockFilter;
 import io.dblock.spring.boot.actuate.DbLocksDescriptor;
@@ -171,7 +172,11 @@ abstract class StarterContract {
                 .inspector()
                 .locks(LockFilter.all().connection(connectionId))
                 .isEmpty());
-        handle.release();
+        try {
+            handle.release();
+        } catch (LockLostException e) {
+            // the unlock met the dead session (unless the keepalive found it first): lost either way, counted once
+        }
 
         assertThat(handle.isHeld()).isFalse();
         assertThat(lostCount()).isEqualTo(lost + 1);

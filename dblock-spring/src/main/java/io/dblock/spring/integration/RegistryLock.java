@@ -30,6 +30,10 @@ final class RegistryLock implements Lock {
 
     private final String key;
     private final AdvisoryLock lock;
+
+    /** A {@link #tryLock(long, TimeUnit)} wait at least this long waits without limit. */
+    static final Duration AS_LONG_AS_IT_TAKES = Duration.ofDays(24);
+
     private volatile Thread owner;
     private volatile long lastUsed = System.currentTimeMillis();
     private int holds;
@@ -118,6 +122,11 @@ final class RegistryLock implements Lock {
         }
         Duration wait = time <= 0 ? Duration.ZERO : Duration.ofNanos(unit.toNanos(time));
         try {
+            if (wait.compareTo(AS_LONG_AS_IT_TAKES) >= 0) {
+                // Lock's callers write tryLock(Long.MAX_VALUE, ...) for "as long as it takes": beyond what any engine
+                // can set as one wait (PostgreSQL about 24.9 days), the wait has no limit
+                return taken(Optional.of(lock.acquire()), carried);
+            }
             return taken(lock.tryAcquire(wait), carried);
         } catch (LockInterruptedException e) {
             orphan(carried);

@@ -41,6 +41,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 final class LockInterceptor implements MethodInterceptor {
 
+    private static final System.Logger LOG = System.getLogger(LockInterceptor.class.getName());
+
     private final LockKind kind;
     private final boolean sessionLocksOutermost;
     private final LockAttributeSource source;
@@ -194,9 +196,7 @@ final class LockInterceptor implements MethodInterceptor {
             return SkipValues.of(definition.method());
         }
         if (guard == null) {
-            try (LockHandle held = handle.get()) {
-                return call.invocation().proceed();
-            }
+            return withoutLossCheck(call, handle.get());
         }
         LockHandle held = handle.get();
         String where = LockAttributeSource.describe(definition.method());
@@ -215,6 +215,22 @@ final class LockInterceptor implements MethodInterceptor {
                 held.close();
             } catch (LockLostException e) {
                 guard.lost(e);
+            }
+        }
+    }
+
+    /**
+     * With {@code failOnLoss = false}: runs the call and releases the lock; a release that finds the lock lost (its
+     * session failed) is logged, not thrown: listeners and {@code onLost} callbacks are told of the loss.
+     */
+    private static Object withoutLossCheck(Call call, LockHandle held) throws Throwable {
+        try {
+            return call.invocation().proceed();
+        } finally {
+            try {
+                held.close();
+            } catch (LockLostException e) {
+                LOG.log(System.Logger.Level.WARNING, "the lock of a failOnLoss = false call was lost", e);
             }
         }
     }
