@@ -110,6 +110,23 @@ public interface LockHandle extends AutoCloseable {
     void release();
 
     /**
+     * Ends the hold as lost, for code that gives a hold a lease of its own (the ShedLock provider's {@code
+     * lockAtMostFor}): the server frees the lock with the statement {@link #release()} sends, so other sessions can take
+     * it at once; then listeners hear {@link LockListener#lost lost} (not released), with a {@link LockLostException}
+     * carrying {@code reason}, and {@link #onLost} callbacks run on this thread. Afterwards {@link #isHeld()} is false and
+     * {@link #fencingToken()} throws {@link LockLostException}: work still running under this hold must not write.
+     *
+     * <p>Call it on the thread that acquired the lock, like {@link #release()}. If the connection fails under the unlock,
+     * it is discarded and the server frees the lock with its session, as for {@link #release()}; the hold is reported
+     * lost either way, and nothing is thrown.
+     *
+     * @param reason why the hold ends, for the listeners' {@link LockLostException}; not null or blank
+     * @throws LockUsageException if already released, or called from a thread other than the one that acquired it
+     * @throws IllegalArgumentException if {@code reason} is blank
+     */
+    void revoke(String reason);
+
+    /**
      * Registers {@code callback} to run once if the lock is found lost while held: by the watchdog (see {@link
      * DbLocks.Builder#watchdog(java.time.Duration)}), which runs it on its own daemon thread within one interval of the
      * loss, or at {@link #release()} when the connection turns out to have failed. If the lock is already known lost, the

@@ -97,6 +97,23 @@ final class SessionHandle implements LockHandle {
         }
     }
 
+    @Override
+    public void revoke(String reason) {
+        Objects.requireNonNull(reason, "reason must not be null");
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("reason must not be blank");
+        }
+        requireReleasable();
+        LockLostException revoked =
+                new LockLostException(reason, hold.description(), locks.engine().name(), hold.waited, null);
+        try {
+            locks.release(hold);
+        } catch (LockLostException e) {
+            revoked.addSuppressed(e); // the session had failed too: the server frees the lock with it
+        }
+        hold.reportLost(locks.listeners, Optional.of(revoked));
+    }
+
     /** Refuses a second release, and a release from another thread than the owner. */
     private void requireReleasable() {
         if (hold.isReleased()) {

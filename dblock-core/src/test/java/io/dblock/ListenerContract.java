@@ -9,9 +9,12 @@ import io.dblock.support.Probe;
 import io.dblock.support.Server;
 import io.dblock.testing.Await;
 import io.dblock.testing.TestDatabase;
+import io.dblock.testing.TestThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,9 @@ abstract class ListenerContract {
 
     /** Events as "method outcome kind lock". */
     final List<String> heard = new CopyOnWriteArrayList<>();
+
+    /** The events heard as lost. */
+    final List<LockEvent> lostEvents = new CopyOnWriteArrayList<>();
 
     DataSource dataSource;
     DbLocks locks;
@@ -54,6 +60,7 @@ abstract class ListenerContract {
 
                     @Override
                     public void lost(LockEvent e) {
+                        lostEvents.add(e);
                         heard.add("lost " + e.kind() + " " + e.lock());
                     }
                 })
@@ -112,6 +119,50 @@ abstract class ListenerContract {
         assertThat(heard)
                 .containsExactly(
                         "acquired ACQUIRED SESSION_ADVISORY advisory \"l3\"", "lost SESSION_ADVISORY advisory \"l3\"");
+    }
+
+    @Test
+    void aRevokedHoldIsFreedOnTheServerThenHeardAsLostWithItsReason() throws Exception {
+        LockHandle h = locks.advisory("l4").acquire();
+        List<Boolean> freeWhenTold = new CopyOnWriteArrayList<>();
+        h.onLost(lost -> freeWhenTold.add(otherNode
+                .advisory("l4")
+                .tryAcquire()
+                .map(taken -> {
+                    taken.close();
+                    return true;
+                })
+                .orElse(false)));
+
+        assertThatThrownBy(() -> h.revoke(" ")).isInstanceOf(IllegalArgumentException.class);
+        try (TestThreads threads = new TestThreads()) {
+            TestThreads.TestThread<Void> other = threads.start("revokes-elsewhere", () -> {
+                h.revoke("from another thread");
+                return null;
+            });
+            assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(LockUsageException.class);
+        }
+        assertThat(h.isHeld()).as("refused revocations change nothing").isTrue();
+        assertThat(heard).containsExactly("acquired ACQUIRED SESSION_ADVISORY advisory \"l4\"");
+
+        h.revoke("the lease of l4 ran out");
+
+        assertThat(freeWhenTold)
+                .as("the key was free for another node when onLost ran")
+                .containsExactly(true);
+        assertThat(heard).endsWith("lost SESSION_ADVISORY advisory \"l4\"");
+        assertThat(lostEvents).singleElement().satisfies(e -> assertThat(e.failure())
+                .get()
+                .isInstanceOf(LockLostException.class)
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("the lease of l4 ran out"));
+        assertThat(h.isHeld()).isFalse();
+        assertThatThrownBy(h::release).isInstanceOf(LockUsageException.class);
+        assertThatThrownBy(() -> h.revoke("again")).isInstanceOf(LockUsageException.class);
+        h.close();
     }
 
     @Test

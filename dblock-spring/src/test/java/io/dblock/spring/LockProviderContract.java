@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dblock.DbLocks;
+import io.dblock.LockEvent;
+import io.dblock.LockListener;
 import io.dblock.spring.shedlock.DbLockProvider;
 import io.dblock.spring.support.SpringFixture;
 import io.dblock.testing.Await;
@@ -13,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.javacrumbs.shedlock.core.ClockProvider;
@@ -23,6 +27,7 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.support.KeepAlive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +37,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link DbLockProvider} against ShedLock's provider contract ({@code AbstractLockProviderIntegrationTest} in
- * shedlock-test-support), with its {@code lockAtMostFor} expectation turned around: a database lock does not expire.
+ * shedlock-test-support, from its documented behaviour), plus {@code extend}, ShedLock's {@code KeepAliveLockProvider},
+ * the {@link DbLockProvider.Lifetime#SESSION} option, and what a lost or expired lock's holder is told.
  */
 public abstract class LockProviderContract extends SpringFixture {
 
@@ -42,9 +48,20 @@ public abstract class LockProviderContract extends SpringFixture {
     /** Another node's provider, with its own DbLocks. */
     DbLockProvider otherProvider;
 
+    /** What the provider's DbLocks' listeners heard as lost. */
+    final List<LockEvent> heardLost = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void start() {
-        provider = closeAfterTest(new DbLockProvider(DbLocks.create(dataSource)));
+        DbLocks heard = DbLocks.builder(dataSource)
+                .listener(new LockListener() {
+                    @Override
+                    public void lost(LockEvent event) {
+                        heardLost.add(event);
+                    }
+                })
+                .build();
+        provider = closeAfterTest(new DbLockProvider(heard));
         otherProvider = closeAfterTest(new DbLockProvider(DbLocks.create(dataSource)));
     }
 
@@ -119,17 +136,116 @@ public abstract class LockProviderContract extends SpringFixture {
     }
 
     @Test
-    void theLockOutlivesLockAtMostForWhileTheTaskRuns() {
+    void shouldTimeout() {
+        // ShedLock's own expectation: a node alive but stuck loses the lock when lockAtMostFor passes
+        LockConfiguration configuration = config(NAME, Duration.ofMillis(300), Duration.ZERO);
+        SimpleLock stuck = provider.lock(configuration).orElseThrow();
+        assertThat(otherProvider.lock(config(NAME)))
+                .as("held within lockAtMostFor")
+                .isEmpty();
+        Optional<SimpleLock>[] taken = new Optional[] {Optional.empty()};
+        Await.until(Duration.ofSeconds(10), "another node takes the lock after lockAtMostFor", () -> {
+            taken[0] = otherProvider.lock(config(NAME));
+            return taken[0].isPresent();
+        });
+        Instant at = ClockProvider.now();
+        assertThat(at).isAfterOrEqualTo(configuration.getLockAtMostUntil());
+        System.out.println("lockAtMostFor 300 ms: another node took the lock "
+                + Duration.between(configuration.getLockAtMostUntil(), at).toMillis() + " ms after it passed ("
+                + db.engine() + ")");
+        Await.until(Duration.ofSeconds(5), "the holder's listener hears the loss", () -> !heardLost.isEmpty());
+        assertThat(heardLost).singleElement().satisfies(e -> assertThat(
+                        e.failure().orElseThrow().getMessage())
+                .contains("lockAtMostFor (PT0.3S)", NAME));
+
+        stuck.unlock(); // late: it must not release the other node's hold
+        assertLocked(NAME);
+        assertThat(provider.lock(config(NAME)))
+                .as("the other node still holds it")
+                .isEmpty();
+        taken[0].get().unlock();
+        assertUnlocked(NAME);
+    }
+
+    @Test
+    void withSessionLifetimeTheLockOutlivesLockAtMostFor() {
+        DbLockProvider sessionLifetime =
+                closeAfterTest(new DbLockProvider(DbLocks.create(dataSource), "", DbLockProvider.Lifetime.SESSION));
         LockConfiguration configuration = config(NAME, Duration.ofMillis(50), Duration.ZERO);
-        Optional<SimpleLock> lock = provider.lock(configuration);
-        assertThat(lock).isNotEmpty();
-        Instant pastLease = configuration.getLockAtMostUntil().plusMillis(100);
+        SimpleLock lock = sessionLifetime.lock(configuration).orElseThrow();
+        Instant pastLease = configuration.getLockAtMostUntil().plusMillis(200);
         Await.until(Duration.ofSeconds(5), "lockAtMostFor has passed", () -> ClockProvider.now()
                 .isAfter(pastLease));
         assertLocked(NAME);
         assertThat(otherProvider.lock(config(NAME))).isEmpty();
-        lock.get().unlock();
+        Optional<SimpleLock> extended = lock.extend(Duration.ofMillis(50), Duration.ZERO);
+        assertThat(extended).as("extend only checks the hold").isPresent();
+        extended.get().unlock();
         assertUnlocked(NAME);
+        sessionLifetime.close();
+    }
+
+    @Test
+    void extendKeepsTheLockPastItsFirstLockAtMostForAndSpendsTheOldLock() {
+        LockConfiguration configuration = config(NAME, Duration.ofMillis(400), Duration.ZERO);
+        SimpleLock first = provider.lock(configuration).orElseThrow();
+        SimpleLock second = first.extend(Duration.ofMinutes(5), Duration.ZERO).orElseThrow();
+        assertThatThrownBy(first::unlock)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(NAME);
+        assertThatThrownBy(() -> first.extend(Duration.ofMinutes(5), Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class);
+        Instant pastFirst = configuration.getLockAtMostUntil().plusMillis(300);
+        Await.until(Duration.ofSeconds(5), "the first lockAtMostFor has passed", () -> ClockProvider.now()
+                .isAfter(pastFirst));
+        assertLocked(NAME);
+        assertThat(otherProvider.lock(config(NAME))).isEmpty();
+        assertThat(heardLost).isEmpty();
+        second.unlock();
+        assertUnlocked(NAME);
+    }
+
+    @Test
+    void aLockPastItsLockAtMostForOrLostCannotBeExtended() {
+        SimpleLock expiring = provider.lock(config(NAME, Duration.ofMillis(100), Duration.ZERO))
+                .orElseThrow();
+        Await.until(Duration.ofSeconds(5), "lockAtMostFor released the lock", () -> !heldElsewhere(NAME));
+        assertThat(expiring.extend(Duration.ofMinutes(1), Duration.ZERO)).isEmpty();
+
+        SimpleLock killed = provider.lock(config("shed-ext")).orElseThrow();
+        killHolderOf("shed-ext");
+        assertThat(killed.extend(Duration.ofMinutes(1), Duration.ZERO)).isEmpty();
+        assertThatThrownBy(killed::unlock).isInstanceOf(IllegalStateException.class);
+        SimpleLock again = otherProvider.lock(config("shed-ext")).orElseThrow();
+        again.unlock();
+    }
+
+    @Test
+    void shedLocksKeepAliveProviderKeepsALongTaskLocked() throws Exception {
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "keep-alive"));
+        try {
+            // lockAtMostFor 1 s, extended every 500 ms by ShedLock's KeepAliveLockProvider, for a task of 3 s
+            LockProvider keptAlive = KeepAlive.withMinimum(provider, scheduler, Duration.ofMillis(500));
+            LockConfiguration configuration = config(NAME, Duration.ofSeconds(1), Duration.ZERO);
+            SimpleLock lock = keptAlive.lock(configuration).orElseThrow();
+            Instant start = ClockProvider.now();
+            Instant end = start.plusSeconds(3);
+            int checks = 0;
+            while (ClockProvider.now().isBefore(end)) {
+                assertThat(otherProvider.lock(config(NAME)))
+                        .as("locked " + Duration.between(start, ClockProvider.now()) + " into the task")
+                        .isEmpty();
+                checks++;
+                TimeUnit.MILLISECONDS.sleep(100); // pacing the checks, not synchronisation
+            }
+            assertThat(checks).isGreaterThan(10);
+            assertThat(heardLost).as("never released at a lockAtMostFor").isEmpty();
+            lock.unlock();
+            assertUnlocked(NAME);
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     @Test
@@ -169,17 +285,6 @@ public abstract class LockProviderContract extends SpringFixture {
         assertThatThrownBy(lock::unlock)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(NAME);
-    }
-
-    @Test
-    void extendIsNotSupported() {
-        SimpleLock lock = provider.lock(config(NAME)).orElseThrow();
-        try {
-            assertThatThrownBy(() -> lock.extend(Duration.ofMinutes(1), Duration.ZERO))
-                    .isInstanceOf(UnsupportedOperationException.class);
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Test

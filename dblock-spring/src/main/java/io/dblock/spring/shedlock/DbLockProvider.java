@@ -4,7 +4,9 @@ import io.dblock.DbLocks;
 import io.dblock.LockHandle;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,17 +14,20 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.javacrumbs.shedlock.core.ClockProvider;
+import net.javacrumbs.shedlock.core.ExtensibleLockProvider;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
 
 /**
  * ShedLock's {@link LockProvider} backed by dblock advisory session locks: no {@code shedlock} table, no clock
- * skew, and a lock that ends when its holder's database session ends.
+ * skew, and ShedLock's contract: {@code lockAtMostFor}, {@code lockAtLeastFor} and {@link SimpleLock#extend}, so
+ * ShedLock's {@code KeepAliveLockProvider} and {@code LockExtender} work with it.
  *
  * <pre>{@code
  * @Bean
@@ -40,10 +45,24 @@ import net.javacrumbs.shedlock.core.SimpleLock;
  *   <li>All of a provider's locks live on that one thread, so they share one pinned connection and can be released
  *       after the task's thread has moved on. A name this provider already holds is refused too (dblock's re-entrancy
  *       would otherwise grant it again to the same thread).
- *   <li>{@link SimpleLock#unlock()} releases the key at once if {@code lockAtLeastFor} has passed (measured from the
- *       configuration's creation, as in every ShedLock provider: {@link LockConfiguration#getLockAtLeastUntil()}),
- *       and returns after the release. Otherwise it schedules the release for that instant and returns at once; until
- *       then the lock stays held, for this provider's callers as for other nodes.
+ *   <li><b>{@code lockAtMostFor}</b> ({@link Lifetime#LOCK_AT_MOST_FOR}, the default): when it passes before the
+ *       task's {@link SimpleLock#unlock()}, the holder thread releases the key, so other nodes can take it at once. The
+ *       node that held it is told: a {@code WARNING} log line (logger {@code
+ *       io.dblock.spring.shedlock.DbLockProvider}), a {@link io.dblock.LockListener#lost lost} event on the {@code
+ *       DbLocks}' listeners (a {@link io.dblock.LockLostException} naming {@code lockAtMostFor}; with the Boot
+ *       starter, the {@code dblock.locks.lost} counter), and a second warning at the task's late unlock. The hold's
+ *       fencing token, if it has one, is refused from then on ({@link LockHandle#revoke}). ShedLock's providers
+ *       measure it from the configuration's creation ({@link LockConfiguration#getLockAtMostUntil()}); so does this
+ *       one, on this node's clock only: no clock is compared across nodes.
+ *   <li><b>{@code lockAtLeastFor}</b>: {@link SimpleLock#unlock()} releases the key at once if it has passed ({@link
+ *       LockConfiguration#getLockAtLeastUntil()}), and returns after the release. Otherwise it schedules the release
+ *       for that instant and returns at once; until then the lock stays held, for this provider's callers as for other
+ *       nodes.
+ *   <li><b>{@link SimpleLock#extend(Duration, Duration) extend}</b> asks the server whether the key is still held
+ *       (one round trip, {@link LockHandle#confirmHeld()}); if it is, the lock gets new {@code lockAtMostFor} and
+ *       {@code lockAtLeastFor} counted from now, and the new {@code SimpleLock} it returns replaces the old one, which
+ *       can no longer be unlocked or extended ({@link IllegalStateException}), as in ShedLock. If the lock is lost or
+ *       has passed its {@code lockAtMostFor}, the answer is empty.
  *   <li>A lock lost with its session (killed backend, network failure) stops counting as held as soon as dblock
  *       knows (the watchdog, or the provider's next lock, which meets the dead session and moves to a fresh
  *       connection at once): the provider's other names keep working, the lost name can be taken again once the
@@ -51,26 +70,41 @@ import net.javacrumbs.shedlock.core.SimpleLock;
  *       run the task meanwhile (and never releases a newer hold of the same name).
  * </ol>
  *
- * <h2>lockAtMostFor</h2>
+ * <h2>The one difference to know: locks end with the session</h2>
  *
- * Not used: a database lock does not expire. ShedLock needs {@code lockAtMostFor} so that a lock row outlives a
- * crashed node for a bounded time only; here the server ends the lock together with the holder's session (process
- * exit, closed connection, terminated backend). The difference to know: a node that hangs with its connection open
- * keeps the lock until it is killed, where a lease would have expired. Nor is {@link SimpleLock#extend} supported
- * (there is no lease to extend), so {@code KeepAliveLockProvider} is neither needed nor usable.
+ * A table-based provider keeps a row whose lease outlives the node: after a crash, nobody runs the task until {@code
+ * lockAtMostFor} (or, for a task that had ended, {@code lockAtLeastFor}) has passed. Here the lock is the server's and
+ * ends with the holder's database session: when the node crashes or its connection closes, the server frees the key
+ * at once (on a silent network, within the {@code DbLocks}' silent-client bound, 30 s by default). So after a crash
+ * another node may run the task straight away, before the crashed run's {@code lockAtMostFor} would have passed, and
+ * a {@code lockAtLeastFor} still pending at the crash is cut short. A node that hangs with its connection open loses
+ * the lock at {@code lockAtMostFor}, as with a lease. {@link Lifetime#SESSION} keeps the lock for as long as the
+ * session lives, whatever {@code lockAtMostFor} says (a stuck node then holds it until it is killed).
  *
  * <p>Thread-safe. {@link #close()} releases every held lock and stops the holder thread; a Spring context calls it when
  * the bean is destroyed.
  */
-public final class DbLockProvider implements LockProvider, AutoCloseable {
+public final class DbLockProvider implements ExtensibleLockProvider, AutoCloseable {
+
+    /** How long a lock may be held while its task runs. */
+    public enum Lifetime {
+        /** Until {@code lockAtMostFor} passes, or the session ends, whichever comes first: ShedLock's contract. */
+        LOCK_AT_MOST_FOR,
+        /**
+         * For as long as the holder's session lives: {@code lockAtMostFor} is ignored, and {@link SimpleLock#extend}
+         * only checks that the lock is still held.
+         */
+        SESSION
+    }
 
     private static final System.Logger LOG = System.getLogger(DbLockProvider.class.getName());
 
     private final DbLocks locks;
     private final String keyPrefix;
+    private final Lifetime lifetime;
     private final ScheduledThreadPoolExecutor holder;
     /** Touched on the holder thread only. */
-    private final Map<String, LockHandle> held = new HashMap<>();
+    private final Map<String, Hold> held = new HashMap<>();
 
     /** A provider whose lock names are the advisory keys themselves: name {@code "report"} is {@code LockKey.of("report")}. */
     public DbLockProvider(DbLocks locks) {
@@ -79,8 +113,21 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
 
     /** A provider whose lock names are prefixed: name {@code "report"} is {@code LockKey.of(keyPrefix + "report")}. */
     public DbLockProvider(DbLocks locks, String keyPrefix) {
+        this(locks, keyPrefix, Lifetime.LOCK_AT_MOST_FOR);
+    }
+
+    /**
+     * A provider whose lock names are prefixed, with the given lifetime.
+     *
+     * @param locks the locks to take, on their data source
+     * @param keyPrefix put before each lock name to make its advisory key; may be empty
+     * @param lifetime {@link Lifetime#LOCK_AT_MOST_FOR} for ShedLock's contract (the other constructors' choice), {@link
+     *     Lifetime#SESSION} to hold a lock while its session lives
+     */
+    public DbLockProvider(DbLocks locks, String keyPrefix, Lifetime lifetime) {
         this.locks = Objects.requireNonNull(locks, "locks must not be null");
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+        this.lifetime = Objects.requireNonNull(lifetime, "lifetime must not be null");
         this.holder = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "dblock-shedlock-holder");
             thread.setDaemon(true);
@@ -99,47 +146,152 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
     @Override
     public Optional<SimpleLock> lock(LockConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration must not be null");
-        String name = configuration.getName();
-        LockHandle granted = onHolder(() -> take(name));
+        Hold granted = onHolder(() -> take(configuration));
         return granted == null ? Optional.empty() : Optional.of(new HeldLock(configuration, granted));
     }
 
-    /** The new hold of {@code name}, or null if it is held; a hold of this provider found lost no longer counts. */
-    private LockHandle take(String name) {
-        LockHandle current = held.get(name);
+    /** One held name: its hold, and the release planned at its {@code lockAtMostFor}. Holder thread only. */
+    private static final class Hold {
+        final String name;
+        final LockHandle handle;
+        ScheduledFuture<?> expiry;
+        /** Released because its {@code lockAtMostFor} passed. */
+        boolean expired;
+
+        Hold(String name, LockHandle handle) {
+            this.name = name;
+            this.handle = handle;
+        }
+    }
+
+    /** The new hold of the configuration's name, or null if it is held; a hold found lost no longer counts. */
+    private Hold take(LockConfiguration configuration) {
+        String name = configuration.getName();
+        Hold current = held.get(name);
         if (current != null) {
-            if (current.isHeld()) {
+            if (current.handle.isHeld()) {
                 return null;
             }
             // lost with its session (the server has freed it): the task that holds it is told at its unlock
-            held.remove(name);
-            current.close();
+            forget(current);
+            try {
+                current.handle.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "releasing the lost ShedLock lock '" + name + "'", e);
+            }
         }
         Optional<LockHandle> handle = locks.advisory(keyPrefix + name).tryAcquire();
-        handle.ifPresent(h -> held.put(name, h));
-        return handle.orElse(null);
+        if (handle.isEmpty()) {
+            return null;
+        }
+        Hold hold = new Hold(name, handle.get());
+        held.put(name, hold);
+        planExpiry(hold, configuration);
+        return hold;
     }
 
-    /** Releases {@code name} if {@code handle} is still its hold (not one granted after {@code handle} was lost). */
-    private Void release(String name, LockHandle handle) {
-        if (!held.remove(name, handle)) {
-            return null;
+    /** Plans the release at the configuration's {@code lockAtMostUntil} ({@link Lifetime#LOCK_AT_MOST_FOR} only). */
+    private void planExpiry(Hold hold, LockConfiguration configuration) {
+        if (lifetime == Lifetime.SESSION) {
+            return;
         }
-        AtomicBoolean lost = new AtomicBoolean();
-        handle.onLost(h -> lost.set(true)); // runs at once if known lost, or during the release if it finds out
+        hold.expiry = holder.schedule(
+                () -> expire(hold, configuration.getLockAtMostFor()),
+                nanosUntil(configuration.getLockAtMostUntil()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code lockAtMostFor} passed with the task still running: the key goes, and the node is told. */
+    private void expire(Hold hold, Duration lockAtMostFor) {
+        if (!held.remove(hold.name, hold)) {
+            return;
+        }
+        hold.expired = true;
+        String message = "ShedLock lock '" + hold.name + "' reached its lockAtMostFor (" + lockAtMostFor + ") while"
+                + " its task still ran: it is released, and another node may run the task now";
+        LOG.log(Level.WARNING, message);
         try {
-            handle.release();
+            hold.handle.revoke(message);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "releasing ShedLock lock '" + name + "' failed", e);
+            LOG.log(Level.WARNING, "releasing ShedLock lock '" + hold.name + "' at its lockAtMostFor failed", e);
+        }
+    }
+
+    /** Drops {@code hold} from the held names and its planned expiry. */
+    private void forget(Hold hold) {
+        held.remove(hold.name, hold);
+        if (hold.expiry != null) {
+            hold.expiry.cancel(false);
+        }
+    }
+
+    /** The task unlocked: release now, or once {@code lockAtLeastUntil} has passed. */
+    private Void unlocked(Hold hold, Instant lockAtLeastUntil) {
+        if (held.get(hold.name) != hold) {
+            warnLateUnlock(hold);
             return null;
         }
-        if (lost.get()) {
-            LOG.log(
-                    Level.WARNING,
-                    "ShedLock lock '" + name + "' was lost before its unlock (its database session ended), so another"
-                            + " node may have run the task meanwhile");
+        if (hold.expiry != null) {
+            hold.expiry.cancel(false);
+            hold.expiry = null;
+        }
+        long left = nanosUntil(lockAtLeastUntil);
+        if (left <= 0) {
+            release(hold);
+        } else {
+            hold.expiry = holder.schedule(() -> release(hold), left, TimeUnit.NANOSECONDS);
         }
         return null;
+    }
+
+    private static void warnLateUnlock(Hold hold) {
+        String why = hold.expired
+                ? "after its lockAtMostFor had passed and it was released"
+                : "after it was lost (its database session ended)";
+        LOG.log(
+                Level.WARNING,
+                "ShedLock lock '" + hold.name + "' was unlocked " + why + ", so another node may have run the task"
+                        + " meanwhile");
+    }
+
+    /** Releases {@code hold} if it is still its name's hold (not one granted after it was lost or expired). */
+    private Void release(Hold hold) {
+        if (held.get(hold.name) != hold) {
+            return null;
+        }
+        forget(hold);
+        AtomicBoolean lost = new AtomicBoolean();
+        hold.handle.onLost(h -> lost.set(true)); // runs at once if known lost, or during the release if it finds out
+        try {
+            hold.handle.release();
+        } catch (RuntimeException e) {
+            // LockLostException: the unlock met a failed session, which the server ends, freeing the key
+            lost.set(true);
+            LOG.log(Level.DEBUG, "releasing ShedLock lock '" + hold.name + "'", e);
+        }
+        if (lost.get()) {
+            warnLateUnlock(hold);
+        }
+        return null;
+    }
+
+    /** Extends {@code hold} to {@code configuration} if the server confirms it; empty if it is lost or expired. */
+    private Optional<Hold> extendHold(Hold hold, LockConfiguration configuration) {
+        if (held.get(hold.name) != hold) {
+            return Optional.empty();
+        }
+        if (!hold.handle.confirmHeld()) {
+            return Optional.empty(); // lost: the next lock() of the name cleans it up
+        }
+        if (hold.expiry != null) {
+            hold.expiry.cancel(false);
+        }
+        planExpiry(hold, configuration);
+        return Optional.of(hold);
+    }
+
+    private static long nanosUntil(Instant instant) {
+        return Math.max(0, Duration.between(ClockProvider.now(), instant).toNanos());
     }
 
     /** Releases every lock this provider holds, including those waiting out their {@code lockAtLeastFor}. */
@@ -150,8 +302,8 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
         }
         try {
             onHolder(() -> {
-                for (Map.Entry<String, LockHandle> entry : Map.copyOf(held).entrySet()) {
-                    release(entry.getKey(), entry.getValue());
+                for (Hold hold : List.copyOf(held.values())) {
+                    release(hold);
                 }
                 return null;
             });
@@ -195,43 +347,58 @@ public final class DbLockProvider implements LockProvider, AutoCloseable {
 
     @Override
     public String toString() {
-        return "DbLockProvider[" + locks.engineName() + ", prefix '" + keyPrefix + "']";
+        return "DbLockProvider[" + locks.engineName() + ", prefix '" + keyPrefix + "', " + lifetime + "]";
     }
 
-    /** A granted lock; {@link #unlock()} works once. */
+    /** A granted lock: {@link #unlock()} or {@link #extend} once, after which it is spent. */
     private final class HeldLock implements SimpleLock {
 
         private final LockConfiguration configuration;
-        private final LockHandle handle;
-        private final AtomicBoolean unlocked = new AtomicBoolean();
+        private final Hold hold;
+        private final AtomicBoolean spent = new AtomicBoolean();
 
-        HeldLock(LockConfiguration configuration, LockHandle handle) {
+        HeldLock(LockConfiguration configuration, Hold hold) {
             this.configuration = configuration;
-            this.handle = handle;
+            this.hold = hold;
         }
 
         @Override
         public void unlock() {
-            String name = configuration.getName();
-            if (!unlocked.compareAndSet(false, true)) {
-                throw new IllegalStateException("ShedLock lock '" + name + "' is already unlocked");
-            }
-            Duration left = Duration.between(ClockProvider.now(), configuration.getLockAtLeastUntil());
-            if (left.isNegative() || left.isZero()) {
-                onHolder(() -> release(name, handle));
-                return;
-            }
+            spend();
             try {
-                holder.schedule(() -> release(name, handle), left.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
+                onHolder(() -> unlocked(hold, configuration.getLockAtLeastUntil()));
+            } catch (IllegalStateException e) {
                 // closed meanwhile: close() has released it
-                LOG.log(Level.DEBUG, "provider closed before lock '" + name + "' reached its lockAtLeastFor", e);
+                LOG.log(Level.DEBUG, "provider closed before lock '" + hold.name + "' was unlocked", e);
+            }
+        }
+
+        /**
+         * Gives the lock a new {@code lockAtMostFor} and {@code lockAtLeastFor}, counted from now, if the server
+         * confirms it is still held (one round trip).
+         *
+         * @return the lock to unlock or extend from now on, or empty if it is lost or its {@code lockAtMostFor} passed
+         * @throws IllegalStateException if this lock was unlocked or extended already
+         * @throws IllegalArgumentException if ShedLock refuses the durations (for example, at least longer than at most)
+         */
+        @Override
+        public Optional<SimpleLock> extend(Duration lockAtMostFor, Duration lockAtLeastFor) {
+            LockConfiguration extended =
+                    new LockConfiguration(ClockProvider.now(), hold.name, lockAtMostFor, lockAtLeastFor);
+            spend();
+            return onHolder(() -> extendHold(hold, extended)).map(h -> new HeldLock(extended, h));
+        }
+
+        private void spend() {
+            if (!spent.compareAndSet(false, true)) {
+                throw new IllegalStateException("ShedLock lock '" + hold.name + "' is not valid any more: it was"
+                        + " unlocked or extended already");
             }
         }
 
         @Override
         public String toString() {
-            return "DbLockProvider lock '" + configuration.getName() + "'";
+            return "DbLockProvider lock '" + hold.name + "'";
         }
     }
 }
