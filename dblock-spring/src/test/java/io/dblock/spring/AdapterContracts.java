@@ -15,10 +15,19 @@ abstract class AdapterContracts {
     class SpringIntegrationLockRegistry extends LockRegistryContract {}
 
     @Nested
+    class LockRegistryMigration extends LockRegistryMigrationContract {}
+
+    @Nested
     class LeaderElection extends LeaderElectionContract {}
 
     @Nested
+    class LeaderElectionBaseline extends JdbcLockRegistryLeaderElectionContract {}
+
+    @Nested
     class ShedLockProvider extends LockProviderContract {}
+
+    @Nested
+    class ShedLockMigration extends ShedLockMigrationContract {}
 
     @Nested
     class LostLocks extends LostLockContract {}

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.Lock;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.integration.support.locks.RenewableLockRegistry;
 
 /**
  * Spring Integration's {@link LockRegistry} backed by dblock advisory session locks: a drop-in replacement for {@code
@@ -27,14 +28,19 @@ import org.springframework.integration.support.locks.LockRegistry;
  * evicted first; an evicted key's lock keeps working and excluding, since exclusion lives in the database and in the
  * {@code DbLocks}, not in the instance). See {@link #obtain(Object)} for each {@code Lock} method's behaviour.
  *
- * <p>Not a {@code RenewableLockRegistry}: a database session lock has no time-to-live to renew. It lasts until {@code
- * unlock()}, or until the holder's session ends (process exit, network failure, terminated backend), which also
- * covers what a TTL is for. Locks that are lost that way make {@code unlock()} throw {@link
- * java.util.ConcurrentModificationException}, as {@code JdbcLockRegistry} does for an expired lock.
+ * <p><b>No time to live.</b> A database session lock lasts until {@code unlock()}, or until the holder's session
+ * ends (process exit, terminated backend; on a silent network within the {@code DbLocks}' silent-client bound), which
+ * covers what a TTL is for. Locks lost that way make {@code unlock()} throw {@link
+ * java.util.ConcurrentModificationException}, as {@code JdbcLockRegistry} does for an expired lock. So {@link
+ * #renewLock(Object)} (this is a {@code RenewableLockRegistry}) confirms the hold with the server instead of pushing
+ * a TTL back, and on Spring Integration 7 the locks {@link #obtain(Object)} returns implement its {@code
+ * DistributedLock}: {@code lock(ttl)} and {@code tryLock(waitTime, ttl)} check {@code ttl} (positive) and then behave
+ * as {@code lock()} and {@code tryLock(waitTime)}; the lock is not released when {@code ttl} passes. A renewal
+ * scheduler ({@code setRenewalTaskScheduler}) is not needed and not used.
  *
  * <p>Thread-safe.
  */
-public final class DbLockRegistry implements ExpirableLockRegistry {
+public final class DbLockRegistry implements ExpirableLockRegistry, RenewableLockRegistry {
 
     /** Default {@link #setCacheCapacity(int) cache capacity}, as {@code JdbcLockRegistry}'s. */
     public static final int DEFAULT_CAPACITY = 100_000;
@@ -97,8 +103,43 @@ public final class DbLockRegistry implements ExpirableLockRegistry {
         synchronized (monitor) {
             RegistryLock lock = cache.computeIfAbsent(key, k -> new RegistryLock(k, locks.advisory(keyPrefix + k)));
             trim();
-            return lock;
+            return lock.exposed();
         }
+    }
+
+    /**
+     * Confirms that the current thread still holds the lock of {@code lockKey}: one query on the holding session. There
+     * is no time to live to renew (see the class comment).
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold it
+     * @throws java.util.ConcurrentModificationException if the hold is lost (its session ended)
+     * @throws IllegalArgumentException if {@code lockKey} is not a {@code String}
+     */
+    @Override
+    public void renewLock(Object lockKey) {
+        RegistryLock lock;
+        synchronized (monitor) {
+            lock = lockKey instanceof String key ? cache.get(key) : null;
+        }
+        if (lock == null) {
+            obtain(lockKey); // a wrong key type throws here
+            throw new IllegalMonitorStateException(
+                    "the current thread does not own the lock for key '" + lockKey + "', so it cannot renew it");
+        }
+        lock.renew();
+    }
+
+    /**
+     * Spring Integration 7's {@code renewLock(key, ttl)}: as {@link #renewLock(Object)}; {@code ttl} is checked
+     * (positive) and otherwise not used.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is null, zero or negative
+     */
+    public void renewLock(Object lockKey, java.time.Duration ttl) {
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("a lock's time to live must be positive, got " + ttl);
+        }
+        renewLock(lockKey);
     }
 
     /**

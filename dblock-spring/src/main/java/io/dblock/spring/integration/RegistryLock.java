@@ -47,9 +47,17 @@ final class RegistryLock implements Lock {
 
     private int lostHolds;
 
+    /** This lock as the registry hands it out: a {@code DistributedLock} on Spring Integration 7. */
+    private final Lock exposed;
+
     RegistryLock(String key, AdvisoryLock lock) {
         this.key = key;
         this.lock = lock.waitForever();
+        this.exposed = DistributedLocks.expose(this);
+    }
+
+    Lock exposed() {
+        return exposed;
     }
 
     @Override
@@ -167,6 +175,62 @@ final class RegistryLock implements Lock {
         }
         if (wasLost || heldLost.get()) {
             // the release found the session dead (and reported the hold lost), or it had been lost before
+            throw lostLock(null);
+        }
+    }
+
+    /**
+     * Spring Integration 7's {@code DistributedLock.lock(Duration)}: {@link #lock()}. A session lock has no time to
+     * live; {@code ttl} is checked and otherwise not used (see {@link DbLockRegistry}).
+     *
+     * @throws IllegalArgumentException if {@code ttl} is null, zero or negative
+     */
+    public void lock(Duration ttl) {
+        checkTtl(ttl);
+        lock();
+    }
+
+    /**
+     * Spring Integration 7's {@code DistributedLock.tryLock(Duration, Duration)}: {@link #tryLock(long, TimeUnit)};
+     * {@code ttl} is checked and otherwise not used.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is null, zero or negative, or {@code waitTime} is null
+     */
+    public boolean tryLock(Duration waitTime, Duration ttl) throws InterruptedException {
+        java.util.Objects.requireNonNull(waitTime, "waitTime must not be null");
+        checkTtl(ttl);
+        return tryLock(saturatedNanos(waitTime), TimeUnit.NANOSECONDS);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE;
+        }
+    }
+
+    private static void checkTtl(Duration ttl) {
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("a lock's time to live must be positive, got " + ttl);
+        }
+    }
+
+    /**
+     * {@code RenewableLockRegistry.renewLock}: asks the holding session whether it still holds the key (one query,
+     * {@link LockHandle#confirmHeld()}); there is no time to live to push back.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold this lock
+     * @throws ConcurrentModificationException if the hold is lost (its session ended): the last {@code unlock()}
+     *     throws too
+     */
+    void renew() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException(
+                    "the current thread does not own the lock for key '" + key + "', so it cannot renew it");
+        }
+        if (lost.get() || !handle.confirmHeld()) {
+            lostMeanwhile = true;
             throw lostLock(null);
         }
     }
