@@ -141,10 +141,7 @@ public final class DbLocks implements AutoCloseable {
         }
     }
 
-    /**
-     * The inspector of this server's locks and waits (who holds what, who waits for whom, cancel or terminate a blocker;
-     * see {@link LockInspector} for each engine and the privileges needed): thread-safe, cheap, holds no connection.
-     */
+    /** The inspector of this server's locks and waits ({@link LockInspector}): thread-safe, cheap, holds no connection. */
     public LockInspector inspector() {
         return new DefaultLockInspector(context);
     }
@@ -188,19 +185,12 @@ public final class DbLocks implements AutoCloseable {
                 "fencing table " + context.fencingTable());
     }
 
-    /**
-     * The statement that creates the fencing-token table on this engine, for migrations (Flyway, Liquibase): one row
-     * per key, {@code lock_key} (the server's identity of the lock) and {@code token}; e.g. {@code CREATE TABLE IF NOT
-     * EXISTS "dblock_fencing_token" (lock_key varchar(64) PRIMARY KEY, token bigint NOT NULL)}.
-     */
+    /** The statement that creates the fencing-token table on this engine, for migrations (Flyway, Liquibase). */
     public String fencingTableDdl() {
         return context.fencing().fencingTableDdl(context.fencingTable());
     }
 
-    /**
-     * Shuts this instance down with the builder's {@link Builder#shutdownGrace(Duration) shutdown grace} (default
-     * {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS} s). See {@link #close(Duration)}.
-     */
+    /** {@link #close(Duration)} with the {@link Builder#shutdownGrace(Duration) shutdown grace} (default 30 s). */
     @Override
     public void close() {
         close(context.shutdownGrace);
@@ -293,6 +283,15 @@ public final class DbLocks implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What stands between dblock and the server: default {@link Pooler#AUTO} (detected on the first pinned
+         * connection); {@link Pooler#TRANSACTION} holds session locks inside a transaction left open (see {@link Pooler}).
+         */
+        public Builder pooler(Pooler pooler) {
+            settings.pooler(pooler);
+            return this;
+        }
+
         /** Adds a listener of every acquisition, failure, release and loss of this instance's locks ({@link LockListener}). */
         public Builder listener(LockListener listener) {
             settings.listener(listener);
@@ -300,9 +299,8 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
-         * Whether session-lock acquisitions record where the application made them (5 frames, {@link StackWalker}), for
-         * the warning about a {@link LockHandle} collected unreleased. Default {@code true}; the lock is released either
-         * way. Turn it off only if a profile shows its cost (about 2 µs, against a round trip of 50 µs or more).
+         * Whether acquisitions record where they were made (5 frames), for the warning about a {@link LockHandle}
+         * collected unreleased. Default {@code true}; its cost is about 2 µs, against a round trip of 50 µs or more.
          */
         public Builder recordAcquisitionSites(boolean record) {
             settings.recordSites = record;

@@ -48,7 +48,19 @@ final class DefaultLockInspector implements LockInspector {
 
     @Override
     public boolean terminate(long connectionId) {
+        if (context.sessions.pooler() == Pooler.TRANSACTION) {
+            throw new UnsupportedLockException(
+                    "terminating a session through a pooler in transaction mode (Pooler.TRANSACTION) would end a server"
+                            + " session other clients share; cancel its statement (cancel(id)) instead, or terminate"
+                            + " it on a direct connection to the server",
+                    "session " + connectionId);
+        }
         return signal(connectionId, true, "terminating session " + connectionId);
+    }
+
+    @Override
+    public Pooler pooler() {
+        return context.sessions.pooler();
     }
 
     /** Cancels the session's statement, or ends the session, through the engine's {@link SessionControl}. */

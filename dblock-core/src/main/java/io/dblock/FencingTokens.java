@@ -11,9 +11,11 @@ import java.sql.SQLException;
 final class FencingTokens {
 
     private final LockEngine engine;
+    private final javax.sql.DataSource dataSource;
 
-    FencingTokens(LockEngine engine) {
+    FencingTokens(LockEngine engine, javax.sql.DataSource dataSource) {
         this.engine = engine;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -27,7 +29,9 @@ final class FencingTokens {
         }
         try {
             io.dblock.spi.Fencing fencing = Facets.require(engine, io.dblock.spi.Fencing.class, description);
-            long token = NetworkBound.run(pin.connection, () -> fencing.nextFencingToken(pin.connection, table, key));
+            long token = pin.heldInTransaction
+                    ? onOwnConnection(fencing, table, key)
+                    : NetworkBound.run(pin.connection, () -> fencing.nextFencingToken(pin.connection, table, key));
             pin.fencingTokens.put(key, token);
             return token;
         } catch (SQLException e) {
@@ -36,6 +40,19 @@ final class FencingTokens {
                 throw missingTable(table, description, start, e);
             }
             throw Errors.translate(engine, e, description, Durations.since(start));
+        }
+    }
+
+    /**
+     * Behind a transaction pooler the pin's transaction is rolled back when its locks end, so the token is counted on a
+     * connection of its own, in auto-commit, while the lock is held: it stays counted.
+     */
+    private long onOwnConnection(io.dblock.spi.Fencing fencing, TableName table, LockKey key) throws SQLException {
+        try (java.sql.Connection own = dataSource.getConnection()) {
+            if (!own.getAutoCommit()) {
+                own.setAutoCommit(true);
+            }
+            return NetworkBound.run(own, () -> fencing.nextFencingToken(own, table, key));
         }
     }
 

@@ -39,6 +39,13 @@ final class LockSettings {
 
     Duration shutdownGrace = Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
+    /** What stands between dblock and the server; {@link Pooler#AUTO} finds out on the first pin. */
+    Pooler pooler = Pooler.AUTO;
+
+    void pooler(Pooler value) {
+        pooler = Objects.requireNonNull(value, "pooler must not be null (Pooler.AUTO detects one)");
+    }
+
     void defaultTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "default timeout must not be null (leave it unset to wait without limit)");
         if (timeout.isNegative()) {

@@ -31,6 +31,15 @@ final class Pin {
     /** Set after a failed lock or unlock statement: the session may hold locks dblock does not know of. */
     boolean dirty;
 
+    /**
+     * Behind a transaction pooler ({@link io.dblock.Pooler#TRANSACTION}): this pin's locks are transaction-scoped, in a
+     * transaction left open on the connection (auto-commit off) until its last hold ends, which rolls it back.
+     */
+    boolean heldInTransaction;
+
+    /** Puts back what {@link io.dblock.spi.PoolerDetection#adaptToPooler} changed; null if nothing was. */
+    Runnable poolerRestore;
+
     /** Set once the connection went back to its pool or was closed: the owner must borrow a new one. */
     volatile boolean returned;
 

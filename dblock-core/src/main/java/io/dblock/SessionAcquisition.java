@@ -173,10 +173,31 @@ final class SessionAcquisition {
     private OptionalLong acquireBounded(Pin pin, LocalLocks.Claim claim, Request request, Wait slice)
             throws SQLException {
         WaitGuard guard = guard(request, pin, slice);
+        if (pin.heldInTransaction) {
+            return NetworkBound.run(
+                    pin.connection,
+                    NetworkBound.forWait(slice),
+                    () -> inTransaction(pin, claim, request, slice, guard));
+        }
         return NetworkBound.run(
                 pin.connection,
                 NetworkBound.forWait(slice),
                 () -> engine.acquireSession(pin.connection, claim.freshKeys, request.mode, slice, guard));
+    }
+
+    /**
+     * Behind a transaction pooler: the keys as transaction-scoped locks in the pin's open transaction (in a savepoint, so
+     * a timeout leaves the transaction and its other locks as they were), and the server's id of the session that
+     * transaction keeps.
+     */
+    private OptionalLong inTransaction(Pin pin, LocalLocks.Claim claim, Request request, Wait slice, WaitGuard guard)
+            throws SQLException {
+        io.dblock.spi.TransactionLocks locks =
+                Facets.require(engine, io.dblock.spi.TransactionLocks.class, request.description);
+        if (!locks.acquireTransaction(pin.connection, claim.freshKeys, request.mode, slice, guard)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(pin.connectionId >= 0 ? pin.connectionId : engine.connectionId(pin.connection));
     }
 
     /**

@@ -54,7 +54,7 @@ final class SessionLocks {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
-        this.pins = new SessionPins(dataSource, engine);
+        this.pins = new SessionPins(dataSource, engine, settings.pooler);
         this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
         this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);
@@ -62,7 +62,20 @@ final class SessionLocks {
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.acquisition = new SessionAcquisition(
-                this, guards, local, pins, holds, liveness, confirmation, release, new FencingTokens(engine));
+                this,
+                guards,
+                local,
+                pins,
+                holds,
+                liveness,
+                confirmation,
+                release,
+                new FencingTokens(engine, dataSource));
+    }
+
+    /** The pooler setting in effect ({@link SessionPins#pooler()}). */
+    Pooler pooler() {
+        return pins.pooler();
     }
 
     /** How {@link SessionHolds} releases a leaked hold (through a method: {@code release} is built after it). */

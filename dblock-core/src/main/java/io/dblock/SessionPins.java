@@ -18,10 +18,21 @@ final class SessionPins {
     private final DataSource dataSource;
     private final LockEngine engine;
     private final ThreadLocal<Pin> pins = new ThreadLocal<>();
+    /** The builder's setting, and what it came to: {@link Pooler#AUTO} until the first pin resolves it. */
+    private final Pooler configured;
 
-    SessionPins(DataSource dataSource, LockEngine engine) {
+    private volatile Pooler resolved;
+
+    SessionPins(DataSource dataSource, LockEngine engine, Pooler configured) {
         this.dataSource = dataSource;
         this.engine = engine;
+        this.configured = configured;
+        this.resolved = configured;
+    }
+
+    /** The pooler setting in effect: as configured, or for {@link Pooler#AUTO} what the first pin found. */
+    Pooler pooler() {
+        return resolved;
     }
 
     /** The thread's pin, not entered; null if it has none. */
@@ -56,6 +67,22 @@ final class SessionPins {
         } catch (SQLException e) {
             throw Errors.connectionUnavailable(description, engine.name(), e);
         }
+        try {
+            if (resolve(fresh.connection) == Pooler.TRANSACTION) {
+                java.util.Optional<io.dblock.spi.PoolerDetection> adapter =
+                        engine.facet(io.dblock.spi.PoolerDetection.class);
+                if (adapter.isPresent()) {
+                    fresh.poolerRestore = adapter.get().adaptToPooler(fresh.connection);
+                }
+                fresh.heldInTransaction = true;
+                fresh.connection.setAutoCommit(false);
+            }
+        } catch (SQLException | RuntimeException e) {
+            fresh.discard();
+            throw e instanceof SQLException sql
+                    ? Errors.connectionUnavailable(description, engine.name(), sql)
+                    : (RuntimeException) e;
+        }
         fresh.busy.lock();
         if (pin != null) {
             pin.busy.unlock();
@@ -63,6 +90,58 @@ final class SessionPins {
         entered[0] = fresh;
         pins.set(fresh);
         return fresh;
+    }
+
+    /**
+     * What stands between this instance and the server: {@link Pooler#TRANSACTION} (locks in an open transaction) or
+     * another; {@link Pooler#AUTO} asks the engine once, on the first connection pinned, and logs the outcome.
+     */
+    private Pooler resolve(java.sql.Connection connection) throws SQLException {
+        Pooler now = resolved;
+        boolean inTransactionPossible =
+                engine.facet(io.dblock.spi.TransactionLocks.class).isPresent();
+        if (now == Pooler.TRANSACTION && !inTransactionPossible) {
+            throw new UnsupportedLockException(
+                    "Pooler.TRANSACTION holds session locks as transaction-scoped advisory locks, which "
+                            + engine.name() + " does not have (its named locks belong to the session, not the"
+                            + " transaction): connect directly or through a proxy that keeps one server session per"
+                            + " client connection, and use Pooler.NONE or Pooler.SESSION",
+                    null,
+                    engine.name(),
+                    null,
+                    null);
+        }
+        if (now != Pooler.AUTO) {
+            return now;
+        }
+        synchronized (this) {
+            if (resolved == Pooler.AUTO) {
+                java.util.Optional<io.dblock.spi.PoolerDetection> detection =
+                        engine.facet(io.dblock.spi.PoolerDetection.class);
+                boolean behind = detection.isPresent()
+                        && NetworkBound.run(connection, () -> detection.get().behindPooler(connection));
+                resolved = !behind ? Pooler.NONE : inTransactionPossible ? Pooler.TRANSACTION : Pooler.SESSION;
+                LOG.log(
+                        !behind ? Level.DEBUG : inTransactionPossible ? Level.INFO : Level.WARNING,
+                        detected(behind, inTransactionPossible));
+            }
+            return resolved;
+        }
+    }
+
+    private String detected(boolean behind, boolean inTransactionPossible) {
+        if (!behind) {
+            return "dblock: direct connections to " + engine.name() + " (no pooler found)";
+        }
+        return inTransactionPossible
+                ? "dblock: the connections to " + engine.name() + " go through a pooler or proxy (the driver's session"
+                        + " key differs from the server's): session locks are held as transaction-scoped locks in a"
+                        + " transaction left open on their connection (Pooler.TRANSACTION); declare"
+                        + " DbLocks.Builder.pooler(Pooler.SESSION) behind a session-mode pooler for plain session locks"
+                : "dblock: the connections to " + engine.name() + " go through a proxy (the handshake's thread id"
+                        + " differs from CONNECTION_ID()): named locks are session-level, so they are only safe if the"
+                        + " proxy keeps one server connection per client connection while a lock is held (ProxySQL"
+                        + " turns multiplexing off after GET_LOCK; see the README for MaxScale)";
     }
 
     /**
@@ -90,11 +169,46 @@ final class SessionPins {
 
     /** Before an idle pin's connection goes back: clears a dirty session and puts back the settings dblock changed. */
     private void tidy(Pin pin) {
+        if (pin.heldInTransaction) {
+            endTransaction(pin);
+            return;
+        }
         if (pin.dirty && !pin.broken) {
             clearSession(pin);
         }
         if (pin.silentClientRestore != null && !pin.broken) {
             restoreSettings(pin);
+        }
+    }
+
+    /**
+     * Ends the transaction that held the pin's locks: ROLLBACK frees every transaction-scoped lock in it and puts back
+     * the session settings the keepalive changed inside it. Marks the pin broken (to be discarded) if that fails; a
+     * statement in auto-commit behind a transaction pooler could land on another client's server session, so nothing
+     * else runs.
+     */
+    private void endTransaction(Pin pin) {
+        if (pin.broken) {
+            return;
+        }
+        try {
+            NetworkBound.run(pin.connection, () -> {
+                pin.connection.rollback();
+                pin.connection.setAutoCommit(true);
+                return null;
+            });
+            pin.dirty = false;
+            pin.silentClientRestore = null;
+            if (pin.poolerRestore != null) {
+                pin.poolerRestore.run();
+                pin.poolerRestore = null;
+            }
+        } catch (SQLException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "ending the transaction that held a pinned connection's locks failed; discarding it",
+                    e);
+            pin.broken = true;
         }
     }
 

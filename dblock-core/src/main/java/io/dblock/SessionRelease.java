@@ -130,7 +130,9 @@ final class SessionRelease {
 
     /** Unlocks {@code keys} on the pin's session (nothing to send if it is broken); a clean answer confirms the pin. */
     private Release unlock(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
-        if (pin.broken) {
+        if (pin.broken || pin.heldInTransaction) {
+            // transaction-scoped locks (behind a transaction pooler) go when the pin's transaction ends, with its last
+            // hold
             return Release.ALL_HELD;
         }
         long asked = System.nanoTime();
@@ -145,7 +147,7 @@ final class SessionRelease {
     void undoAcquisition(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) {
         pin.serverHolds -= keys.size();
         try {
-            if (!pin.broken) {
+            if (!pin.broken && !pin.heldInTransaction) {
                 NetworkBound.run(pin.connection, () -> engine.releaseSession(pin.connection, keys, mode));
             }
         } catch (SQLException e) {

@@ -134,7 +134,8 @@ abstract class FencingContract {
     @Test
     void aFencedAcquisitionCostsOneMoreStatementThanAPlainOne() {
         CountingDataSource counting = new CountingDataSource(dataSource);
-        DbLocks counted = DbLocks.create(counting.dataSource());
+        DbLocks counted =
+                DbLocks.builder(counting.dataSource()).pooler(Pooler.NONE).build();
         int plain = counting.count(() -> counted.advisory(key).acquire().release());
         int fenced =
                 counting.count(() -> counted.advisory(key).fenced().acquire().release());

@@ -22,6 +22,21 @@ abstract class RoundTripContract implements DriverUnderTest {
     void setUp(TestDatabase db) {
         counting = new CountingDataSource(dataSource(db));
         locks = DbLocks.create(counting.dataSource());
+        // the first pin of a DbLocks asks once whether a pooler stands in between (Pooler.AUTO): not per acquisition
+        locks.advisory("warm-up").acquire().release();
+    }
+
+    @Test
+    void onlyTheFirstPinOfAnInstanceAsksWhetherAPoolerIsThereAndNoneIsAskedWhenDeclared() {
+        DbLocks fresh = DbLocks.create(counting.dataSource());
+        assertThat(counting.count(() -> fresh.advisory("rt").acquire().release()))
+                .isEqualTo(3);
+        assertThat(counting.count(() -> fresh.advisory("rt").acquire().release()))
+                .isEqualTo(2);
+        DbLocks declared =
+                DbLocks.builder(counting.dataSource()).pooler(Pooler.NONE).build();
+        assertThat(counting.count(() -> declared.advisory("rt").acquire().release()))
+                .isEqualTo(2);
     }
 
     @Test

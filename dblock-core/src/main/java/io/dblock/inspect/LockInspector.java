@@ -93,6 +93,15 @@ public interface LockInspector {
      * @return true if the server accepted the termination, false if no such session exists
      * @throws io.dblock.LockUsageException without the privilege, naming what is needed; for the inspector's own
      *     session; for a server process that is not a client session, in which case nothing is signalled
+     * @throws io.dblock.UnsupportedLockException behind a pooler in transaction mode ({@link #pooler()} {@code
+     *     TRANSACTION}), where the server session is shared by other clients
      */
     boolean terminate(long connectionId);
+
+    /**
+     * The pooler setting of the {@code DbLocks} this inspector belongs to, as in effect: the one configured ({@link
+     * io.dblock.DbLocks.Builder#pooler}), or for {@link io.dblock.Pooler#AUTO} what detection found once a session lock
+     * was taken ({@code NONE} for a direct connection, {@code TRANSACTION} behind a pooler); {@code AUTO} until then.
+     */
+    io.dblock.Pooler pooler();
 }

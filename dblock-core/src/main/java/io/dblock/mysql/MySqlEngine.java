@@ -51,7 +51,8 @@ final class MySqlEngine extends AbstractLockEngine {
                 new MySqlInspection(name),
                 new MySqlSessionControl(name, mariaDb),
                 new MySqlSessionSettings(mariaDb),
-                new MySqlLockListing(name));
+                new MySqlLockListing(name),
+                new MySqlPoolerDetection());
         this.sessionLocks = new MySqlSessionLocks(new MySqlUserLocks(mariaDb));
     }
 

@@ -19,8 +19,8 @@ import java.util.Set;
  * <p>Session locks, which every engine has, are {@link PostgresSessionLocks}. The facets are parts ({@link
  * #facet(Class)}): transaction-scoped and table locks ({@link PostgresTransactionLocks}, inside {@code SAVEPOINT
  * dblock_lock}), fencing tokens ({@link PostgresFencing}), the inspector's reads and {@code pg_blocking_pids} ({@link
- * PostgresInspection}), cancelling and terminating sessions ({@link PostgresSessionControl}), and the session's
- * settings ({@link PostgresSessionSettings}).
+ * PostgresInspection}), cancelling and terminating sessions ({@link PostgresSessionControl}), the session's settings
+ * ({@link PostgresSessionSettings}), and telling a pooler is there ({@link PostgresPoolerDetection}).
  */
 final class PostgresEngine extends AbstractLockEngine {
 
@@ -32,7 +32,8 @@ final class PostgresEngine extends AbstractLockEngine {
                 new PostgresFencing(),
                 new PostgresInspection(version),
                 new PostgresSessionControl(),
-                new PostgresSessionSettings());
+                new PostgresSessionSettings(),
+                new PostgresPoolerDetection());
     }
 
     /** {@code lock_timeout} is an int of milliseconds: 2147483647 ms, about 24.9 days. */

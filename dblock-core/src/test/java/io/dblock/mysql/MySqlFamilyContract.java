@@ -63,6 +63,27 @@ public abstract class MySqlFamilyContract implements DriverUnderTest {
     }
 
     @Test
+    void aTransactionPoolerSettingIsRefusedForNamedLocksAndChangesNothing() {
+        DbLocks behind =
+                DbLocks.builder(dataSource).pooler(io.dblock.Pooler.TRANSACTION).build();
+        assertThatThrownBy(() -> behind.advisory("pooled").acquire())
+                .isInstanceOf(UnsupportedLockException.class)
+                .hasMessageContaining("Pooler.TRANSACTION")
+                .hasMessageContaining("Pooler.SESSION");
+        assertThat(server.queryInt("SELECT IS_USED_LOCK(CONCAT(DATABASE(), '.pooled')) IS NULL"))
+                .as("nothing locked")
+                .isEqualTo(1);
+        assertThat(behind.inspector().pooler()).isEqualTo(io.dblock.Pooler.TRANSACTION);
+        behind.close();
+
+        assertThat(locks.inspector().pooler()).as("before the first lock").isEqualTo(io.dblock.Pooler.AUTO);
+        locks.advisory("direct").acquire().release();
+        assertThat(locks.inspector().pooler())
+                .as("the handshake's thread id is CONNECTION_ID() on a direct connection")
+                .isEqualTo(io.dblock.Pooler.NONE);
+    }
+
+    @Test
     void namesArePrefixedWithTheDatabase() {
         try (LockHandle h = locks.advisory("invoice:42").acquire()) {
             assertThat(server.queryInt("SELECT IS_USED_LOCK(CONCAT(DATABASE(), '.invoice:42'))"))

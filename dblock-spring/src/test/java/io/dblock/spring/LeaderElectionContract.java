@@ -136,6 +136,15 @@ public abstract class LeaderElectionContract extends SpringFixture {
             int killedNode = leaders().get(0);
             long killedAt = System.nanoTime();
             killSessionsOf(killedNode);
+            if (!anotherNodeLeadsAfterAKill() && !revokedWithin(killedNode, killedAt, KEEPS_LEADING_AFTER)) {
+                // a lock row outlives the session: if the pool hands out a fresh connection, nothing was lost
+                assertThat(leaders()).as("still one leader").containsExactly(killedNode);
+                System.out.printf(
+                        "leader election over %s on %s, kill %d of node %d: node %d kept leading (its lock row"
+                                + " outlived the killed sessions)%n",
+                        registryName(), db.engine(), round + 1, killedNode, killedNode);
+                continue;
+            }
             Await.until(
                     Duration.ofSeconds(20),
                     "node " + killedNode + " revoked and another node granted",
@@ -163,6 +172,19 @@ public abstract class LeaderElectionContract extends SpringFixture {
         Await.until(
                 Duration.ofSeconds(20), "one leader at the end", () -> leaders().size() == 1);
         assertThat(Duration.ofNanos(longestOverlap)).isLessThanOrEqualTo(MAX_TWO_LEADERS);
+    }
+
+    /** How long a table-based registry's leader is watched for a revocation after its sessions are killed. */
+    static final Duration KEEPS_LEADING_AFTER = Duration.ofSeconds(3);
+
+    /** Whether {@code node} is revoked within {@code window} of {@code since}. */
+    private boolean revokedWithin(int node, long since, Duration window) {
+        try {
+            Await.until(window, "node " + node + " revoked", () -> revokedSince(node, since) != null);
+            return true;
+        } catch (AssertionError notRevoked) {
+            return false;
+        }
     }
 
     /** The first revocation of {@code node} after {@code since}. */

@@ -74,6 +74,7 @@ public class DbLocksAutoConfiguration {
         }
         builder.watchdog(properties.getWatchdogInterval());
         builder.keepaliveAt(properties.getKeepaliveAt());
+        builder.pooler(properties.getPooler());
         builder.shutdownGrace(
                 properties.getShutdownGrace() != null
                         ? properties.getShutdownGrace()

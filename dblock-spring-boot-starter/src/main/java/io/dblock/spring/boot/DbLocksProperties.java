@@ -40,6 +40,12 @@ public class DbLocksProperties {
     /** How long closing the context waits for lock holders; unset: {@code spring.lifecycle.timeout-per-shutdown-phase}. */
     private Duration shutdownGrace;
 
+    /**
+     * What stands between dblock and the database: auto (detected on the first session lock), none, session (a
+     * session-mode pooler: plain session locks) or transaction (session locks held in a transaction left open).
+     */
+    private io.dblock.Pooler pooler = io.dblock.Pooler.AUTO;
+
     /** Micrometer metrics of lock operations. */
     private final Metrics metrics = new Metrics();
 
@@ -48,6 +54,24 @@ public class DbLocksProperties {
 
     /** Creates the properties with their defaults; Spring Boot binds them. */
     public DbLocksProperties() {}
+
+    /**
+     * The pooler setting ({@code DbLocks.Builder#pooler(Pooler)}).
+     *
+     * @return {@code AUTO} unless {@code dblock.pooler} says otherwise
+     */
+    public io.dblock.Pooler getPooler() {
+        return pooler;
+    }
+
+    /**
+     * Sets the pooler setting.
+     *
+     * @param pooler {@code auto}, {@code none}, {@code session} or {@code transaction}
+     */
+    public void setPooler(io.dblock.Pooler pooler) {
+        this.pooler = java.util.Objects.requireNonNull(pooler, "dblock.pooler must not be empty");
+    }
 
     /**
      * Whether the {@code DbLocks} bean is auto-configured.

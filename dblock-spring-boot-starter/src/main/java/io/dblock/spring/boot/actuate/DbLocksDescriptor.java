@@ -19,6 +19,9 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  *     wait without a connection, so the server's {@code waits} cannot show them); read without SQL, so present in
  *     every status
  * @param unavailable why (part of) the answer is missing, or {@code null} with {@code OK}
+ * @param pooler what stands between the application and the database, as {@code DbLocks} sees it ({@code
+ *     LockInspector.pooler()}): {@code AUTO} until the first session lock, then {@code NONE} (direct) or {@code
+ *     TRANSACTION} (a pooler was detected: session locks are held in an open transaction); or as configured
  */
 public record DbLocksDescriptor(
         String status,
@@ -28,7 +31,8 @@ public record DbLocksDescriptor(
         List<LockDescriptor> locks,
         List<WaitDescriptor> waits,
         int localWaiters,
-        String unavailable)
+        String unavailable,
+        String pooler)
         implements OperationResponseBody {
 
     /** Both lists were read. */

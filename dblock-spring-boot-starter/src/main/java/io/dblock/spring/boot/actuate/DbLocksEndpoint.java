@@ -78,7 +78,8 @@ public class DbLocksEndpoint {
                 held,
                 waits,
                 locks.locallyWaitingThreads(),
-                unavailable);
+                unavailable,
+                locks.inspector().pooler().name());
     }
 
     /** A pool's borrow timeout (HikariCP, DBCP2 and the JDBC spec's class for it) or a connection-class SQLState. */
