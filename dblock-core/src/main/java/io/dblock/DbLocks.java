@@ -40,8 +40,8 @@ public final class DbLocks implements AutoCloseable {
     /**
      * Creates an instance with default options (wait without limit).
      *
-     * @throws UnsupportedLockException if the database is not one dblock supports; the message lists those it does
-     * @throws LockFailedException if no connection could be opened to detect the engine
+     * @throws UnsupportedLockException if the database is not one dblock supports (the message lists those it does);
+     *     {@link LockFailedException} if no connection could be opened to detect the engine
      */
     public static DbLocks create(DataSource dataSource) {
         return builder(dataSource).build();
@@ -88,10 +88,7 @@ public final class DbLocks implements AutoCloseable {
                 context, Arrays.stream(tables).map(TableName::parse).collect(Collectors.toList()));
     }
 
-    /**
-     * A table lock with no tables yet, for the portable form: {@code locks.tables().read("customers").write("orders")
-     * .inTransaction(conn -> ...)}.
-     */
+    /** A table lock with no tables yet: {@code locks.tables().read("customers").write("orders").inTransaction(...)}. */
     public TableLock tables() {
         return DefaultTableLock.of(context, List.of());
     }
@@ -129,10 +126,7 @@ public final class DbLocks implements AutoCloseable {
         return DefaultLockTimeoutScope.open(context, connection, timeout);
     }
 
-    /**
-     * Runs {@code work} inside {@link #lockTimeout(Connection, Duration)} and restores the previous limits afterwards,
-     * also when {@code work} throws; returns what it returns, throws what it throws (a failed restore added suppressed).
-     */
+    /** {@code work} inside {@link #lockTimeout(Connection, Duration)}: its result or exception; limits put back after. */
     public <R, X extends Exception> R withLockTimeout(Connection connection, Duration timeout, LockCallback<R, X> work)
             throws X {
         Objects.requireNonNull(work, "work must not be null");
@@ -197,18 +191,16 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * Shuts this instance down, telling holders first. In order: (1) new session locks are refused ({@link
-     * LockUsageException}: closed); (2) every session lock held through it is marked lost at once, while the server
-     * still holds it: {@link LockHandle#isHeld()} turns false, the {@link LockHandle#onLost} callbacks and listeners'
-     * {@code lost} run on the calling thread, and a re-entrant acquisition throws {@link LockLostException}; (3) it waits
-     * up to {@code grace} for the holders to release their handles, each release ending its connection's session
-     * (dblock aborts it, the pool evicts it), which frees the lock; (4) what is still held after {@code grace} is freed
-     * by aborting its connection, and logged at {@code WARNING} naming each lock, its holder thread and where it was
-     * acquired; (5) the watchdog stops and the instance's background threads end (within 5 s of a JDBC call they are
-     * in); (6) every later call that would lock, inspect or run SQL throws {@link LockUsageException} (closed), on this
-     * instance and on the locks and inspectors it made; the getters still answer. Transaction-scoped and table locks
-     * live in their caller's transaction and are not touched. Call it before the {@code DataSource} closes (the starter's {@code DbLocks} bean is closed before the
-     * pool). Idempotent and thread-safe: a second call returns at once.
+     * Shuts this instance down, telling holders first: (1) new session locks are refused ({@link LockUsageException});
+     * (2) every session lock held through it is marked lost at once, while the server still holds it ({@link
+     * LockHandle#isHeld()} false, {@link LockHandle#onLost} callbacks and listeners' {@code lost} run on the calling
+     * thread, a re-entrant acquisition throws {@link LockLostException}); (3) it waits up to {@code grace} for holders to
+     * release, each release ending its connection's session (aborted, evicted by the pool), which frees the lock; (4)
+     * what is still held then is freed by aborting its connection, logged at {@code WARNING} with lock, holder thread
+     * and acquisition site; (5) the watchdog and background threads end (within 5 s of a JDBC call they are in); (6)
+     * every later call that would lock, inspect or run SQL, here or on the locks and inspectors it made, throws {@link
+     * LockUsageException} (closed); getters still answer. Transaction-scoped and table locks are not touched. Call it
+     * before the {@code DataSource} closes (the starter closes its bean before the pool). Idempotent, thread-safe.
      *
      * @param grace how long to wait for holders; {@link Duration#ZERO} ends their sessions at once
      * @throws IllegalArgumentException if {@code grace} is negative
@@ -292,16 +284,24 @@ public final class DbLocks implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@link #pooler(Pooler)} for a pooler that ends a client's transaction idle for {@code idleTransactionLimit}
+         * (PgBouncer {@code idle_transaction_timeout}; default ZERO, none): locks held in a transaction ({@link
+         * Pooler#TRANSACTION}) are kept alive within {@link #keepaliveAt(double)} of it too. IllegalArgumentException
+         * if negative or between zero and 1 s.
+         */
+        public Builder pooler(Pooler pooler, Duration idleTransactionLimit) {
+            settings.poolerIdleLimit(idleTransactionLimit);
+            return pooler(pooler);
+        }
+
         /** Adds a listener of every acquisition, failure, release and loss of this instance's locks ({@link LockListener}). */
         public Builder listener(LockListener listener) {
             settings.listener(listener);
             return this;
         }
 
-        /**
-         * Whether acquisitions record where they were made (5 frames), for the warning about a {@link LockHandle}
-         * collected unreleased. Default {@code true}; its cost is about 2 µs, against a round trip of 50 µs or more.
-         */
+        /** Whether acquisitions record their site (5 frames) for the leak warning: default true, about 2 µs each. */
         public Builder recordAcquisitionSites(boolean record) {
             settings.recordSites = record;
             return this;

@@ -48,25 +48,26 @@ final class DefaultLockInspector implements LockInspector {
 
     @Override
     public boolean terminate(long connectionId) {
-        if (context.sessions.pooler() == Pooler.TRANSACTION) {
-            throw new UnsupportedLockException(
-                    "terminating a session through a pooler in transaction mode (Pooler.TRANSACTION) would end a server"
-                            + " session other clients share; cancel its statement (cancel(id)) instead, or terminate"
-                            + " it on a direct connection to the server",
-                    "session " + connectionId);
-        }
         return signal(connectionId, true, "terminating session " + connectionId);
     }
 
     @Override
     public Pooler pooler() {
-        return context.sessions.pooler();
+        return context.pooler.current();
     }
 
     /** Cancels the session's statement, or ends the session, through the engine's {@link SessionControl}. */
     private boolean signal(long connectionId, boolean terminate, String description) {
         return context.withConnection(
                 c -> {
+                    // the connection is adapted, so the pooler is known by now, also on a first use
+                    if (terminate && context.pooler.current() == Pooler.TRANSACTION) {
+                        throw new UnsupportedLockException(
+                                "terminating a session through a pooler in transaction mode (Pooler.TRANSACTION) would"
+                                        + " end a server session other clients share; cancel its statement (cancel(id))"
+                                        + " instead, or terminate it on a direct connection to the server",
+                                description);
+                    }
                     SessionControl control = Facets.require(context.engine, SessionControl.class, null);
                     return terminate ? control.terminate(c, connectionId) : control.cancel(c, connectionId);
                 },

@@ -13,10 +13,13 @@ final class FencingTokens {
     private final LockEngine engine;
     private final javax.sql.DataSource dataSource;
 
-    FencingTokens(LockEngine engine, javax.sql.DataSource dataSource) {
+    FencingTokens(LockEngine engine, javax.sql.DataSource dataSource, PoolerSetting pooler) {
         this.engine = engine;
         this.dataSource = dataSource;
+        this.pooler = pooler;
     }
+
+    private final PoolerSetting pooler;
 
     /**
      * The fencing token of {@code key} for this hold: the one read when the thread's hold of the key began, else a new
@@ -49,10 +52,15 @@ final class FencingTokens {
      */
     private long onOwnConnection(io.dblock.spi.Fencing fencing, TableName table, LockKey key) throws SQLException {
         try (java.sql.Connection own = dataSource.getConnection()) {
-            if (!own.getAutoCommit()) {
-                own.setAutoCommit(true);
+            Runnable restore = pooler.adapt(own);
+            try {
+                if (!own.getAutoCommit()) {
+                    own.setAutoCommit(true);
+                }
+                return NetworkBound.run(own, () -> fencing.nextFencingToken(own, table, key));
+            } finally {
+                restore.run();
             }
-            return NetworkBound.run(own, () -> fencing.nextFencingToken(own, table, key));
         }
     }
 

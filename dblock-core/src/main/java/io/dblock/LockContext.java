@@ -27,6 +27,9 @@ final class LockContext {
     /** Zero means off. */
     final Duration watchdogInterval;
 
+    /** What stands between this instance and its server; adapts the connections dblock borrows behind a pooler. */
+    final PoolerSetting pooler;
+
     /**
      * Creates the shared state for one {@code DbLocks} and starts its watchdog.
      *
@@ -47,8 +50,9 @@ final class LockContext {
         this.listeners = new Listeners(List.copyOf(settings.listeners), engine.name());
         this.defaultTimeout = settings.defaultTimeout;
         this.watchdogInterval = settings.watchdogInterval;
-        this.guards = new WaitGuards(dataSource, engine, threads);
-        this.sessions = new SessionLocks(dataSource, engine, listeners, settings, guards, threads.watchdog);
+        this.pooler = new PoolerSetting(engine, settings.pooler);
+        this.guards = new WaitGuards(dataSource, engine, pooler, threads);
+        this.sessions = new SessionLocks(dataSource, engine, listeners, settings, guards, pooler, threads.watchdog);
         this.shutdownGrace = settings.shutdownGrace;
         this.stopWatchdog = Watchdog.start(sessions, watchdogInterval, threads.watchdog);
     }
@@ -111,9 +115,14 @@ final class LockContext {
     void withAutoCommitConnection(SqlConsumer work, String description) {
         requireOpen(description);
         try (Connection c = dataSource.getConnection()) {
-            work.accept(c);
-            if (!c.getAutoCommit()) {
-                c.commit();
+            Runnable restore = pooler.adapt(c);
+            try {
+                work.accept(c);
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            } finally {
+                restore.run();
             }
         } catch (SQLException e) {
             throw Errors.translate(engine, e, description, null);
@@ -172,7 +181,12 @@ final class LockContext {
                 return pinned.get();
             }
             try (Connection c = dataSource.getConnection()) {
-                return query.apply(c);
+                Runnable restore = pooler.adapt(c);
+                try {
+                    return query.apply(c);
+                } finally {
+                    restore.run();
+                }
             }
         } catch (SQLException e) {
             throw Errors.translate(engine, e, description, null);

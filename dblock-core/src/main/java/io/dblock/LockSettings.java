@@ -42,8 +42,21 @@ final class LockSettings {
     /** What stands between dblock and the server; {@link Pooler#AUTO} finds out on the first pin. */
     Pooler pooler = Pooler.AUTO;
 
+    /** The pooler's own limit on a client's idle transaction (PgBouncer idle_transaction_timeout); ZERO for none. */
+    Duration poolerIdleLimit = Duration.ZERO;
+
     void pooler(Pooler value) {
         pooler = Objects.requireNonNull(value, "pooler must not be null (Pooler.AUTO detects one)");
+    }
+
+    void poolerIdleLimit(Duration limit) {
+        Objects.requireNonNull(limit, "idle transaction limit must not be null (Duration.ZERO for none)");
+        if (limit.isNegative() || (!limit.isZero() && limit.compareTo(Duration.ofSeconds(1)) < 0)) {
+            throw new IllegalArgumentException(
+                    "idle transaction limit must be zero (none) or at least 1 s (PgBouncer counts whole seconds): "
+                            + limit);
+        }
+        poolerIdleLimit = limit;
     }
 
     void defaultTimeout(Duration timeout) {

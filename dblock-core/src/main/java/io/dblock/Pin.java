@@ -37,6 +37,9 @@ final class Pin {
      */
     boolean heldInTransaction;
 
+    /** The layers of that transaction's holds, for releasing some of them alone; null unless {@link #heldInTransaction}. */
+    TransactionHolds transactionHolds;
+
     /** Puts back what {@link io.dblock.spi.PoolerDetection#adaptToPooler} changed; null if nothing was. */
     Runnable poolerRestore;
 

@@ -39,13 +39,23 @@ public enum Pooler {
      * <ul>
      *   <li>Two nodes never hold an exclusive key together, and a node that dies loses its locks with its transaction
      *       (PgBouncer closes a server connection whose client left in the middle of a transaction).
-     *   <li>A transaction-scoped lock cannot be released alone: {@link LockHandle#release()} of one of several keys, or
-     *       of an inner re-entrant hold, frees it locally only; the server keeps every key of the pinned connection
-     *       until that connection's last hold is released, which ends the transaction (ROLLBACK) and frees them all.
-     *       Hold one key at a time per thread where other nodes wait for the keys.
-     *   <li>The open transaction is {@code idle in transaction} between statements: the keepalive respects {@code
-     *       idle_in_transaction_session_timeout}; a pooler's own limit (PgBouncer {@code idle_transaction_timeout})
-     *       must be longer than the keepalive's cadence ({@link DbLocks.Builder#keepaliveAt(double)}).
+     *   <li>A transaction-scoped lock cannot be unlocked alone, so each acquisition a thread makes while it holds others
+     *       is taken after a savepoint of its own (one more statement). Releasing the thread's latest hold rolls back
+     *       to its savepoint (two statements) and frees its keys on the server at once; its last hold ends the
+     *       transaction (ROLLBACK). A hold released before a later one (not last in, first out) is released locally
+     *       at once but stays on the server, excluding other nodes, until every later hold of that thread is released
+     *       too. An inner re-entrant hold was never a server lock of its own: its release frees nothing, as on a
+     *       direct connection. A multi-key hold is one acquisition: its keys go together.
+     *   <li>The open transaction is {@code idle in transaction} between statements: the keepalive reads the server's
+     *       {@code idle_in_transaction_session_timeout} and uses the held transaction within {@link
+     *       DbLocks.Builder#keepaliveAt(double)} of it. A pooler's own limit (PgBouncer {@code
+     *       idle_transaction_timeout}) cannot be read from the server: declare it ({@link DbLocks.Builder#pooler(Pooler,
+     *       java.time.Duration)}), or the pooler ends the transaction and frees the lock before the holder learns of
+     *       it at its next keepalive or watchdog check.
+     *   <li>pgjdbc's server-side prepared statements are off ({@code prepareThreshold} 0) on every connection while
+     *       dblock runs its statements on it: pinned, borrowed (inspection, fencing, table locks in dblock's own
+     *       transaction) and the caller's (transaction locks), and put back after. The application's own statements
+     *       need the setting from the application where the pooler cannot keep them (PgBouncer before 1.21).
      *   <li>Fencing tokens are counted on a connection of their own (the held transaction never commits); {@link
      *       io.dblock.inspect.LockInspector#terminate} refuses to end a holder's server session through a pooler.
      * </ul>

@@ -26,6 +26,7 @@ final class PrioritisingGuard implements WaitGuard {
     private final io.dblock.spi.Inspection inspection;
     private final io.dblock.spi.SessionControl control;
     private final Priority priority;
+    private final PoolerSetting pooler;
     private final long waiterId;
     private final String description;
     private final InterruptWatcher interrupts;
@@ -39,6 +40,7 @@ final class PrioritisingGuard implements WaitGuard {
             String description,
             WaitGuards guards) {
         this.dataSource = dataSource;
+        this.pooler = guards.pooler;
         this.prioritising = Facets.require(engine, io.dblock.spi.Prioritising.class, description);
         this.inspection = Facets.require(engine, io.dblock.spi.Inspection.class, description);
         this.control = Facets.require(engine, io.dblock.spi.SessionControl.class, description);
@@ -69,6 +71,9 @@ final class PrioritisingGuard implements WaitGuard {
     private final class Check {
         volatile ScheduledFuture<?> future;
         private Connection connection;
+        /** Puts back what {@link PoolerSetting#adapt} changed on {@link #connection}. */
+        private Runnable restore = () -> {};
+
         private boolean stopped;
 
         /** Guards the connection and {@link #stopped}; a lock, not {@code synchronized} (see {@link #run()}). */
@@ -95,6 +100,7 @@ final class PrioritisingGuard implements WaitGuard {
             try {
                 if (connection == null) {
                     connection = dataSource.getConnection();
+                    restore = pooler.adapt(connection);
                 }
                 for (Long victim : victims()) {
                     if (stopped) {
@@ -167,6 +173,7 @@ final class PrioritisingGuard implements WaitGuard {
         private void closeConnection() {
             if (connection != null) {
                 try {
+                    restore.run();
                     connection.close();
                 } catch (SQLException e) {
                     LOG.log(Level.DEBUG, "closing the prioritiser's connection failed", e);

@@ -187,16 +187,31 @@ final class SessionAcquisition {
 
     /**
      * Behind a transaction pooler: the keys as transaction-scoped locks in the pin's open transaction (in a savepoint, so
-     * a timeout leaves the transaction and its other locks as they were), and the server's id of the session that
-     * transaction keeps.
+     * a timeout leaves the transaction and its other locks as they were; after one more if the pin holds others, so
+     * that they can be released alone: {@link TransactionHolds}), and the server's id of the session that transaction
+     * keeps.
      */
     private OptionalLong inTransaction(Pin pin, LocalLocks.Claim claim, Request request, Wait slice, WaitGuard guard)
             throws SQLException {
         io.dblock.spi.TransactionLocks locks =
                 Facets.require(engine, io.dblock.spi.TransactionLocks.class, request.description);
-        if (!locks.acquireTransaction(pin.connection, claim.freshKeys, request.mode, slice, guard)) {
+        java.sql.Savepoint savepoint = pin.transactionHolds.before(pin.connection);
+        boolean granted;
+        try {
+            granted = locks.acquireTransaction(pin.connection, claim.freshKeys, request.mode, slice, guard);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                pin.transactionHolds.notGranted(pin.connection, savepoint);
+            } catch (SQLException release) {
+                e.addSuppressed(release);
+            }
+            throw e;
+        }
+        if (!granted) {
+            pin.transactionHolds.notGranted(pin.connection, savepoint);
             return OptionalLong.empty();
         }
+        pin.transactionHolds.granted(savepoint, claim.freshKeys, request.mode);
         return OptionalLong.of(pin.connectionId >= 0 ? pin.connectionId : engine.connectionId(pin.connection));
     }
 

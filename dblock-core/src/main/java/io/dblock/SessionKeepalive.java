@@ -30,9 +30,17 @@ final class SessionKeepalive {
 
     /** How long the server may keep a session whose client went silent; zero leaves the server's own. */
     private final Duration silentClientBound;
+    /** A pooler's limit on an idle transaction (PgBouncer idle_transaction_timeout), for locks held in one; ZERO: none. */
+    private final Duration poolerIdleLimit;
 
-    SessionKeepalive(LockEngine engine, SessionLiveness liveness, double fraction, Duration silentClientBound) {
+    SessionKeepalive(
+            LockEngine engine,
+            SessionLiveness liveness,
+            double fraction,
+            Duration silentClientBound,
+            Duration poolerIdleLimit) {
         this.engine = engine;
+        this.poolerIdleLimit = poolerIdleLimit;
         this.liveness = liveness;
         this.fraction = fraction;
         this.silentClientBound = silentClientBound;
@@ -112,6 +120,10 @@ final class SessionKeepalive {
                     pin, () -> limits.get().prepareHolder(pin.connection, silentClientBound, HolderLabel.get()));
         }
         Optional<Duration> idle = bounded(pin, () -> limits.get().idleLimit(pin.connection));
+        if (pin.heldInTransaction && !poolerIdleLimit.isZero()) {
+            idle = Optional.of(
+                    idle.filter(d -> d.compareTo(poolerIdleLimit) < 0).orElse(poolerIdleLimit));
+        }
         Optional<Duration> shortest = silentClientBound.isZero()
                 ? idle
                 : Optional.of(

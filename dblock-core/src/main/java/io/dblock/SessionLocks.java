@@ -50,15 +50,17 @@ final class SessionLocks {
             Listeners listeners,
             LockSettings settings,
             WaitGuards guards,
+            PoolerSetting pooler,
             BackgroundThreads.Kind housekeeping) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
-        this.pins = new SessionPins(dataSource, engine, settings.pooler);
+        this.pins = new SessionPins(dataSource, engine, pooler);
         this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
         this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);
-        this.keepalive = new SessionKeepalive(engine, liveness, settings.keepaliveFraction, settings.silentClientBound);
+        this.keepalive = new SessionKeepalive(
+                engine, liveness, settings.keepaliveFraction, settings.silentClientBound, settings.poolerIdleLimit);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
         this.acquisition = new SessionAcquisition(
@@ -70,12 +72,7 @@ final class SessionLocks {
                 liveness,
                 confirmation,
                 release,
-                new FencingTokens(engine, dataSource));
-    }
-
-    /** The pooler setting in effect ({@link SessionPins#pooler()}). */
-    Pooler pooler() {
-        return pins.pooler();
+                new FencingTokens(engine, dataSource, pooler));
     }
 
     /** How {@link SessionHolds} releases a leaked hold (through a method: {@code release} is built after it). */

@@ -18,21 +18,12 @@ final class SessionPins {
     private final DataSource dataSource;
     private final LockEngine engine;
     private final ThreadLocal<Pin> pins = new ThreadLocal<>();
-    /** The builder's setting, and what it came to: {@link Pooler#AUTO} until the first pin resolves it. */
-    private final Pooler configured;
+    private final PoolerSetting pooler;
 
-    private volatile Pooler resolved;
-
-    SessionPins(DataSource dataSource, LockEngine engine, Pooler configured) {
+    SessionPins(DataSource dataSource, LockEngine engine, PoolerSetting pooler) {
         this.dataSource = dataSource;
         this.engine = engine;
-        this.configured = configured;
-        this.resolved = configured;
-    }
-
-    /** The pooler setting in effect: as configured, or for {@link Pooler#AUTO} what the first pin found. */
-    Pooler pooler() {
-        return resolved;
+        this.pooler = pooler;
     }
 
     /** The thread's pin, not entered; null if it has none. */
@@ -68,13 +59,11 @@ final class SessionPins {
             throw Errors.connectionUnavailable(description, engine.name(), e);
         }
         try {
-            if (resolve(fresh.connection) == Pooler.TRANSACTION) {
-                java.util.Optional<io.dblock.spi.PoolerDetection> adapter =
-                        engine.facet(io.dblock.spi.PoolerDetection.class);
-                if (adapter.isPresent()) {
-                    fresh.poolerRestore = adapter.get().adaptToPooler(fresh.connection);
-                }
+            if (pooler.resolve(fresh.connection) == Pooler.TRANSACTION) {
+                requireInTransactionPossible();
+                fresh.poolerRestore = pooler.adapt(fresh.connection);
                 fresh.heldInTransaction = true;
+                fresh.transactionHolds = new TransactionHolds();
                 fresh.connection.setAutoCommit(false);
             }
         } catch (SQLException | RuntimeException e) {
@@ -92,15 +81,9 @@ final class SessionPins {
         return fresh;
     }
 
-    /**
-     * What stands between this instance and the server: {@link Pooler#TRANSACTION} (locks in an open transaction) or
-     * another; {@link Pooler#AUTO} asks the engine once, on the first connection pinned, and logs the outcome.
-     */
-    private Pooler resolve(java.sql.Connection connection) throws SQLException {
-        Pooler now = resolved;
-        boolean inTransactionPossible =
-                engine.facet(io.dblock.spi.TransactionLocks.class).isPresent();
-        if (now == Pooler.TRANSACTION && !inTransactionPossible) {
+    /** {@link Pooler#TRANSACTION} refused on an engine without transaction-scoped locks to hold them with. */
+    private void requireInTransactionPossible() {
+        if (!pooler.inTransactionPossible()) {
             throw new UnsupportedLockException(
                     "Pooler.TRANSACTION holds session locks as transaction-scoped advisory locks, which "
                             + engine.name() + " does not have (its named locks belong to the session, not the"
@@ -111,37 +94,6 @@ final class SessionPins {
                     null,
                     null);
         }
-        if (now != Pooler.AUTO) {
-            return now;
-        }
-        synchronized (this) {
-            if (resolved == Pooler.AUTO) {
-                java.util.Optional<io.dblock.spi.PoolerDetection> detection =
-                        engine.facet(io.dblock.spi.PoolerDetection.class);
-                boolean behind = detection.isPresent()
-                        && NetworkBound.run(connection, () -> detection.get().behindPooler(connection));
-                resolved = !behind ? Pooler.NONE : inTransactionPossible ? Pooler.TRANSACTION : Pooler.SESSION;
-                LOG.log(
-                        !behind ? Level.DEBUG : inTransactionPossible ? Level.INFO : Level.WARNING,
-                        detected(behind, inTransactionPossible));
-            }
-            return resolved;
-        }
-    }
-
-    private String detected(boolean behind, boolean inTransactionPossible) {
-        if (!behind) {
-            return "dblock: direct connections to " + engine.name() + " (no pooler found)";
-        }
-        return inTransactionPossible
-                ? "dblock: the connections to " + engine.name() + " go through a pooler or proxy (the driver's session"
-                        + " key differs from the server's): session locks are held as transaction-scoped locks in a"
-                        + " transaction left open on their connection (Pooler.TRANSACTION); declare"
-                        + " DbLocks.Builder.pooler(Pooler.SESSION) behind a session-mode pooler for plain session locks"
-                : "dblock: the connections to " + engine.name() + " go through a proxy (the handshake's thread id"
-                        + " differs from CONNECTION_ID()): named locks are session-level, so they are only safe if the"
-                        + " proxy keeps one server connection per client connection while a lock is held (ProxySQL"
-                        + " turns multiplexing off after GET_LOCK; see the README for MaxScale)";
     }
 
     /**

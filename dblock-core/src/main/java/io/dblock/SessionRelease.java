@@ -130,9 +130,11 @@ final class SessionRelease {
 
     /** Unlocks {@code keys} on the pin's session (nothing to send if it is broken); a clean answer confirms the pin. */
     private Release unlock(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
-        if (pin.broken || pin.heldInTransaction) {
-            // transaction-scoped locks (behind a transaction pooler) go when the pin's transaction ends, with its last
-            // hold
+        if (pin.broken) {
+            return Release.ALL_HELD;
+        }
+        if (pin.heldInTransaction) {
+            releaseInTransaction(pin, keys, mode);
             return Release.ALL_HELD;
         }
         long asked = System.nanoTime();
@@ -143,11 +145,29 @@ final class SessionRelease {
         return result;
     }
 
+    /**
+     * Behind a transaction pooler: ends the keys' layer of the pin's transaction ({@link TransactionHolds}); what a
+     * rollback to a savepoint put back of the keepalive's settings is made again at its next pass.
+     */
+    private static void releaseInTransaction(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) throws SQLException {
+        boolean rolledBack =
+                NetworkBound.run(pin.connection, () -> pin.transactionHolds.release(pin.connection, keys, mode));
+        if (rolledBack) {
+            pin.silentClientRestore = null;
+            pin.keepaliveNanos = -1;
+        }
+    }
+
     /** Undoes a server acquisition whose follow-up failed; discards the connection if even that fails. */
     void undoAcquisition(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) {
         pin.serverHolds -= keys.size();
         try {
-            if (!pin.broken && !pin.heldInTransaction) {
+            if (pin.broken) {
+                return;
+            }
+            if (pin.heldInTransaction) {
+                releaseInTransaction(pin, keys, mode);
+            } else {
                 NetworkBound.run(pin.connection, () -> engine.releaseSession(pin.connection, keys, mode));
             }
         } catch (SQLException e) {

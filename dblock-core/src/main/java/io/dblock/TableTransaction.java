@@ -50,7 +50,9 @@ final class TableTransaction {
         context.requireOpen(description);
         Connection connection = borrow();
         Throwable failure = null;
+        Runnable restore = null;
         try {
+            restore = context.pooler.adapt(connection); // the work's statements too, behind a transaction pooler
             return inOwnTransaction(connection, wait, work);
         } catch (SQLException e) {
             failure = Errors.translate(context.engine, e, description, null);
@@ -59,6 +61,9 @@ final class TableTransaction {
             failure = e;
             throw e;
         } finally {
+            if (restore != null) {
+                restore.run();
+            }
             closeKeeping(connection, failure);
         }
     }

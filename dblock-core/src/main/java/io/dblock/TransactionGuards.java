@@ -76,7 +76,12 @@ final class TransactionGuards {
         }
         long start = System.nanoTime();
         try {
-            return statement.lock(context.guard(connection, wait, priority, lock));
+            Runnable restore = context.pooler.adapt(connection);
+            try {
+                return statement.lock(context.guard(connection, wait, priority, lock));
+            } finally {
+                restore.run();
+            }
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, lock, Durations.since(start));
         }

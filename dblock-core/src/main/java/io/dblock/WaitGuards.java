@@ -15,11 +15,13 @@ final class WaitGuards {
 
     private final DataSource dataSource;
     private final LockEngine engine;
+    final PoolerSetting pooler;
     final InterruptWatcher interrupts;
     final BackgroundThreads.Kind prioritiser;
 
-    WaitGuards(DataSource dataSource, LockEngine engine, BackgroundThreads threads) {
+    WaitGuards(DataSource dataSource, LockEngine engine, PoolerSetting pooler, BackgroundThreads threads) {
         this.dataSource = dataSource;
+        this.pooler = pooler;
         this.engine = engine;
         this.interrupts = new InterruptWatcher(threads.interrupts);
         this.prioritiser = threads.prioritiser;

@@ -126,4 +126,42 @@ abstract class KeepaliveContract {
         held.release(); // quiet: known lost
         locks.close();
     }
+
+    /**
+     * Behind a transaction pooler the locks are held in an open transaction, which PostgreSQL ends after {@code
+     * idle_in_transaction_session_timeout} (its {@code idle_session_timeout} does not apply inside a transaction): the
+     * keepalive must read that limit there. Declared {@link Pooler#TRANSACTION} on a direct connection, the same path.
+     */
+    @Test
+    void locksHeldInAnOpenTransactionAreKeptAliveWithinTheIdleInTransactionLimit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                db.engine().equals("PostgreSQL"),
+                "session locks held in a transaction (Pooler.TRANSACTION) exist on PostgreSQL only");
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.dataSource());
+        config.setMaximumPoolSize(2);
+        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_LIMIT.toMillis() + "ms'");
+        try (HikariDataSource inTransaction = new HikariDataSource(config);
+                DbLocks locks = DbLocks.builder(inTransaction)
+                        .pooler(Pooler.TRANSACTION)
+                        .build()) {
+            LockHandle held = locks.advisory("idle-in-tx").acquire();
+            AtomicInteger lost = new AtomicInteger();
+            held.onLost(h -> lost.incrementAndGet());
+            long session = held.connectionId();
+            long idleUntil = System.nanoTime() + HELD_IDLE.toNanos();
+            Await.until(HELD_IDLE.plusSeconds(10), "the lock held idle in its transaction", () -> {
+                assertThat(probe.alive(session))
+                        .as("the server kept the session idle in transaction")
+                        .isTrue();
+                assertThat(otherNode.advisory("idle-in-tx").holderConnectionIds())
+                        .containsExactly(session);
+                return System.nanoTime() - idleUntil >= 0;
+            });
+            assertThat(held.confirmHeld()).isTrue();
+            assertThat(lost).hasValue(0);
+            held.release();
+            assertThat(otherNode.advisory("idle-in-tx").isLocked()).isFalse();
+        }
+    }
 }

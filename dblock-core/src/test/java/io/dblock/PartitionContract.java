@@ -300,7 +300,7 @@ abstract class PartitionContract {
         io.dblock.support.Server server = new io.dblock.support.Server(db.dataSource());
         if (postgres(db)) {
             String query = server.queryString("SELECT query FROM pg_stat_activity WHERE pid = " + session);
-            return query != null && (query.contains("tcp_keepalives") || query.contains("idle_session_timeout"));
+            return query != null && (query.contains("tcp_keepalives") || query.contains("FROM pg_settings WHERE name"));
         }
         // the thread's last statement, kept after it ended: the keepalive's (set, then read, wait_timeout); the
         // embedded server instruments metadata locks only, so statements are switched on here (idempotent)

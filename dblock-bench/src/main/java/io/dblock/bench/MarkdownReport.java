@@ -31,6 +31,7 @@ final class MarkdownReport {
         manyKeys();
         waiters();
         skip();
+        pooler();
         return md.toString();
     }
 
@@ -313,6 +314,38 @@ final class MarkdownReport {
                 + " (after the pause, if refused). Ideal: keys × window ÷ body, every key busy all the time. Process"
                 + " CPU: the benchmark JVM's CPU time in the window ÷ the window (the servers run beside it on the"
                 + " same cores).\n");
+    }
+
+    private void pooler() {
+        if (results.pooler.isEmpty()) {
+            return;
+        }
+        md.append("\n## Behind PgBouncer (measured harness)\n\n");
+        md.append("| engine | path | implementation | dblock's pooler | µs/op | ÷ dblock direct | JDBC calls/op |"
+                + " per round µs |\n|---|---|---|---|---|---|---|---|\n");
+        for (Results.Pooler p : results.pooler) {
+            if (p.error() != null) {
+                md.append(format("| %s | %s | skipped: %s ||||||%n", p.engine(), p.path(), cell(p.error())));
+                continue;
+            }
+            md.append(format(
+                    "| %s | %s | %s | %s | %.1f | %.2f× | %.1f | %s |%n",
+                    p.engine(),
+                    p.path(),
+                    p.impl(),
+                    p.pooler(),
+                    p.usPerOp(),
+                    p.ratioToDirect(),
+                    p.callsPerOp(),
+                    String.join(
+                            ", ",
+                            p.perRound().stream().map(x -> format("%.0f", x)).toList())));
+        }
+        md.append("\nOne thread, uncontended: dblock `acquire()` + `release()` of a string key; raw JDBC the same lock"
+                + " as is correct on the path (session lock and unlock direct and in session pooling;"
+                + " `pg_advisory_xact_lock` and `ROLLBACK` in transaction pooling). PgBouncer 1.18 (the system's"
+                + " binary), `default_pool_size = 20`, clients with `prepareThreshold=0`. Cases in turn, round after"
+                + " round; the ratio is the median of the per-round ratios to dblock on a direct connection.\n");
     }
 
     /** Text fit for one table cell: one line, no pipes, at most 160 characters. */

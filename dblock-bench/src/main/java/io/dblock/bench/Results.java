@@ -119,6 +119,24 @@ final class Results {
             double processCores,
             String error) {}
 
+    /**
+     * Measured harness: one thread's uncontended lock and release on {@code path} (direct or through PgBouncer) by
+     * {@code impl} (raw JDBC or dblock), in microseconds per operation (the median of {@code perRound}); {@code
+     * ratioToDirect} the median of the per-round ratios to dblock on a direct connection; {@code callsPerOp} the JDBC
+     * executions and transaction-control calls per operation (each a round trip at most); {@code pooler} what dblock's
+     * inspector says it found; {@code error} why the run was skipped.
+     */
+    record Pooler(
+            String engine,
+            String path,
+            String impl,
+            String pooler,
+            double usPerOp,
+            double ratioToDirect,
+            double callsPerOp,
+            List<Double> perRound,
+            String error) {}
+
     /** One target of issue 7, judged against this run's figures. */
     record Check(String target, String engine, String measured, String limit, boolean met) {}
 
@@ -130,6 +148,7 @@ final class Results {
     final List<ManyKeys> manyKeys = new ArrayList<>();
     final List<Waiters> waiters = new ArrayList<>();
     final List<Skip> skip = new ArrayList<>();
+    final List<Pooler> pooler = new ArrayList<>();
     final List<Check> checks = new ArrayList<>();
 
     Optional<Uncontended> uncontended(String engine, UncontendedCase useCase) {
@@ -183,6 +202,7 @@ final class Results {
         json.put("manyKeys", manyKeys);
         json.put("waiters", waiters);
         json.put("skip", skip);
+        json.put("pooler", pooler);
         return json;
     }
 }

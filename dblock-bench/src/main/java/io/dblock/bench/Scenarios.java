@@ -18,14 +18,16 @@ import java.util.Set;
  *   <li>{@code manykeys}: one holder of 1,000 and 10,000 keys;
  *   <li>{@code waiters}: 200 and 2,000 virtual threads of one node on 20 keys (skipped on JDK 17);
  *   <li>{@code skip}: try-or-skip with a 20 ms body, 1 and 3 keys, 6 and 24 platform threads, retrying a refusal at
- *       once and after 1 ms.
+ *       once and after 1 ms;
+ *   <li>{@code pooler}: uncontended lock and release direct and behind a real PgBouncer, PostgreSQL only ({@link
+ *       PoolerHarness}).
  * </ol>
  */
 final class Scenarios {
 
     /** Every scenario, by the names {@code --scenarios} takes. */
     static final Set<String> ALL =
-            Set.of("roundtrips", "uncontended", "contended", "hold", "tables", "manykeys", "waiters", "skip");
+            Set.of("roundtrips", "uncontended", "contended", "hold", "tables", "manykeys", "waiters", "skip", "pooler");
 
     private final BenchMode mode;
     private final Set<String> enabled;
@@ -60,6 +62,7 @@ final class Scenarios {
         manyKeys(t);
         waiters(t);
         skip(t);
+        step("pooler", "uncontended behind PgBouncer", t, () -> results.pooler.addAll(new PoolerHarness(mode).run(t)));
     }
 
     private void waiters(Target t) throws Exception {

@@ -5,6 +5,7 @@ import io.dblock.LockKey;
 import io.dblock.TableName;
 import io.dblock.cli.render.LockJson;
 import io.dblock.cli.render.LockTable;
+import io.dblock.cli.render.PoolerNote;
 import io.dblock.inspect.LockFilter;
 import io.dblock.inspect.LockInfo;
 import io.dblock.inspect.LockInspector;
@@ -90,8 +91,12 @@ final class LocksCommand implements Callable<Integer> {
         output.show("dblock locks", parent.terminal(), () -> {
             List<LockInfo> found = inspector.locks(filter);
             return output.json()
-                    ? List.of(LockJson.locks(found, locks.engineName(), locks.serverVersion()))
-                    : LockTable.lines(found, none, width);
+                    ? List.of(LockJson.locks(
+                            found,
+                            locks.engineName(),
+                            locks.serverVersion(),
+                            inspector.pooler().name()))
+                    : PoolerNote.after(LockTable.lines(found, none, width), inspector.pooler());
         });
         return ExitCodes.OK;
     }

@@ -2,6 +2,7 @@ package io.dblock.cli;
 
 import io.dblock.DbLocks;
 import io.dblock.cli.render.LockJson;
+import io.dblock.cli.render.PoolerNote;
 import io.dblock.cli.render.WaitTreeView;
 import io.dblock.inspect.LockInspector;
 import io.dblock.inspect.WaitNode;
@@ -56,8 +57,12 @@ final class WaitsCommand implements Callable<Integer> {
         output.show("dblock waits", parent.terminal(), () -> {
             List<WaitNode> tree = inspector.waitTree();
             return output.json()
-                    ? List.of(LockJson.waitTree(tree, locks.engineName(), locks.serverVersion()))
-                    : WaitTreeView.lines(tree, width);
+                    ? List.of(LockJson.waitTree(
+                            tree,
+                            locks.engineName(),
+                            locks.serverVersion(),
+                            inspector.pooler().name()))
+                    : PoolerNote.after(WaitTreeView.lines(tree, width), inspector.pooler());
         });
         return ExitCodes.OK;
     }

@@ -283,6 +283,7 @@ abstract class InspectionCommandsContract {
         assertThat(run.lines()).hasSize(1);
         assertThat(run.out())
                 .startsWith("{\"engine\":\"" + db.engine() + "\",\"serverVersion\":\"")
+                .contains("\"pooler\":\"NONE\"")
                 .contains("{\"connectionId\":" + holder + ",\"kind\":\"ADVISORY\",\"target\":\"advisory 7201\","
                         + "\"table\":null,\"key\":{\"kind\":\"LONG\",\"value\":7201,\"valueString\":\"7201\"},\"mode\":\"EXCLUSIVE\","
                         + "\"granted\":true,")

@@ -32,13 +32,9 @@ final class MySqlPoolerDetection implements PoolerDetection {
 
     private static Long handshakeThreadId(Connection connection) throws SQLException {
         for (String[] driver : DRIVERS) {
-            Class<?> type;
-            try {
-                type = Class.forName(driver[0], false, connection.getClass().getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                continue;
-            }
-            if (connection.isWrapperFor(type)) {
+            Class<?> type = io.dblock.spi.JdbcStatements.driverType(connection, driver[0])
+                    .orElse(null);
+            if (type != null && connection.isWrapperFor(type)) {
                 Object unwrapped = connection.unwrap(type);
                 try {
                     return ((Number) type.getMethod(driver[1]).invoke(unwrapped)).longValue();

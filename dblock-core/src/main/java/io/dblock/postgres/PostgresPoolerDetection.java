@@ -58,14 +58,9 @@ final class PostgresPoolerDetection implements PoolerDetection {
 
     /** The connection as pgjdbc's {@code PGConnection}, or null if the driver is not pgjdbc. */
     private static Object pgConnection(Connection connection) throws SQLException {
-        Class<?> pgConnection;
-        try {
-            pgConnection = Class.forName(
-                    "org.postgresql.PGConnection", false, connection.getClass().getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-        return connection.isWrapperFor(pgConnection) ? connection.unwrap(pgConnection) : null;
+        Class<?> pgConnection = io.dblock.spi.JdbcStatements.driverType(connection, "org.postgresql.PGConnection")
+                .orElse(null);
+        return pgConnection != null && connection.isWrapperFor(pgConnection) ? connection.unwrap(pgConnection) : null;
     }
 
     /** pgjdbc's {@code getBackendPID()}, or null if the driver is not pgjdbc. */

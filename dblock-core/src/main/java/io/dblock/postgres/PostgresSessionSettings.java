@@ -98,11 +98,16 @@ final class PostgresSessionSettings implements LockTimeouts, SessionLimits {
         return sql.toString();
     }
 
-    /** {@code idle_session_timeout} from {@code pg_settings}, in milliseconds; no row before PostgreSQL 14. */
+    /**
+     * From {@code pg_settings}, in milliseconds: {@code idle_session_timeout} (no row before PostgreSQL 14) for a
+     * session in auto-commit; {@code idle_in_transaction_session_timeout} for one whose locks are held in an open
+     * transaction (behind a transaction pooler), the only one of the two that applies there.
+     */
     @Override
     public Optional<Duration> idleLimit(Connection connection) throws SQLException {
+        String name = connection.getAutoCommit() ? "idle_session_timeout" : "idle_in_transaction_session_timeout";
         for (Object[] row : new Batch()
-                .add("SELECT setting FROM pg_settings WHERE name = 'idle_session_timeout'")
+                .add("SELECT setting FROM pg_settings WHERE name = ?", name)
                 .execute(connection, WaitGuard.NONE)) {
             long millis = Long.parseLong(String.valueOf(row[0]).trim());
             return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();

@@ -77,4 +77,29 @@ public final class JdbcStatements {
             return rows;
         }
     }
+
+    /**
+     * The driver's type {@code name} (say {@code org.postgresql.PGConnection}) as {@code connection} can be unwrapped
+     * to, or empty if no class loader in reach has it. Looked up through the connection's class loader, the thread's
+     * context class loader and dblock's own, in that order: a wrapper made with {@link java.lang.reflect.Proxy} (Spring's
+     * {@code TransactionAwareDataSourceProxy}, datasource-proxy) has a class loader that does not see the driver.
+     */
+    public static java.util.Optional<Class<?>> driverType(Connection connection, String name) {
+        ClassLoader[] loaders = {
+            connection.getClass().getClassLoader(),
+            Thread.currentThread().getContextClassLoader(),
+            JdbcStatements.class.getClassLoader()
+        };
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                return java.util.Optional.of(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError e) {
+                // the next loader
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -14,8 +14,10 @@ import java.util.Optional;
 public interface SessionLimits {
 
     /**
-     * How long the server lets this session sit idle, outside a transaction, before it ends the session (and with it
-     * every session lock): PostgreSQL {@code idle_session_timeout} (14 and newer), MySQL/MariaDB {@code wait_timeout}.
+     * How long the server lets this session sit idle before it ends the session (and with it every lock on it), in the
+     * state it is in: outside a transaction PostgreSQL {@code idle_session_timeout} (14 and newer), MySQL/MariaDB {@code
+     * wait_timeout}; with auto-commit off (locks held in an open transaction, {@code io.dblock.Pooler#TRANSACTION})
+     * PostgreSQL {@code idle_in_transaction_session_timeout}.
      *
      * @return the limit; empty if the server sets none
      */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,20 @@ public final class PgBouncer implements AutoCloseable {
         this.process = process;
         this.mode = mode;
         this.postgres = postgres;
+        this.shutdownHook = new Thread(this::closeQuietly, "dblock-pgbouncer-" + process.port + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Stops PgBouncer when the JVM exits without {@link #close()} (a test run ended early). */
+    private final Thread shutdownHook;
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            System.getLogger(PgBouncer.class.getName())
+                    .log(System.Logger.Level.WARNING, "stopping " + this + " at JVM exit failed", e);
+        }
     }
 
     /** Why no PgBouncer can start here (the binary is missing), or empty if one can. */
@@ -73,6 +88,27 @@ public final class PgBouncer implements AutoCloseable {
      * @throws IOException if it does not start; the message ends with its log
      */
     public static PgBouncer start(TestDatabase postgres, PoolMode mode, int defaultPoolSize) throws IOException {
+        return start(postgres, mode, defaultPoolSize, Map.of());
+    }
+
+    /**
+     * {@link #start(TestDatabase, PoolMode, int)} with more settings for the {@code [pgbouncer]} section, such as
+     * {@code idle_transaction_timeout = 2}.
+     *
+     * @param settings setting names ({@code [a-z_]+}) and values (one line each, no {@code ;} or {@code #})
+     * @throws IllegalArgumentException for a malformed name or value
+     */
+    public static PgBouncer start(
+            TestDatabase postgres, PoolMode mode, int defaultPoolSize, Map<String, String> settings)
+            throws IOException {
+        Objects.requireNonNull(settings, "settings");
+        StringBuilder extra = new StringBuilder();
+        settings.forEach((name, value) -> {
+            if (!name.matches("[a-z_]+") || !value.matches("[^\\r\\n;#]*")) {
+                throw new IllegalArgumentException("malformed PgBouncer setting: " + name + " = " + value);
+            }
+            extra.append(name).append(" = ").append(value).append('\n');
+        });
         Objects.requireNonNull(postgres, "postgres");
         Objects.requireNonNull(mode, "mode");
         if (defaultPoolSize < 1) {
@@ -114,7 +150,7 @@ public final class PgBouncer implements AutoCloseable {
                                 "ignore_startup_parameters = extra_float_digits",
                                 "logfile = " + log,
                                 "pidfile = " + directory.resolve("pgbouncer.pid"),
-                                ""));
+                                extra.toString()));
                 user.takeOwnership(ini);
                 List<String> command = new ArrayList<>(user.commandPrefix());
                 command.add(binary.toString());
@@ -190,6 +226,13 @@ public final class PgBouncer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting already: the hook stops it too, harmlessly after this
+            }
+        }
         process.stop(); // deletes the directory too
     }
 

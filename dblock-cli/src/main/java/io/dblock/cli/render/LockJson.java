@@ -21,10 +21,10 @@ import java.util.Optional;
  * blocks} are under its first appearance), and {@code blockedCount} counts distinct sessions.
  *
  * <pre>{@code
- * {"engine":"PostgreSQL","serverVersion":"17.6","locks":[{"connectionId":4242,"kind":"ADVISORY",
+ * {"engine":"PostgreSQL","serverVersion":"17.6","pooler":"NONE","locks":[{"connectionId":4242,"kind":"ADVISORY",
  *   "target":"advisory 42","table":null,"key":{"kind":"LONG","value":42,"valueString":"42"},"mode":"EXCLUSIVE","granted":true,
  *   "waitingSince":null,"waitedMillis":null,"session":{"connectionId":4242,"user":"app",...}}]}
- * {"engine":"PostgreSQL","serverVersion":"17.6","waitTree":[{"session":{...},"waitingFor":null,
+ * {"engine":"PostgreSQL","serverVersion":"17.6","pooler":"NONE","waitTree":[{"session":{...},"waitingFor":null,
  *   "waitedMillis":null,"blockedCount":1,"blockedBy":[],"repeated":false,"blocks":[{"session":{...},
  *   "waitingFor":{...},...,"blocks":[]}]}]}
  * }</pre>
@@ -39,10 +39,12 @@ public final class LockJson {
      * @param locks the locks
      * @param engine the engine's name, e.g. {@code "PostgreSQL"}
      * @param serverVersion the server's version
+     * @param pooler what stands between dblock and the server ({@code LockInspector.pooler()}: {@code NONE}, {@code
+     *     TRANSACTION}, ...)
      * @return one line of JSON, without a line break
      */
-    public static String locks(List<LockInfo> locks, String engine, String serverVersion) {
-        JsonWriter json = header(engine, serverVersion).name("locks").beginArray();
+    public static String locks(List<LockInfo> locks, String engine, String serverVersion, String pooler) {
+        JsonWriter json = header(engine, serverVersion, pooler).name("locks").beginArray();
         for (LockInfo lock : locks) {
             lock(json, lock, true);
         }
@@ -55,21 +57,24 @@ public final class LockJson {
      * @param roots the roots of {@link io.dblock.inspect.LockInspector#waitTree()}
      * @param engine the engine's name, e.g. {@code "PostgreSQL"}
      * @param serverVersion the server's version
+     * @param pooler what stands between dblock and the server, as for {@link #locks}
      * @return one line of JSON, without a line break
      */
-    public static String waitTree(List<WaitNode> roots, String engine, String serverVersion) {
-        JsonWriter json = header(engine, serverVersion).name("waitTree");
+    public static String waitTree(List<WaitNode> roots, String engine, String serverVersion, String pooler) {
+        JsonWriter json = header(engine, serverVersion, pooler).name("waitTree");
         nodes(json, roots);
         return json.endObject().toString();
     }
 
-    private static JsonWriter header(String engine, String serverVersion) {
+    private static JsonWriter header(String engine, String serverVersion, String pooler) {
         return new JsonWriter()
                 .beginObject()
                 .name("engine")
                 .value(engine)
                 .name("serverVersion")
-                .value(serverVersion);
+                .value(serverVersion)
+                .name("pooler")
+                .value(pooler);
     }
 
     private static void nodes(JsonWriter json, List<WaitNode> nodes) {

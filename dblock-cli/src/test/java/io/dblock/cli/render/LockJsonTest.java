@@ -25,16 +25,17 @@ class LockJsonTest {
     @Test
     void aLockHasEveryFieldWithNullForWhatIsAbsent() {
         String json = LockJson.locks(
-                List.of(table(ALICE, "public", "orders", "ACCESS_EXCLUSIVE", null)), "PostgreSQL", "17.6");
+                List.of(table(ALICE, "public", "orders", "ACCESS_EXCLUSIVE", null)), "PostgreSQL", "17.6", "NONE");
 
         assertThat(json)
-                .isEqualTo("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"locks\":[{\"connectionId\":4242,"
-                        + "\"kind\":\"TABLE\",\"target\":\"table public.orders\",\"table\":{\"schema\":\"public\","
-                        + "\"name\":\"orders\"},\"key\":null,\"mode\":\"ACCESS_EXCLUSIVE\",\"granted\":true,"
-                        + "\"waitingSince\":null,\"waitedMillis\":null,\"session\":{\"connectionId\":4242,"
-                        + "\"user\":\"alice\",\"applicationName\":\"billing\",\"state\":\"IDLE_IN_TRANSACTION\","
-                        + "\"stateSince\":\"2025-01-02T03:04:05.678Z\",\"transactionStart\":\"2025-01-02T03:03:05.678Z\","
-                        + "\"query\":\"UPDATE t SET v = 'x'\\n\",\"dblockLabel\":null}}]}");
+                .isEqualTo(
+                        "{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"pooler\":\"NONE\",\"locks\":[{\"connectionId\":4242,"
+                                + "\"kind\":\"TABLE\",\"target\":\"table public.orders\",\"table\":{\"schema\":\"public\","
+                                + "\"name\":\"orders\"},\"key\":null,\"mode\":\"ACCESS_EXCLUSIVE\",\"granted\":true,"
+                                + "\"waitingSince\":null,\"waitedMillis\":null,\"session\":{\"connectionId\":4242,"
+                                + "\"user\":\"alice\",\"applicationName\":\"billing\",\"state\":\"IDLE_IN_TRANSACTION\","
+                                + "\"stateSince\":\"2025-01-02T03:04:05.678Z\",\"transactionStart\":\"2025-01-02T03:03:05.678Z\","
+                                + "\"query\":\"UPDATE t SET v = 'x'\\n\",\"dblockLabel\":null}}]}");
     }
 
     @Test
@@ -42,7 +43,7 @@ class LockJsonTest {
         SessionInfo holder =
                 Records.labelled(session(4250, "app", "billing", SessionState.IDLE, ""), "dblock 77@app-1");
 
-        assertThat(LockJson.locks(List.of(holds(holder, LockKey.of(1L))), "PostgreSQL", "17.6"))
+        assertThat(LockJson.locks(List.of(holds(holder, LockKey.of(1L))), "PostgreSQL", "17.6", "NONE"))
                 .contains("\"applicationName\":\"billing\"")
                 .contains("\"query\":null,\"dblockLabel\":\"dblock 77@app-1\"}");
     }
@@ -55,9 +56,11 @@ class LockJsonTest {
                         holds(BOB, LockKey.of(-42L)),
                         waitsFor(BOB, LockKey.of(7, -8), Duration.ofMillis(1_500))),
                 "MariaDB",
-                "11.4.5-MariaDB");
+                "11.4.5-MariaDB",
+                "TRANSACTION");
 
         assertThat(json)
+                .contains("\"pooler\":\"TRANSACTION\"")
                 .contains("\"key\":{\"kind\":\"NAME\",\"name\":\"inv\\\"oice\\\\42 \\u00e9\"}")
                 .contains("\"target\":\"advisory \\\"inv\\\\\\\"oice\\\\\\\\42 \\u00e9\\\"\"")
                 .contains("\"key\":{\"kind\":\"LONG\",\"value\":-42,\"valueString\":\"-42\"}")
@@ -80,11 +83,13 @@ class LockJsonTest {
                                 waitsFor(BOB, LockKey.of(1L), Duration.ofMillis(300)),
                                 node(carol, waitsFor(carol, LockKey.of(2L), Duration.ofMillis(100)))))),
                 "PostgreSQL",
-                "17.6");
+                "17.6",
+                "NONE");
 
         assertThat(json)
-                .startsWith("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"waitTree\":[{\"session\":"
-                        + "{\"connectionId\":4242,")
+                .startsWith(
+                        "{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"pooler\":\"NONE\",\"waitTree\":[{\"session\":"
+                                + "{\"connectionId\":4242,")
                 .contains(
                         "\"waitingFor\":null,\"waitedMillis\":null,\"blockedCount\":2,\"blockedBy\":[],\"repeated\":false,"
                                 + "\"blocks\":[{\"session\":"
@@ -104,7 +109,8 @@ class LockJsonTest {
         String json = LockJson.locks(
                 List.of(holds(BOB, LockKey.of(Long.MAX_VALUE)), holds(BOB, LockKey.of(LockKey.hash("invoice:42")))),
                 "PostgreSQL",
-                "17.6");
+                "17.6",
+                "NONE");
 
         assertThat(json)
                 .contains("\"key\":{\"kind\":\"LONG\",\"value\":9223372036854775807,"
@@ -131,7 +137,8 @@ class LockJsonTest {
                         new WaitNode(ALICE, Optional.empty(), Optional.empty(), List.of(first), List.of(), 2, false),
                         new WaitNode(dave, Optional.empty(), Optional.empty(), List.of(again), List.of(), 2, false)),
                 "PostgreSQL",
-                "17.6");
+                "17.6",
+                "NONE");
 
         assertThat(json)
                 .contains("\"blockedCount\":1,\"blockedBy\":[4242,4245],\"repeated\":false,\"blocks\":[{\"session\":"
@@ -142,9 +149,10 @@ class LockJsonTest {
 
     @Test
     void noLocksIsAnEmptyList() {
-        assertThat(LockJson.locks(List.of(), "PostgreSQL", "17.6"))
-                .isEqualTo("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"locks\":[]}");
-        assertThat(LockJson.waitTree(List.of(), "PostgreSQL", "17.6"))
-                .isEqualTo("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"waitTree\":[]}");
+        assertThat(LockJson.locks(List.of(), "PostgreSQL", "17.6", "NONE"))
+                .isEqualTo("{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"pooler\":\"NONE\",\"locks\":[]}");
+        assertThat(LockJson.waitTree(List.of(), "PostgreSQL", "17.6", "NONE"))
+                .isEqualTo(
+                        "{\"engine\":\"PostgreSQL\",\"serverVersion\":\"17.6\",\"pooler\":\"NONE\",\"waitTree\":[]}");
     }
 }

@@ -74,7 +74,7 @@ public class DbLocksAutoConfiguration {
         }
         builder.watchdog(properties.getWatchdogInterval());
         builder.keepaliveAt(properties.getKeepaliveAt());
-        builder.pooler(properties.getPooler());
+        builder.pooler(properties.getPooler(), properties.getPoolerIdleTransactionTimeout());
         builder.shutdownGrace(
                 properties.getShutdownGrace() != null
                         ? properties.getShutdownGrace()

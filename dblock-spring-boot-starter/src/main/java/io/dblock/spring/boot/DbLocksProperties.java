@@ -46,6 +46,12 @@ public class DbLocksProperties {
      */
     private io.dblock.Pooler pooler = io.dblock.Pooler.AUTO;
 
+    /**
+     * The pooler's limit on a client's idle transaction (PgBouncer idle_transaction_timeout), so that session locks held
+     * in a transaction are kept alive within it: 0 (the default) for none, else at least 1 s.
+     */
+    private Duration poolerIdleTransactionTimeout = Duration.ZERO;
+
     /** Micrometer metrics of lock operations. */
     private final Metrics metrics = new Metrics();
 
@@ -71,6 +77,25 @@ public class DbLocksProperties {
      */
     public void setPooler(io.dblock.Pooler pooler) {
         this.pooler = java.util.Objects.requireNonNull(pooler, "dblock.pooler must not be empty");
+    }
+
+    /**
+     * The pooler's idle-transaction limit ({@code DbLocks.Builder#pooler(Pooler, Duration)}).
+     *
+     * @return {@code 0} (none) unless {@code dblock.pooler-idle-transaction-timeout} says otherwise
+     */
+    public Duration getPoolerIdleTransactionTimeout() {
+        return poolerIdleTransactionTimeout;
+    }
+
+    /**
+     * Sets the pooler's idle-transaction limit.
+     *
+     * @param timeout 0 for none, else at least 1 s
+     */
+    public void setPoolerIdleTransactionTimeout(Duration timeout) {
+        this.poolerIdleTransactionTimeout = java.util.Objects.requireNonNull(
+                timeout, "dblock.pooler-idle-transaction-timeout must not be empty (0 for none)");
     }
 
     /**

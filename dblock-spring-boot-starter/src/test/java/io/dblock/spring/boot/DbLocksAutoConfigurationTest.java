@@ -172,6 +172,32 @@ class DbLocksAutoConfigurationTest {
         }
 
         @Test
+        void poolerIdleTransactionTimeoutBindsAndAValueBelowOneSecondFailsTheStart(TestDatabase database) {
+            withDatabase(runner, database).run(context -> assertThat(
+                            context.getBean(DbLocksProperties.class).getPoolerIdleTransactionTimeout())
+                    .as("default")
+                    .isZero());
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.pooler=transaction", "dblock.pooler-idle-transaction-timeout=30s")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(DbLocksProperties.class).getPoolerIdleTransactionTimeout())
+                                .isEqualTo(Duration.ofSeconds(30));
+                        assertThat(context.getBean(DbLocks.class).inspector().pooler())
+                                .isEqualTo(io.dblock.Pooler.TRANSACTION);
+                    });
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.pooler-idle-transaction-timeout=500ms")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure())
+                                .rootCause()
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessageContaining("at least 1 s");
+                    });
+        }
+
+        @Test
         void aWatchdogIntervalBelowTenMillisecondsFailsTheStart(TestDatabase database) {
             withDatabase(runner, database)
                     .withPropertyValues("dblock.watchdog-interval=5ms")
@@ -233,6 +259,7 @@ class DbLocksAutoConfigurationTest {
                             "\"name\": \"dblock.metrics.lock-name-tag\"",
                             "\"name\": \"dblock.watchdog-interval\"",
                             "\"name\": \"dblock.keepalive-at\"",
+                            "\"name\": \"dblock.pooler-idle-transaction-timeout\"",
                             "\"name\": \"dblock.annotations.enabled\"",
                             "\"type\": \"java.time.Duration\"",
                             "How long lock acquisitions that name no timeout wait");

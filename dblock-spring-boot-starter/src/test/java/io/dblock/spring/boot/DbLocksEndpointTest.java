@@ -121,7 +121,9 @@ class DbLocksEndpointTest {
         assertThat(report.status()).isEqualTo(DbLocksDescriptor.OK);
         assertThat(report.localWaiters()).isZero();
         assertThat(report.unavailable()).isNull();
-        assertThat(report.pooler()).as("no session lock yet: not detected").isEqualTo("AUTO");
+        assertThat(report.pooler())
+                .as("detected on the first connection dblock used, the inspection's")
+                .isEqualTo("NONE");
         locks.advisory("endpoint-detects").acquire().release();
         assertThat(new DbLocksEndpoint(locks).locks().pooler())
                 .as("a direct connection")
