@@ -21,13 +21,11 @@ import javax.sql.DataSource;
  * locks.tables("orders").mode(TableLockMode.SHARE).acquire(connection);
  * }</pre>
  *
- * <p>Creating a {@code DbLocks} borrows one connection to detect the engine (through the {@link
- * io.dblock.spi.LockEngineProvider}s found by {@link java.util.ServiceLoader}). Create one per data source and share
- * it: it is thread-safe, and its threads coordinate through it (re-entrancy, local queueing, local deadlock detection
- * all work per instance). It holds no resources of its own besides the connections pinned by threads that hold session
- * locks and its background threads (daemons {@code dblock-<n>-...}, started for work, ended after 10 s without). Close
- * it before its {@code DataSource} when the application shuts down ({@link #close()}): holders are told first, then
- * given a grace period to finish, and only then are their sessions ended.
+ * <p>Creating one borrows a connection to detect the engine ({@link io.dblock.spi.LockEngineProvider}s, found by {@link
+ * java.util.ServiceLoader}). Create one per data source and share it: it is thread-safe, and its threads coordinate
+ * through it (re-entrancy, local queueing and deadlock detection work per instance). It holds only the connections
+ * pinned by threads holding session locks, and daemon threads {@code dblock-<n>-...} (ended after 10 s idle). Close it
+ * before its {@code DataSource} ({@link #close()}): holders are told first, given a grace period, then ended.
  */
 public final class DbLocks implements AutoCloseable {
 
@@ -38,10 +36,8 @@ public final class DbLocks implements AutoCloseable {
     }
 
     /**
-     * Creates an instance with default options (wait without limit).
-     *
-     * @throws UnsupportedLockException if the database is not one dblock supports (the message lists those it does);
-     *     {@link LockFailedException} if no connection could be opened to detect the engine
+     * Creates an instance with default options (wait without limit). Throws {@link UnsupportedLockException} if the
+     * database is not one dblock supports (listing those it does), {@link LockFailedException} if none can be reached.
      */
     public static DbLocks create(DataSource dataSource) {
         return builder(dataSource).build();
@@ -117,8 +113,7 @@ public final class DbLocks implements AutoCloseable {
      *
      * @param connection the connection whose statements to limit; not closed by the scope
      * @param timeout the limit, not negative
-     * @return the open scope; close it with try-with-resources
-     * @throws LockUsageException if the connection is closed
+     * @return the open scope, to close with try-with-resources ({@link LockUsageException} if the connection is closed)
      * @throws IllegalArgumentException if {@code timeout} is negative or longer than the engine can set (PostgreSQL:
      *     2147483647 ms; MySQL/MariaDB: 31536000 s, one year), before any statement runs
      */
@@ -276,11 +271,17 @@ public final class DbLocks implements AutoCloseable {
         }
 
         /**
-         * What stands between dblock and the server: default {@link Pooler#AUTO} (detected on the first pinned
+         * What stands between dblock and the server: default {@link Pooler#AUTO} (detected on the first borrowed
          * connection); {@link Pooler#TRANSACTION} holds session locks inside a transaction left open (see {@link Pooler}).
          */
         public Builder pooler(Pooler pooler) {
             settings.pooler(pooler);
+            return this;
+        }
+
+        /** What dblock does about restarts, failovers and standbys: default {@link Failover#defaults()}. */
+        public Builder failover(Failover failover) {
+            settings.failover = Objects.requireNonNull(failover, "failover must not be null (Failover.defaults())");
             return this;
         }
 

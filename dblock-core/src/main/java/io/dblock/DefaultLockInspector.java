@@ -52,6 +52,11 @@ final class DefaultLockInspector implements LockInspector {
     }
 
     @Override
+    public java.util.Optional<java.time.Duration> graceLeft() {
+        return context.servers.graceLeft();
+    }
+
+    @Override
     public Pooler pooler() {
         return context.pooler.current();
     }

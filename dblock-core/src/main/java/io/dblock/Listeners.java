@@ -75,6 +75,10 @@ final class Listeners {
         each(l -> l.released(event, held));
     }
 
+    void graceWaited(String lock, Duration waited) {
+        each(l -> l.graceWaited(lock, engine, waited));
+    }
+
     void lost(String lock, Duration waited, Optional<LockException> failure) {
         if (listeners.isEmpty()) {
             return;

@@ -30,6 +30,9 @@ final class LockContext {
     /** What stands between this instance and its server; adapts the connections dblock borrows behind a pooler. */
     final PoolerSetting pooler;
 
+    /** The standby refusal and grace period of newly pinned connections' servers ({@link Failover}). */
+    final ServerChecks servers;
+
     /**
      * Creates the shared state for one {@code DbLocks} and starts its watchdog.
      *
@@ -52,7 +55,9 @@ final class LockContext {
         this.watchdogInterval = settings.watchdogInterval;
         this.pooler = new PoolerSetting(engine, settings.pooler);
         this.guards = new WaitGuards(dataSource, engine, pooler, threads);
-        this.sessions = new SessionLocks(dataSource, engine, listeners, settings, guards, pooler, threads.watchdog);
+        this.servers = new ServerChecks(engine, settings);
+        this.sessions =
+                new SessionLocks(dataSource, engine, listeners, settings, guards, pooler, servers, threads.watchdog);
         this.shutdownGrace = settings.shutdownGrace;
         this.stopWatchdog = Watchdog.start(sessions, watchdogInterval, threads.watchdog);
     }

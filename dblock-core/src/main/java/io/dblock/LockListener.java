@@ -35,4 +35,14 @@ public interface LockListener {
      * had failed. Released locks are reported by {@link #released} or by this method, never both.
      */
     default void lost(LockEvent event) {}
+
+    /**
+     * A session-lock request waited for the grace period of a server that had just come up ({@link Failover}), before
+     * its lock statement was sent (or was refused for it, if its own wait was shorter).
+     *
+     * @param lock the lock's description, as in {@link LockEvent#lock()}
+     * @param engine the engine's name, as in {@link LockEvent#engine()}
+     * @param waited how long the request waited for the grace period
+     */
+    default void graceWaited(String lock, String engine, Duration waited) {}
 }

@@ -39,6 +39,35 @@ final class LockSettings {
 
     Duration shutdownGrace = Duration.ofSeconds(DbLocks.DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
+    /** Restarts, failovers and standbys. */
+    Failover failover = Failover.defaults();
+
+    /**
+     * The grace period in effect: as set with {@link Failover#withGrace}, else the JVM's {@value
+     * Failover#GRACE_PROPERTY} system property (an ISO-8601 duration such as {@code PT0S}), else the holders' detection
+     * bound (none with the watchdog off).
+     */
+    Duration grace() {
+        if (failover.grace().isPresent()) {
+            return failover.grace().get();
+        }
+        String property = System.getProperty(Failover.GRACE_PROPERTY);
+        if (property != null) {
+            try {
+                return Failover.defaults()
+                        .withGrace(Duration.parse(property.trim()))
+                        .grace()
+                        .orElseThrow();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "system property " + Failover.GRACE_PROPERTY + " must be an ISO-8601 duration such as PT0S or"
+                                + " PT15S: " + property,
+                        e);
+            }
+        }
+        return watchdogInterval.isZero() ? Duration.ZERO : watchdogInterval.plusMillis(NetworkBound.MARGIN_MILLIS);
+    }
+
     /** What stands between dblock and the server; {@link Pooler#AUTO} finds out on the first pin. */
     Pooler pooler = Pooler.AUTO;
 

@@ -43,6 +43,9 @@ final class Pin {
     /** Puts back what {@link io.dblock.spi.PoolerDetection#adaptToPooler} changed; null if nothing was. */
     Runnable poolerRestore;
 
+    /** The {@link System#nanoTime()} at which its server's grace period ends ({@link ServerChecks}); 0 if none. */
+    long graceEndsNanos;
+
     /** Set once the connection went back to its pool or was closed: the owner must borrow a new one. */
     volatile boolean returned;
 

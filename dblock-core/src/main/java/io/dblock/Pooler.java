@@ -17,7 +17,7 @@ package io.dblock;
  */
 public enum Pooler {
     /**
-     * The default: find out once, on the first connection this {@code DbLocks} pins, from a value the driver already
+     * The default: find out once, on the first connection this {@code DbLocks} runs its own SQL on (a pinned one, or one borrowed for inspection or fencing), from a value the driver already
      * has (PostgreSQL: pgjdbc's {@code getBackendPID()}, the BackendKeyData key, against the server's {@code
      * pg_backend_pid()}, one query; through PgBouncer, in every pool mode, the two differ). A pooler found is treated as
      * {@link #TRANSACTION}, since its pool mode cannot be seen; none found is {@link #NONE}. The outcome is logged once

@@ -137,6 +137,9 @@ final class SessionAcquisition {
      */
     private OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
         Deadline deadline = Deadline.of(request.maxWait, request.start);
+        if (!awaitGrace(request, claim, pin, deadline)) {
+            return OptionalLong.empty();
+        }
         OptionalLong id = null;
         while (id == null) {
             Wait left = deadline.remaining();
@@ -164,6 +167,17 @@ final class SessionAcquisition {
             }
         }
         return id;
+    }
+
+    /** Waits out the grace period of the pin's server ({@link GraceWait}); undoes the claim if interrupted. */
+    private boolean awaitGrace(Request request, LocalLocks.Claim claim, Pin pin, Deadline deadline) {
+        try {
+            return GraceWait.await(pin, deadline, request.description, engine.name(), locks.listeners, request.start);
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            pins.unpinIfIdle(pin, null);
+            throw e;
+        }
     }
 
     /**

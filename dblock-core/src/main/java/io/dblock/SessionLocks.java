@@ -51,11 +51,12 @@ final class SessionLocks {
             LockSettings settings,
             WaitGuards guards,
             PoolerSetting pooler,
+            ServerChecks servers,
             BackgroundThreads.Kind housekeeping) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
-        this.pins = new SessionPins(dataSource, engine, pooler);
+        this.pins = new SessionPins(dataSource, engine, pooler, servers);
         this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
         this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);

@@ -20,10 +20,13 @@ final class SessionPins {
     private final ThreadLocal<Pin> pins = new ThreadLocal<>();
     private final PoolerSetting pooler;
 
-    SessionPins(DataSource dataSource, LockEngine engine, PoolerSetting pooler) {
+    private final ServerChecks servers;
+
+    SessionPins(DataSource dataSource, LockEngine engine, PoolerSetting pooler, ServerChecks servers) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.pooler = pooler;
+        this.servers = servers;
     }
 
     /** The thread's pin, not entered; null if it has none. */
@@ -59,6 +62,7 @@ final class SessionPins {
             throw Errors.connectionUnavailable(description, engine.name(), e);
         }
         try {
+            fresh.graceEndsNanos = servers.check(fresh.connection, description);
             if (pooler.resolve(fresh.connection) == Pooler.TRANSACTION) {
                 requireInTransactionPossible();
                 fresh.poolerRestore = pooler.adapt(fresh.connection);
@@ -66,6 +70,9 @@ final class SessionPins {
                 fresh.transactionHolds = new TransactionHolds();
                 fresh.connection.setAutoCommit(false);
             }
+        } catch (LockUsageException refused) { // a standby: the connection is sound, the pool may keep it
+            fresh.giveBack();
+            throw refused;
         } catch (SQLException | RuntimeException e) {
             fresh.discard();
             throw e instanceof SQLException sql

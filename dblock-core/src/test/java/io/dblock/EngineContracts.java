@@ -68,6 +68,9 @@ abstract class EngineContracts {
     class Faults extends FaultContract {}
 
     @Nested
+    class FailoverGraces extends FailoverGraceContract {}
+
+    @Nested
     class PoolSafety extends PoolSafetyContract {}
 
     @Nested

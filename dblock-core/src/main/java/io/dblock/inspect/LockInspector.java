@@ -101,7 +101,14 @@ public interface LockInspector {
     /**
      * The pooler setting of the {@code DbLocks} this inspector belongs to, as in effect: the one configured ({@link
      * io.dblock.DbLocks.Builder#pooler}), or for {@link io.dblock.Pooler#AUTO} what detection found once a session lock
-     * was taken ({@code NONE} for a direct connection, {@code TRANSACTION} behind a pooler); {@code AUTO} until then.
+     * or inspection ran ({@code NONE} for a direct connection, {@code TRANSACTION} behind a pooler); {@code AUTO} until then.
      */
     io.dblock.Pooler pooler();
+
+    /**
+     * How much is left of the grace period of a server the {@code DbLocks} saw come up (restart or promotion, {@link
+     * io.dblock.Failover}), during which it takes no session lock there; empty when none is running. Reads nothing from
+     * the server: it reports what the last newly pinned connections found.
+     */
+    java.util.Optional<java.time.Duration> graceLeft();
 }

@@ -52,7 +52,8 @@ final class MySqlEngine extends AbstractLockEngine {
                 new MySqlSessionControl(name, mariaDb),
                 new MySqlSessionSettings(mariaDb),
                 new MySqlLockListing(name),
-                new MySqlPoolerDetection());
+                new MySqlPoolerDetection(),
+                new MySqlServerStatus());
         this.sessionLocks = new MySqlSessionLocks(new MySqlUserLocks(mariaDb));
     }
 

@@ -33,7 +33,8 @@ final class PostgresEngine extends AbstractLockEngine {
                 new PostgresInspection(version),
                 new PostgresSessionControl(),
                 new PostgresSessionSettings(),
-                new PostgresPoolerDetection());
+                new PostgresPoolerDetection(),
+                new PostgresServerStatus());
     }
 
     /** {@code lock_timeout} is an int of milliseconds: 2147483647 ms, about 24.9 days. */

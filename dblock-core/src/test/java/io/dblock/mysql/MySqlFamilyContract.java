@@ -62,6 +62,45 @@ public abstract class MySqlFamilyContract implements DriverUnderTest {
         assertThat(locks.engineName()).isEqualTo(db.engine());
     }
 
+    /**
+     * A replica: read-only with replication configured (here towards a source that does not exist, never started,
+     * on this real server): its named locks exclude nothing on the primary, so a session lock there is refused. A
+     * read-only server without replication is a primary in read-only mode, and locks there are allowed. The server's
+     * settings are put back whatever happens.
+     */
+    @Test
+    void aSessionLockOnAReplicaIsRefusedButAReadOnlyPrimaryIsNotMistakenForOne() {
+        boolean mariaDb = db.engine().equals("MariaDB");
+        try {
+            server.execute("SET GLOBAL read_only = 1");
+            DbLocks readOnlyPrimary = DbLocks.create(dataSource);
+            readOnlyPrimary.advisory("read-only-primary").acquire().release();
+            readOnlyPrimary.close();
+
+            server.execute(
+                    mariaDb
+                            ? "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = 1, MASTER_USER = 'nobody'"
+                            : "CHANGE REPLICATION SOURCE TO SOURCE_HOST = '127.0.0.1', SOURCE_PORT = 1, SOURCE_USER = 'nobody'");
+            DbLocks onReplica = DbLocks.create(dataSource);
+            assertThatThrownBy(() -> onReplica.advisory("replica").acquire())
+                    .isInstanceOf(io.dblock.LockUsageException.class)
+                    .hasMessageContaining("read-only, with replication configured")
+                    .hasMessageContaining("replication://");
+            assertThat(server.queryInt("SELECT IS_USED_LOCK(CONCAT(DATABASE(), '.replica')) IS NULL"))
+                    .as("nothing left locked")
+                    .isEqualTo(1);
+            onReplica.close();
+            DbLocks allowed = DbLocks.builder(dataSource)
+                    .failover(io.dblock.Failover.defaults().allowingStandby())
+                    .build();
+            allowed.advisory("replica").acquire().release();
+            allowed.close();
+        } finally {
+            server.execute(mariaDb ? "RESET SLAVE ALL" : "RESET REPLICA ALL");
+            server.execute("SET GLOBAL read_only = 0");
+        }
+    }
+
     @Test
     void aTransactionPoolerSettingIsRefusedForNamedLocksAndChangesNothing() {
         DbLocks behind =

@@ -38,7 +38,15 @@ final class EmbeddedServer {
                 this::stopServer,
                 "dblock-embedded-" + name.toLowerCase(Locale.ROOT).replace(' ', '-') + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // a throw-away server held no locks before it started: dblock's grace period after a server start would only
+        // slow the first seconds of a test run (tests of the grace set it on their own DbLocks)
+        if (System.getProperty(GRACE_PROPERTY) == null) {
+            System.setProperty(GRACE_PROPERTY, "PT0S");
+        }
     }
+
+    /** {@code io.dblock.Failover.GRACE_PROPERTY}, named here as dblock-testing does not depend on dblock-core. */
+    static final String GRACE_PROPERTY = "dblock.failover.grace";
 
     /**
      * Returns what {@code wrap} makes of a server that just started, stopping the server if that fails: nothing else

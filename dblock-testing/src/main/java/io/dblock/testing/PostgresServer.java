@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -26,9 +27,17 @@ final class PostgresServer {
 
     /** Initialises a new instance directory and starts postgres on it, returning once the test database exists. */
     static ServerProcess start(Path installDir, Path runRoot, ServerUser user) throws IOException {
+        return start(installDir, runRoot, user, List.of());
+    }
+
+    /**
+     * {@link #start(Path, Path, ServerUser)} with more {@code name=value} server settings, see {@link ServerCommands}.
+     */
+    static ServerProcess start(Path installDir, Path runRoot, ServerUser user, List<String> extraSettings)
+            throws IOException {
         return ServerProcess.startInNewDirectory(runRoot, stale(installDir, user), instanceDir -> {
             Files.setPosixFilePermissions(instanceDir, PathUtils.RWXR_XR_X);
-            ServerCommands commands = new ServerCommands(installDir, instanceDir.resolve("data"), user);
+            ServerCommands commands = new ServerCommands(installDir, instanceDir.resolve("data"), user, extraSettings);
             Files.createDirectory(commands.dataDir, PosixFilePermissions.asFileAttribute(PathUtils.RWX_ONLY_OWNER));
             user.takeOwnership(commands.dataDir);
             commands.initdb(instanceDir.resolve("initdb.log"));

@@ -28,11 +28,19 @@ final class ServerCommands implements ServerProcess.Launcher {
     final Path installDir;
     final Path dataDir;
     final ServerUser user;
+    /** {@code name=value} settings passed as {@code -c} after {@link #SETTINGS}, which they may override. */
+    private final List<String> extraSettings;
 
     ServerCommands(Path installDir, Path dataDir, ServerUser user) {
+        this(installDir, dataDir, user, List.of());
+    }
+
+    /** With more {@code name=value} settings for the server, passed as {@code -c} after the test settings. */
+    ServerCommands(Path installDir, Path dataDir, ServerUser user, List<String> extraSettings) {
         this.installDir = installDir;
         this.dataDir = dataDir;
         this.user = user;
+        this.extraSettings = List.copyOf(extraSettings);
     }
 
     @Override
@@ -74,6 +82,10 @@ final class ServerCommands implements ServerProcess.Launcher {
             args.add("-c");
             args.add(setting);
         }
+        for (String setting : extraSettings) {
+            args.add("-c");
+            args.add(setting);
+        }
         // Appended, so that a restart keeps the log of the earlier run.
         return builder("postgres", args.toArray(String[]::new))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -110,6 +122,29 @@ final class ServerCommands implements ServerProcess.Launcher {
             postmaster
                     .filter(handle -> !ServerProcess.awaitExit(handle, STOP_TIMEOUT))
                     .ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * Immediate shutdown with pg_ctl, as a crash would end the server: every process quits without a checkpoint, and
+     * the next start runs crash recovery. Returns once the postmaster has exited, forcing it if pg_ctl fails. {@code
+     * process} is the child this JVM started.
+     */
+    void stopImmediately(Process process) throws IOException {
+        Optional<ProcessHandle> postmaster = postmaster(dataDir);
+        if (postmaster.isPresent()) {
+            String timeout = Long.toString(STOP_TIMEOUT.toSeconds());
+            Process pgCtl = builder("pg_ctl", "stop", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", timeout)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                    .start();
+            if (ServerProcess.awaitExitCode(pgCtl, STOP_TIMEOUT.plusSeconds(5), "pg_ctl stop -m immediate") != 0) {
+                postmaster
+                        .filter(handle -> !ServerProcess.awaitExit(handle, STOP_TIMEOUT))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        if (process != null && !ServerProcess.awaitExit(process.toHandle(), STOP_TIMEOUT)) {
+            process.destroyForcibly();
         }
     }
 

@@ -115,6 +115,11 @@ final class ServerProcess {
         }
     }
 
+    /** The running server process this JVM started last (by a start or {@link #restart()}); it may have exited. */
+    Process process() {
+        return process;
+    }
+
     /** Stops the server and deletes its instance directory. */
     void stop() throws IOException {
         launcher.stop(process);

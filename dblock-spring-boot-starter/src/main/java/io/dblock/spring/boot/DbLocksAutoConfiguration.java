@@ -75,6 +75,7 @@ public class DbLocksAutoConfiguration {
         builder.watchdog(properties.getWatchdogInterval());
         builder.keepaliveAt(properties.getKeepaliveAt());
         builder.pooler(properties.getPooler(), properties.getPoolerIdleTransactionTimeout());
+        builder.failover(properties.getFailover().toFailover());
         builder.shutdownGrace(
                 properties.getShutdownGrace() != null
                         ? properties.getShutdownGrace()

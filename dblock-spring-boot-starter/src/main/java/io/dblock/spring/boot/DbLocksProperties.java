@@ -58,6 +58,9 @@ public class DbLocksProperties {
     /** The dblock-spring annotations (@AdvisoryLock, @TableLock). */
     private final Annotations annotations = new Annotations();
 
+    /** Restarts, failovers and standbys. */
+    private final Failover failover = new Failover();
+
     /** Creates the properties with their defaults; Spring Boot binds them. */
     public DbLocksProperties() {}
 
@@ -217,6 +220,77 @@ public class DbLocksProperties {
      */
     public Annotations getAnnotations() {
         return annotations;
+    }
+
+    /**
+     * The {@code dblock.failover.*} properties.
+     *
+     * @return the failover properties, never {@code null}
+     */
+    public Failover getFailover() {
+        return failover;
+    }
+
+    /** The {@code dblock.failover.*} properties: what dblock does about restarts, failovers and standbys. */
+    public static class Failover {
+
+        /**
+         * How long after a server came up (restart or promotion) no session lock is taken on it, so that the holders
+         * of the locks it lost are told first. Unset: the holders' detection bound (the watchdog interval + 5 s); 0
+         * turns it off.
+         */
+        private Duration grace;
+
+        /** Whether session locks may be taken on a standby, where they exclude nothing on the primary. */
+        private boolean allowStandby = false;
+
+        /** Creates the failover properties with their defaults. */
+        public Failover() {}
+
+        /**
+         * The grace period.
+         *
+         * @return {@code null} (the detection bound) unless {@code dblock.failover.grace} is set
+         */
+        public Duration getGrace() {
+            return grace;
+        }
+
+        /**
+         * Sets the grace period.
+         *
+         * @param grace 0 for none, at most 1 day
+         */
+        public void setGrace(Duration grace) {
+            this.grace = grace;
+        }
+
+        /**
+         * Whether session locks may be taken on a standby.
+         *
+         * @return {@code false} unless {@code dblock.failover.allow-standby=true}
+         */
+        public boolean isAllowStandby() {
+            return allowStandby;
+        }
+
+        /**
+         * Sets whether session locks may be taken on a standby.
+         *
+         * @param allowStandby {@code true} for applications that coordinate on the standby itself
+         */
+        public void setAllowStandby(boolean allowStandby) {
+            this.allowStandby = allowStandby;
+        }
+
+        /** The core's value for these properties. */
+        io.dblock.Failover toFailover() {
+            io.dblock.Failover value = io.dblock.Failover.defaults();
+            if (grace != null) {
+                value = value.withGrace(grace);
+            }
+            return allowStandby ? value.allowingStandby() : value;
+        }
     }
 
     /**

@@ -172,6 +172,49 @@ class DbLocksAutoConfigurationTest {
         }
 
         @Test
+        void failoverPropertiesBindAndABadGraceFailsTheStart(TestDatabase database) {
+            withDatabase(runner, database).run(context -> {
+                DbLocksProperties.Failover failover =
+                        context.getBean(DbLocksProperties.class).getFailover();
+                assertThat(failover.isAllowStandby()).as("default").isFalse();
+                assertThat(failover.toFailover().allowsStandby()).isFalse();
+            });
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.failover.grace=20s", "dblock.failover.allow-standby=true")
+                    .run(context -> {
+                        io.dblock.Failover failover = context.getBean(DbLocksProperties.class)
+                                .getFailover()
+                                .toFailover();
+                        assertThat(failover.grace()).hasValue(Duration.ofSeconds(20));
+                        assertThat(failover.allowsStandby()).isTrue();
+                    });
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.failover.grace=-1s")
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure())
+                                .rootCause()
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessageContaining("grace must be between 0 (off) and 1 day");
+                    });
+        }
+
+        @Test
+        void aGraceWaitIsRecordedAsATimer() {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            io.dblock.spring.boot.metrics.MicrometerLockListener listener =
+                    new io.dblock.spring.boot.metrics.MicrometerLockListener(registry, false);
+            listener.graceWaited("advisory \"x\"", "PostgreSQL", Duration.ofMillis(1500));
+            io.micrometer.core.instrument.Timer timer = registry.get(
+                            io.dblock.spring.boot.metrics.MicrometerLockListener.GRACE)
+                    .tag("engine", "PostgreSQL")
+                    .timer();
+            assertThat(timer.count()).isEqualTo(1);
+            assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .isEqualTo(1500.0);
+        }
+
+        @Test
         void poolerIdleTransactionTimeoutBindsAndAValueBelowOneSecondFailsTheStart(TestDatabase database) {
             withDatabase(runner, database).run(context -> assertThat(
                             context.getBean(DbLocksProperties.class).getPoolerIdleTransactionTimeout())

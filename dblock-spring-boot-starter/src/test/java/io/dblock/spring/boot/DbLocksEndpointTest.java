@@ -124,6 +124,7 @@ class DbLocksEndpointTest {
         assertThat(report.pooler())
                 .as("detected on the first connection dblock used, the inspection's")
                 .isEqualTo("NONE");
+        assertThat(report.graceLeft()).as("no server came up just now").isNull();
         locks.advisory("endpoint-detects").acquire().release();
         assertThat(new DbLocksEndpoint(locks).locks().pooler())
                 .as("a direct connection")

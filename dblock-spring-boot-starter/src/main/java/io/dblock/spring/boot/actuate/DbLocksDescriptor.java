@@ -22,6 +22,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param pooler what stands between the application and the database, as {@code DbLocks} sees it ({@code
  *     LockInspector.pooler()}): {@code AUTO} until the first session lock, then {@code NONE} (direct) or {@code
  *     TRANSACTION} (a pooler was detected: session locks are held in an open transaction); or as configured
+ * @param graceLeft how much is left of the grace period of a server that just came up ({@code LockInspector.graceLeft()},
+ *     ISO-8601, such as {@code PT3.2S}), during which no session lock is taken there; {@code null} when none runs
  */
 public record DbLocksDescriptor(
         String status,
@@ -32,7 +34,8 @@ public record DbLocksDescriptor(
         List<WaitDescriptor> waits,
         int localWaiters,
         String unavailable,
-        String pooler)
+        String pooler,
+        String graceLeft)
         implements OperationResponseBody {
 
     /** Both lists were read. */

@@ -79,7 +79,8 @@ public class DbLocksEndpoint {
                 waits,
                 locks.locallyWaitingThreads(),
                 unavailable,
-                locks.inspector().pooler().name());
+                locks.inspector().pooler().name(),
+                locks.inspector().graceLeft().map(Object::toString).orElse(null));
     }
 
     /** A pool's borrow timeout (HikariCP, DBCP2 and the JDBC spec's class for it) or a connection-class SQLState. */

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       engine}. Registered when the first lock of an engine is acquired.
  *   <li>{@value #LOST} (counter): session locks found lost (session terminated, connection failed); tag {@code
  *       engine}.
+ *   <li>{@value #GRACE} (timer): session-lock requests that waited for the grace period of a server that had just
+ *       come up (restart or promotion, {@code io.dblock.Failover}), and how long; tag {@code engine}.
  * </ul>
  *
  * <p>A re-entrant acquisition counts like any other: it is one more handle, acquired without waiting. Transaction and
@@ -51,6 +53,9 @@ public final class MicrometerLockListener implements LockListener {
 
     /** Counter of lost session locks. */
     public static final String LOST = "dblock.lost";
+
+    /** Timer of waits for a restarted or promoted server's grace period. */
+    public static final String GRACE = "dblock.grace.wait";
 
     private final MeterRegistry registry;
     private final boolean lockNameTag;
@@ -98,6 +103,16 @@ public final class MicrometerLockListener implements LockListener {
                 .register(registry)
                 .increment();
         active(event.engine()).decrementAndGet();
+    }
+
+    @Override
+    public void graceWaited(String lock, String engine, Duration waited) {
+        Tags tags = Tags.of("engine", engine);
+        Timer.builder(GRACE)
+                .description("Session-lock requests that waited for a restarted or promoted server's grace period")
+                .tags(lockNameTag ? tags.and("lock", lock) : tags)
+                .register(registry)
+                .record(waited);
     }
 
     private Timer acquireTimer(LockEvent event) {
