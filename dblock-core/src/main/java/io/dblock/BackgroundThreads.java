@@ -42,6 +42,9 @@ final class BackgroundThreads implements AutoCloseable {
     /** The thread that signals the blockers of prioritised waits. */
     final Kind prioritiser = new Kind("prioritiser");
 
+    /** Looks for deadlocks through multiplexed connections while this instance's threads wait on the server. */
+    final Kind deadlocks = new Kind("deadlocks");
+
     /** One kind of background work, on its own thread. */
     final class Kind {
         private final String name;

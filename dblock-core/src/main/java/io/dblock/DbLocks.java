@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -23,9 +22,9 @@ import javax.sql.DataSource;
  *
  * <p>Creating one borrows a connection to detect the engine ({@link io.dblock.spi.LockEngineProvider}s, found by {@link
  * java.util.ServiceLoader}). Create one per data source and share it: it is thread-safe, and its threads coordinate
- * through it (re-entrancy, local queueing and deadlock detection work per instance). It holds only the connections
- * pinned by threads holding session locks, and daemon threads {@code dblock-<n>-...} (ended after 10 s idle). Close it
- * before its {@code DataSource} ({@link #close()}): holders are told first, given a grace period, then ended.
+ * through it (re-entrancy, local queueing and deadlock detection work per instance). It holds only the connections its
+ * session locks are on ({@link Multiplexing}) and daemon threads {@code dblock-<n>-...} (ended after 10 s idle). Close
+ * it before its {@code DataSource} ({@link #close()}): holders are told first, given a grace period, then ended.
  */
 public final class DbLocks implements AutoCloseable {
 
@@ -65,8 +64,7 @@ public final class DbLocks implements AutoCloseable {
 
     /** An exclusive advisory lock on several keys (at least one), acquired all-or-nothing in canonical order. */
     public AdvisoryLock advisory(LockKey... keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
-        return advisory(Arrays.asList(keys));
+        return advisory(Arrays.asList(Objects.requireNonNull(keys, "keys must not be null")));
     }
 
     /** An exclusive advisory lock on several keys, acquired all-or-nothing in canonical order. */
@@ -81,7 +79,7 @@ public final class DbLocks implements AutoCloseable {
     public TableLock tables(String... tables) {
         Objects.requireNonNull(tables, "tables must not be null");
         return DefaultTableLock.of(
-                context, Arrays.stream(tables).map(TableName::parse).collect(Collectors.toList()));
+                context, Arrays.stream(tables).map(TableName::parse).toList());
     }
 
     /** A table lock with no tables yet: {@code locks.tables().read("customers").write("orders").inTransaction(...)}. */
@@ -91,8 +89,7 @@ public final class DbLocks implements AutoCloseable {
 
     /** A lock on tables given as {@link TableName}s (for names containing dots). */
     public TableLock tables(TableName... tables) {
-        Objects.requireNonNull(tables, "tables must not be null");
-        return DefaultTableLock.of(context, Arrays.asList(tables));
+        return DefaultTableLock.of(context, Arrays.asList(Objects.requireNonNull(tables, "tables must not be null")));
     }
 
     /**
@@ -124,10 +121,7 @@ public final class DbLocks implements AutoCloseable {
     /** {@code work} inside {@link #lockTimeout(Connection, Duration)}: its result or exception; limits put back after. */
     public <R, X extends Exception> R withLockTimeout(Connection connection, Duration timeout, LockCallback<R, X> work)
             throws X {
-        Objects.requireNonNull(work, "work must not be null");
-        try (LockTimeoutScope scope = lockTimeout(connection, timeout)) {
-            return work.call();
-        }
+        return DefaultLockTimeoutScope.within(this, connection, timeout, work);
     }
 
     /** The inspector of this server's locks and waits ({@link LockInspector}): thread-safe, cheap, holds no connection. */
@@ -276,6 +270,12 @@ public final class DbLocks implements AutoCloseable {
          */
         public Builder pooler(Pooler pooler) {
             settings.pooler(pooler);
+            return this;
+        }
+
+        /** How session locks share connections: default {@link Multiplexing#defaults()}; see {@link Multiplexing}. */
+        public Builder multiplexing(Multiplexing multiplexing) {
+            settings.multiplexing = Objects.requireNonNull(multiplexing, "multiplexing must not be null");
             return this;
         }
 

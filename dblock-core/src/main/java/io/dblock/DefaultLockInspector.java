@@ -57,6 +57,11 @@ final class DefaultLockInspector implements LockInspector {
     }
 
     @Override
+    public io.dblock.inspect.ConnectionUse connections() {
+        return context.sessions.connections();
+    }
+
+    @Override
     public Pooler pooler() {
         return context.pooler.current();
     }

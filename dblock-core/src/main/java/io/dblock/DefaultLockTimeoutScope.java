@@ -101,4 +101,14 @@ final class DefaultLockTimeoutScope implements LockTimeoutScope {
         }
         return Errors.translate(engine, e, description, null);
     }
+
+    /** {@link DbLocks#withLockTimeout}: {@code work} checked, then run inside a scope opened for it, closed after. */
+    static <R, X extends Exception> R within(
+            DbLocks locks, java.sql.Connection connection, java.time.Duration timeout, LockCallback<R, X> work)
+            throws X {
+        java.util.Objects.requireNonNull(work, "work must not be null");
+        try (LockTimeoutScope scope = locks.lockTimeout(connection, timeout)) {
+            return work.call();
+        }
+    }
 }

@@ -26,7 +26,8 @@ final class FencingTokens {
      * one from {@code table}.
      */
     long token(Pin pin, TableName table, LockKey key, String description, long start) {
-        Long known = pin.fencingTokens.get(key);
+        Pin.TokenKey held = new Pin.TokenKey(Thread.currentThread(), key);
+        Long known = pin.fencingTokens.get(held);
         if (known != null) {
             return known;
         }
@@ -35,7 +36,7 @@ final class FencingTokens {
             long token = pin.heldInTransaction
                     ? onOwnConnection(fencing, table, key)
                     : NetworkBound.run(pin.connection, () -> fencing.nextFencingToken(pin.connection, table, key));
-            pin.fencingTokens.put(key, token);
+            pin.fencingTokens.put(held, token);
             return token;
         } catch (SQLException e) {
             String state = e.getSQLState();

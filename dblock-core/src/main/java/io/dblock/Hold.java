@@ -18,7 +18,14 @@ final class Hold {
 
     final List<LockKey> keys;
     final AdvisoryLockMode mode;
+    /** The connection its first key is held on (its only one unless {@link #pins} has more). */
     final Pin pin;
+    /**
+     * Every connection its keys are held on, in {@link Pin#seq} order: one, unless a request re-entered holds on one
+     * shared connection and took fresh keys on another.
+     */
+    final List<Pin> pins;
+
     final Thread owner;
     final Duration waited;
     final Long fencingToken;
@@ -38,19 +45,34 @@ final class Hold {
     Hold(
             List<LockKey> keys,
             AdvisoryLockMode mode,
-            Pin pin,
+            List<Pin> pins,
             Thread owner,
             Duration waited,
             Long fencingToken,
             StackWalker.StackFrame[] site) {
         this.keys = keys;
         this.mode = mode;
-        this.pin = pin;
+        this.pins = pins.size() == 1
+                ? pins
+                : pins.stream()
+                        .sorted(java.util.Comparator.comparingLong(p -> p.seq))
+                        .toList();
+        this.pin = pins.get(0);
         this.owner = owner;
         this.waited = waited;
         this.fencingToken = fencingToken;
         this.connectionId = pin.connectionId;
         this.site = site;
+    }
+
+    /** Whether a connection it is held on failed or was discarded (then its keys there are gone). */
+    boolean anyBroken() {
+        for (Pin p : pins) {
+            if (p.broken) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void attach(LockHandle handle) {

@@ -38,7 +38,16 @@ final class HoldConfirmation {
      * hold's keys; a failed session or a "no" marks the pin broken and reports its holds lost.
      */
     boolean confirmHeld(Hold hold) {
-        Pin pin = hold.pin;
+        for (Pin pin : hold.pins) {
+            if (!confirmHeld(hold, pin)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #confirmHeld(Hold)} for the hold's keys on one of its connections. */
+    private boolean confirmHeld(Hold hold, Pin pin) {
         pin.busy.lock();
         try {
             if (hold.isReleased()) {
@@ -65,7 +74,10 @@ final class HoldConfirmation {
     private boolean sessionHolds(Pin pin, Hold hold) {
         long asked = System.nanoTime();
         try {
-            if (bounded(pin, hold.keys).contains(pin.connectionId)) {
+            List<LockKey> keys = hold.pins.size() == 1
+                    ? hold.keys
+                    : hold.keys.stream().filter(pin.heldKeys::containsKey).toList();
+            if (bounded(pin, keys).contains(pin.connectionId)) {
                 pin.confirmedAt = Math.max(pin.confirmedAt, asked);
                 return true;
             }

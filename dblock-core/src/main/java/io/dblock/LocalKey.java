@@ -16,13 +16,17 @@ final class LocalKey {
 
     /** A thread's stake in one key and mode. */
     static final class Holder {
+        final io.dblock.LockKey key;
         final Thread thread;
         final AdvisoryLockMode mode;
         int count;
+        /** The connection the server holds it on, once granted. */
+        Pin pin;
         /** Claimed locally and being acquired on the server (or released from it): blocks other local threads. */
         boolean pending = true;
 
-        Holder(Thread thread, AdvisoryLockMode mode) {
+        Holder(io.dblock.LockKey key, Thread thread, AdvisoryLockMode mode) {
+            this.key = key;
             this.thread = thread;
             this.mode = mode;
         }
@@ -77,6 +81,16 @@ final class LocalKey {
             }
         }
         return false;
+    }
+
+    /** The thread's granted hold of this key in a mode other than {@code mode}, or null. */
+    Holder otherMode(Thread thread, AdvisoryLockMode mode) {
+        for (Holder h : holders) {
+            if (h.thread == thread && h.mode != mode && !h.pending) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /** The thread's hold of this key in {@code mode}, or null. */

@@ -33,6 +33,33 @@ final class LocalLocks {
         final List<LocalKey.Holder> reentered = new ArrayList<>();
         final Map<LockKey, LocalKey.Holder> fresh = new HashMap<>();
         final List<LockKey> freshKeys = new ArrayList<>();
+        /**
+         * The connections on which the thread holds a fresh key in another mode (PostgreSQL): the server grants a
+         * session both modes of a key, so such a key must be taken there, never on another session of the thread's.
+         */
+        final java.util.Set<Pin> otherModePins = new java.util.LinkedHashSet<>();
+
+        /** The connections of the re-entered holds, in first-seen order. */
+        List<Pin> reenteredPins() {
+            List<Pin> pins = new ArrayList<>(1);
+            for (LocalKey.Holder h : reentered) {
+                if (h.pin != null && !pins.contains(h.pin)) {
+                    pins.add(h.pin);
+                }
+            }
+            return pins;
+        }
+
+        /** The re-entered keys held on {@code pin}. */
+        List<LockKey> reenteredOn(Pin pin) {
+            List<LockKey> keys = new ArrayList<>();
+            for (LocalKey.Holder h : reentered) {
+                if (h.pin == pin) {
+                    keys.add(h.key);
+                }
+            }
+            return keys;
+        }
     }
 
     /** Thrown when waiting would close a cycle of local waits. */
@@ -91,7 +118,11 @@ final class LocalLocks {
         if (!awaitNoConflict(key, entry, mode, me, deadlineNanos, claim)) {
             return false;
         }
-        LocalKey.Holder h = new LocalKey.Holder(me, mode);
+        LocalKey.Holder h = new LocalKey.Holder(key, me, mode);
+        LocalKey.Holder other = entry.otherMode(me, mode);
+        if (other != null && other.pin != null) {
+            claim.otherModePins.add(other.pin);
+        }
         entry.holders.add(h);
         claim.fresh.put(key, h);
         claim.freshKeys.add(key);
@@ -135,11 +166,12 @@ final class LocalLocks {
         }
     }
 
-    /** Marks a claim's fresh holds as granted by the server. */
-    void confirm(Claim claim) {
+    /** Marks a claim's fresh holds as granted by the server, on {@code pin}. */
+    void confirm(Claim claim, Pin pin) {
         lock.lock();
         try {
             claim.fresh.forEach((key, h) -> {
+                h.pin = pin;
                 h.pending = false;
                 h.count = 1;
                 wake(key); // shared requests may now come in
@@ -167,22 +199,24 @@ final class LocalLocks {
         claim.reentered.clear();
         claim.fresh.clear();
         claim.freshKeys.clear();
+        claim.otherModePins.clear();
     }
 
     /**
      * Drops one hold of each key by the calling thread.
      *
-     * @return the keys whose count reached zero: release them on the server, then call {@link #released}
+     * @return the holds whose count reached zero: release them on the server (each on its {@link LocalKey.Holder#pin}),
+     *     then call {@link #released}
      */
-    List<LockKey> exit(List<LockKey> keys, AdvisoryLockMode mode, Thread owner) {
-        List<LockKey> last = new ArrayList<>();
+    List<LocalKey.Holder> exit(List<LockKey> keys, AdvisoryLockMode mode, Thread owner) {
+        List<LocalKey.Holder> last = new ArrayList<>();
         lock.lock();
         try {
             for (LockKey key : keys) {
                 LocalKey.Holder h = find(key, owner, mode);
                 if (h != null && --h.count == 0) {
                     h.pending = true; // still blocks others until the server has let go
-                    last.add(key);
+                    last.add(h);
                 }
             }
         } finally {
@@ -192,18 +226,37 @@ final class LocalLocks {
     }
 
     /** Forgets holds whose server locks are gone, and wakes a thread waiting for each key. */
-    void released(List<LockKey> keys, AdvisoryLockMode mode, Thread owner) {
+    void released(List<LocalKey.Holder> last) {
         lock.lock();
         try {
-            for (LockKey key : keys) {
-                LocalKey.Holder h = find(key, owner, mode);
-                if (h != null && h.count == 0) {
-                    remove(key, h);
+            for (LocalKey.Holder h : last) {
+                if (h.count == 0) {
+                    remove(h.key, h);
                 }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** For the deadlock detector: each thread waiting here, and the threads whose holds block it. */
+    Map<Thread, java.util.Set<Thread>> waitsFor() {
+        return locked(waiting::waitsFor);
+    }
+
+    /** For the deadlock detector: the granted holds (of {@code owner} only, unless null) and their connections. */
+    List<LocalKey.Holder> granted(Thread owner) {
+        return locked(() -> {
+            List<LocalKey.Holder> granted = new ArrayList<>();
+            for (LocalKey entry : entries.values()) {
+                for (LocalKey.Holder h : entry.holders) {
+                    if (!h.pending && h.pin != null && (owner == null || h.thread == owner)) {
+                        granted.add(h);
+                    }
+                }
+            }
+            return granted;
+        });
     }
 
     /** How many threads are waiting here (for tests and diagnostics). */

@@ -138,6 +138,18 @@ final class LocalWaits {
         }
     }
 
+    /** Each waiting thread and the threads whose holds block it now. */
+    Map<Thread, Set<Thread>> waitsFor() {
+        Map<Thread, Set<Thread>> edges = new HashMap<>();
+        waiting.forEach((thread, w) -> {
+            LocalKey e = keys.apply(w.key);
+            if (e != null) {
+                edges.put(thread, e.blockers(w.mode, thread));
+            }
+        });
+        return edges;
+    }
+
     int size() {
         return waiting.size();
     }

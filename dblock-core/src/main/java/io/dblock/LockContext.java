@@ -56,8 +56,8 @@ final class LockContext {
         this.pooler = new PoolerSetting(engine, settings.pooler);
         this.guards = new WaitGuards(dataSource, engine, pooler, threads);
         this.servers = new ServerChecks(engine, settings);
-        this.sessions =
-                new SessionLocks(dataSource, engine, listeners, settings, guards, pooler, servers, threads.watchdog);
+        this.sessions = new SessionLocks(
+                dataSource, engine, listeners, settings, guards, pooler, servers, threads.watchdog, threads.deadlocks);
         this.shutdownGrace = settings.shutdownGrace;
         this.stopWatchdog = Watchdog.start(sessions, watchdogInterval, threads.watchdog);
     }

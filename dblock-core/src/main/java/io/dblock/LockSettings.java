@@ -71,6 +71,9 @@ final class LockSettings {
     /** What stands between dblock and the server; {@link Pooler#AUTO} finds out on the first pin. */
     Pooler pooler = Pooler.AUTO;
 
+    /** How session locks share connections. */
+    Multiplexing multiplexing = Multiplexing.defaults();
+
     /** The pooler's own limit on a client's idle transaction (PgBouncer idle_transaction_timeout); ZERO for none. */
     Duration poolerIdleLimit = Duration.ZERO;
 

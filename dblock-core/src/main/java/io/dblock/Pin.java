@@ -16,12 +16,46 @@ final class Pin {
 
     final Connection connection;
     private final boolean restoreAutoCommit;
-    /** Server-side holds (distinct key and mode) on this connection. */
+    /** Server-side holds (distinct key and mode per holding thread) on this connection. */
     int serverHolds;
+
+    /** The keys held on this connection's session, with how many server holds each has; guarded by {@link #busy}. */
+    final java.util.Map<io.dblock.LockKey, Integer> heldKeys = new java.util.HashMap<>();
+
+    /**
+     * Whether this connection is shared by the holds of many threads ({@link SharedSessions}) rather than pinned to one
+     * thread. A shared one is entered only for one statement and its bookkeeping at a time.
+     */
+    boolean shared;
+
+    /** Orders pins, so that a release entering several enters them in one order. */
+    final long seq = SEQUENCE.incrementAndGet();
+
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     /** The server's id for the connection, once a lock statement has reported it. */
     long connectionId = -1;
-    /** The fencing token of each key held here that was acquired fenced, read once per hold. */
-    final java.util.Map<io.dblock.LockKey, Long> fencingTokens = new java.util.HashMap<>();
+    /** The fencing token of each thread's hold of a key here that was acquired fenced, read once per hold. */
+    final java.util.Map<TokenKey, Long> fencingTokens = new java.util.HashMap<>();
+
+    /** A thread's hold of a key, for its fencing token. */
+    record TokenKey(Thread owner, io.dblock.LockKey key) {}
+
+    /** Counts server holds of {@code keys} on this session; with {@link #busy} held. */
+    void added(java.util.List<io.dblock.LockKey> keys) {
+        serverHolds += keys.size();
+        for (io.dblock.LockKey key : keys) {
+            heldKeys.merge(key, 1, Integer::sum);
+        }
+    }
+
+    /** Counts down server holds of {@code keys} on this session, and forgets their owner's tokens; with {@link #busy}. */
+    void removed(java.util.List<io.dblock.LockKey> keys, Thread owner) {
+        serverHolds -= keys.size();
+        for (io.dblock.LockKey key : keys) {
+            heldKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            fencingTokens.remove(new TokenKey(owner, key));
+        }
+    }
     /**
      * Held by whichever thread works on this pin: its owner, or a thread releasing one of its holds whose handle was
      * garbage-collected. Uncontended but for that.

@@ -40,6 +40,7 @@ final class SessionAcquisition {
     private final HoldConfirmation confirmation;
     private final SessionRelease release;
     private final FencingTokens fencing;
+    private final SharedAcquisition shared;
 
     /** One acquisition's request; {@code start} is its {@link System#nanoTime()} at the call. */
     record Request(
@@ -53,6 +54,7 @@ final class SessionAcquisition {
 
     SessionAcquisition(
             SessionLocks locks,
+            CrossNodeDeadlocks deadlocks,
             WaitGuards guards,
             LocalLocks local,
             SessionPins pins,
@@ -71,6 +73,7 @@ final class SessionAcquisition {
         this.confirmation = confirmation;
         this.release = release;
         this.fencing = fencing;
+        this.shared = new SharedAcquisition(this, engine, local, pins, liveness, deadlocks);
     }
 
     /**
@@ -83,7 +86,10 @@ final class SessionAcquisition {
             return Optional.empty();
         }
         if (claim.freshKeys.isEmpty()) {
-            return Optional.of(reenter(request, claim, entered[0] != null ? entered[0] : pins.current()));
+            return Optional.of(reenter(request, claim));
+        }
+        if (sharing(request, claim)) {
+            return shared.acquire(request, claim);
         }
         OptionalLong id = acquireOnServer(request, claim, usablePin(request, claim, entered), entered);
         Pin pin = entered[0];
@@ -93,6 +99,19 @@ final class SessionAcquisition {
             return Optional.empty();
         }
         return Optional.of(grant(request, claim, pin, id.getAsLong()));
+    }
+
+    /** Whether to acquire on shared connections; refuses an interrupted thread first (undoing the claim either way). */
+    private boolean sharing(Request request, LocalLocks.Claim claim) {
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw Errors.interrupted(request.description, engine.name(), Durations.since(request.start), null);
+            }
+            return pins.sharing(request.description);
+        } catch (RuntimeException e) {
+            local.undo(claim);
+            throw e;
+        }
     }
 
     /**
@@ -113,13 +132,24 @@ final class SessionAcquisition {
         }
     }
 
-    /** A request whose keys the thread holds already: counts up once the session is known to hold them still. */
-    private LockHandle reenter(Request request, LocalLocks.Claim claim, Pin held) {
+    /**
+     * A request whose keys the thread holds already: counts up once each session holding them is known to hold them
+     * still (a shared one entered for the check).
+     */
+    private LockHandle reenter(Request request, LocalLocks.Claim claim) {
+        List<Pin> held = claim.reenteredPins();
         Long token = null;
         try {
-            confirmation.requireAlive(held, request.keys, request.description, request.start);
-            if (request.fencingTable != null) {
-                token = fencingToken(held, request);
+            for (Pin pin : held) {
+                SharedAcquisition.enterShared(pin);
+                try {
+                    confirmation.requireAlive(pin, claim.reenteredOn(pin), request.description, request.start);
+                    if (request.fencingTable != null && pin == held.get(0)) {
+                        token = fencingToken(pin, request);
+                    }
+                } finally {
+                    SharedAcquisition.leaveShared(pin);
+                }
             }
         } catch (RuntimeException e) {
             local.undo(claim);
@@ -135,7 +165,7 @@ final class SessionAcquisition {
      *
      * @return the server's id of the session if granted, empty if not
      */
-    private OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
+    OptionalLong acquireOnServer(Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered) {
         Deadline deadline = Deadline.of(request.maxWait, request.start);
         if (!awaitGrace(request, claim, pin, deadline)) {
             return OptionalLong.empty();
@@ -184,14 +214,13 @@ final class SessionAcquisition {
      * One server wait of at most {@link NetworkBound#WAIT_SLICE}, under a network bound of that wait plus {@link
      * NetworkBound#MARGIN_MILLIS}: on a dead network the statement fails with a connection error within the bound.
      */
-    private OptionalLong acquireBounded(Pin pin, LocalLocks.Claim claim, Request request, Wait slice)
-            throws SQLException {
+    OptionalLong acquireBounded(Pin pin, LocalLocks.Claim claim, Request request, Wait slice) throws SQLException {
         WaitGuard guard = guard(request, pin, slice);
         if (pin.heldInTransaction) {
             return NetworkBound.run(
                     pin.connection,
                     NetworkBound.forWait(slice),
-                    () -> inTransaction(pin, claim, request, slice, guard));
+                    () -> TransactionHolds.acquire(engine, pin, claim.freshKeys, request, slice, guard));
         }
         return NetworkBound.run(
                 pin.connection,
@@ -200,40 +229,10 @@ final class SessionAcquisition {
     }
 
     /**
-     * Behind a transaction pooler: the keys as transaction-scoped locks in the pin's open transaction (in a savepoint, so
-     * a timeout leaves the transaction and its other locks as they were; after one more if the pin holds others, so
-     * that they can be released alone: {@link TransactionHolds}), and the server's id of the session that transaction
-     * keeps.
-     */
-    private OptionalLong inTransaction(Pin pin, LocalLocks.Claim claim, Request request, Wait slice, WaitGuard guard)
-            throws SQLException {
-        io.dblock.spi.TransactionLocks locks =
-                Facets.require(engine, io.dblock.spi.TransactionLocks.class, request.description);
-        java.sql.Savepoint savepoint = pin.transactionHolds.before(pin.connection);
-        boolean granted;
-        try {
-            granted = locks.acquireTransaction(pin.connection, claim.freshKeys, request.mode, slice, guard);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                pin.transactionHolds.notGranted(pin.connection, savepoint);
-            } catch (SQLException release) {
-                e.addSuppressed(release);
-            }
-            throw e;
-        }
-        if (!granted) {
-            pin.transactionHolds.notGranted(pin.connection, savepoint);
-            return OptionalLong.empty();
-        }
-        pin.transactionHolds.granted(savepoint, claim.freshKeys, request.mode);
-        return OptionalLong.of(pin.connectionId >= 0 ? pin.connectionId : engine.connectionId(pin.connection));
-    }
-
-    /**
      * After an engine's argument check or a driver bug: the session's state is unknown, so it is cleared (dirty) before
      * the connection goes back, and the in-memory claim is given back.
      */
-    private void abandon(LocalLocks.Claim claim, Pin pin) {
+    void abandon(LocalLocks.Claim claim, Pin pin) {
         local.undo(claim);
         pin.dirty = true;
         pins.unpinIfIdle(pin, null);
@@ -250,7 +249,7 @@ final class SessionAcquisition {
     }
 
     /** Undoes a claim whose lock statement failed, gives the connection back if idle, and translates the failure. */
-    private LockException failed(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
+    LockException failed(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
         local.undo(claim);
         pins.unpinIfIdle(pin, e);
         return Errors.translate(engine, e, request.description, Durations.since(request.start));
@@ -285,7 +284,7 @@ final class SessionAcquisition {
 
     /** What cancels the server wait: an interrupt, or with a priority also whatever the priority ends. */
     private WaitGuard guard(Request request, Pin pin, Wait left) throws SQLException {
-        return guards.forWait(request.priority, left, () -> sessionId(pin), request.description);
+        return shared.wrap(guards.forWait(request.priority, left, () -> sessionId(pin), request.description));
     }
 
     private long sessionId(Pin pin) throws SQLException {
@@ -295,11 +294,14 @@ final class SessionAcquisition {
         return pin.connectionId;
     }
 
-    /** Records the server's grant on the pin, reads the fencing token if asked, and confirms the claim. */
-    private LockHandle grant(Request request, LocalLocks.Claim claim, Pin pin, long connectionId) {
+    /**
+     * Records the server's grant on the pin (entered), reads the fencing token if asked, and confirms the claim; the
+     * hold is on the pin and on the connections of the keys it re-entered.
+     */
+    LockHandle grant(Request request, LocalLocks.Claim claim, Pin pin, long connectionId) {
         pin.connectionId = connectionId;
         pin.confirmedAt = System.nanoTime();
-        pin.serverHolds += claim.freshKeys.size();
+        pin.added(claim.freshKeys);
         Long token = null;
         if (request.fencingTable != null) {
             try {
@@ -311,8 +313,12 @@ final class SessionAcquisition {
                 throw e;
             }
         }
-        local.confirm(claim);
-        return holds.create(locks, request.keys, request.mode, pin, request.start, token);
+        List<Pin> on = claim.reenteredPins();
+        if (!on.contains(pin)) {
+            on.add(0, pin);
+        }
+        local.confirm(claim, pin);
+        return holds.create(locks, request.keys, request.mode, on, request.start, token);
     }
 
     private long fencingToken(Pin pin, Request request) {

@@ -36,7 +36,7 @@ final class SessionHandle implements LockHandle {
 
     @Override
     public boolean isHeld() {
-        return !hold.isReleased() && !hold.pin.broken;
+        return !hold.isReleased() && !hold.anyBroken();
     }
 
     @Override
@@ -52,7 +52,7 @@ final class SessionHandle implements LockHandle {
 
     @Override
     public OptionalLong fencingToken() {
-        if (hold.fencingToken != null && (hold.wasReportedLost() || (hold.pin.broken && !hold.isReleased()))) {
+        if (hold.fencingToken != null && (hold.wasReportedLost() || (hold.anyBroken() && !hold.isReleased()))) {
             throw new LockLostException(
                     "this hold is lost (its session ended or stopped answering), so its fencing token "
                             + hold.fencingToken + " must not be used for new writes: another node may hold the lock"
@@ -83,14 +83,14 @@ final class SessionHandle implements LockHandle {
     @Override
     public void release() {
         requireReleasable();
-        boolean wasBroken = hold.pin.broken;
+        boolean wasBroken = hold.anyBroken();
         try {
             locks.release(hold);
         } catch (LockLostException e) {
             hold.reportLost(locks.listeners, Optional.of(e));
             throw e;
         }
-        if (wasBroken || hold.pin.broken) {
+        if (wasBroken || hold.anyBroken()) {
             hold.reportLost(locks.listeners, Optional.empty());
         } else if (!locks.listeners.isEmpty()) {
             locks.listeners.released(hold.description(), hold.waited, Duration.between(hold.acquiredAt, Instant.now()));

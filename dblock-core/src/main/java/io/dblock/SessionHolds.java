@@ -63,11 +63,16 @@ final class SessionHolds {
 
     /** Records a new hold on {@code pin} and returns its handle, watched for being collected unreleased. */
     SessionHandle create(
-            SessionLocks locks, List<LockKey> keys, AdvisoryLockMode mode, Pin pin, long start, Long fencingToken) {
+            SessionLocks locks,
+            List<LockKey> keys,
+            AdvisoryLockMode mode,
+            List<Pin> pins,
+            long start,
+            Long fencingToken) {
         Hold hold = new Hold(
                 keys,
                 mode,
-                pin,
+                pins,
                 Thread.currentThread(),
                 Durations.since(start),
                 fencingToken,
@@ -102,7 +107,7 @@ final class SessionHolds {
     private void sweep() {
         releaseLeaks();
         sweeping.set(false);
-        if (!watched.isEmpty()) {
+        if (!watched.isEmpty() || !leaks.isEmpty()) { // a leak whose connection was busy is tried again
             armSweep();
         }
     }
@@ -141,15 +146,27 @@ final class SessionHolds {
             return; // the common case, on every acquisition: no iterator
         }
         for (Hold hold : leaks) {
-            if (hold.pin.busy.tryLock()) {
-                try {
+            int entered = enter(hold.pins);
+            try {
+                if (entered == hold.pins.size()) {
                     leaks.remove(hold);
                     releaseLeaked(hold);
-                } finally {
-                    hold.pin.busy.unlock();
+                }
+            } finally {
+                for (int i = 0; i < entered; i++) {
+                    hold.pins.get(i).busy.unlock();
                 }
             }
         }
+    }
+
+    /** Enters the pins in order while none is busy; returns how many it entered (all, or the ones before a busy one). */
+    private static int enter(List<Pin> pins) {
+        int entered = 0;
+        while (entered < pins.size() && pins.get(entered).busy.tryLock()) {
+            entered++;
+        }
+        return entered;
     }
 
     /** Releases one leaked hold whose pin the caller entered (unless its release already began), logging a failure. */

@@ -73,7 +73,9 @@ final class SessionLiveness {
             if (hold.isReleased()) {
                 holds.ended(hold);
             } else {
-                pinned.put(hold.pin, Boolean.TRUE);
+                for (Pin pin : hold.pins) {
+                    pinned.put(pin, Boolean.TRUE);
+                }
             }
         }
         return pinned.keySet();
@@ -118,15 +120,9 @@ final class SessionLiveness {
         return false;
     }
 
-    /** The keys of the pin's unreleased holds, in order. */
-    private Set<LockKey> liveKeys(Pin pin) {
-        Set<LockKey> keys = new java.util.TreeSet<>();
-        for (Hold hold : holds.live) {
-            if (hold.pin == pin && !hold.isReleased()) {
-                keys.addAll(hold.keys);
-            }
-        }
-        return keys;
+    /** The keys the pin's session holds, in order; the caller has entered the pin. */
+    private static Set<LockKey> liveKeys(Pin pin) {
+        return new java.util.TreeSet<>(pin.heldKeys.keySet());
     }
 
     /** The loss report's exception: the connection failure that showed the session gone, if one did. */
@@ -142,7 +138,7 @@ final class SessionLiveness {
     List<String> reportLost(Pin pin) {
         List<String> lost = new java.util.ArrayList<>();
         for (Hold hold : holds.live) {
-            if (hold.pin == pin && !hold.isReleased() && hold.reportLost(listeners, cause(pin, hold))) {
+            if (hold.pins.contains(pin) && !hold.isReleased() && hold.reportLost(listeners, cause(pin, hold))) {
                 lost.add(hold.description());
             }
         }

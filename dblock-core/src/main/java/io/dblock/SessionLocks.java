@@ -43,6 +43,7 @@ final class SessionLocks {
      *     that a pin's session holds its locks may be before a re-entrant acquisition asks the server again (see {@link
      *     HoldConfirmation})
      * @param housekeeping the thread that releases leaked handles
+     * @param deadlockPasses the thread that looks for deadlocks through multiplexed connections
      */
     SessionLocks(
             DataSource dataSource,
@@ -52,11 +53,12 @@ final class SessionLocks {
             WaitGuards guards,
             PoolerSetting pooler,
             ServerChecks servers,
-            BackgroundThreads.Kind housekeeping) {
+            BackgroundThreads.Kind housekeeping,
+            BackgroundThreads.Kind deadlockPasses) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.listeners = listeners;
-        this.pins = new SessionPins(dataSource, engine, pooler, servers);
+        this.pins = new SessionPins(dataSource, engine, pooler, servers, settings.multiplexing);
         this.holds = new SessionHolds(listeners, settings.recordSites, this::releaseLeaked, housekeeping);
         this.liveness = new SessionLiveness(engine, listeners, holds);
         this.confirmation = new HoldConfirmation(engine, liveness, settings.watchdogInterval);
@@ -64,8 +66,11 @@ final class SessionLocks {
                 engine, liveness, settings.keepaliveFraction, settings.silentClientBound, settings.poolerIdleLimit);
         this.shutdown = new SessionShutdown(holds, liveness);
         this.release = new SessionRelease(engine, local, pins, holds, shutdown);
+        CrossNodeDeadlocks deadlocks =
+                pins.shared == null ? null : new CrossNodeDeadlocks(engine, local, pins.shared, deadlockPasses);
         this.acquisition = new SessionAcquisition(
                 this,
+                deadlocks,
                 guards,
                 local,
                 pins,
@@ -147,13 +152,40 @@ final class SessionLocks {
     <R> Optional<R> onPinned(LockContext.SqlFunction<R> query) throws SQLException {
         Pin pin = pins.enterCurrent();
         if (pin == null) {
-            return Optional.empty();
+            return pins.shared == null ? Optional.empty() : onShared(query);
         }
         try {
             return pin.broken ? Optional.empty() : Optional.of(query.apply(pin.connection));
         } finally {
             holds.leave(pin);
         }
+    }
+
+    /**
+     * {@link #onPinned} when multiplexed: on the shared connection of one of the calling thread's holds (as a pinned
+     * thread's own connection), entered for the query; empty if the thread holds nothing.
+     */
+    private <R> Optional<R> onShared(LockContext.SqlFunction<R> query) throws SQLException {
+        for (LocalKey.Holder held : local.granted(Thread.currentThread())) {
+            Pin pin = held.pin;
+            pin.busy.lock();
+            try {
+                if (!pin.returned && !pin.broken) {
+                    return Optional.of(query.apply(pin.connection));
+                }
+            } finally {
+                holds.leave(pin);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The connections a multiplexed instance uses now, with the server holds on each; see {@link #connections()}. */
+    io.dblock.inspect.ConnectionUse connections() {
+        boolean on = pins.shared != null && pins.decided();
+        return on
+                ? new io.dblock.inspect.ConnectionUse(true, pins.shared.bound(), pins.shared.holdsPerConnection())
+                : new io.dblock.inspect.ConnectionUse(false, 0, List.of());
     }
 
     LockEngine engine() {

@@ -22,11 +22,74 @@ final class SessionPins {
 
     private final ServerChecks servers;
 
-    SessionPins(DataSource dataSource, LockEngine engine, PoolerSetting pooler, ServerChecks servers) {
+    /** The shared connections when multiplexing is configured; null when it is off. */
+    final SharedSessions shared;
+
+    /** Whether session locks are multiplexed: null until the first acquisition decides (see {@link #sharing}). */
+    private volatile Boolean sharing;
+
+    SessionPins(
+            DataSource dataSource,
+            LockEngine engine,
+            PoolerSetting pooler,
+            ServerChecks servers,
+            Multiplexing multiplexing) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.pooler = pooler;
         this.servers = servers;
+        this.shared = multiplexing.isOn()
+                ? new SharedSessions(multiplexing.boundFor(SharedSessions.poolSize(dataSource)))
+                : null;
+        this.sharing = multiplexing.isOn() ? null : Boolean.FALSE;
+    }
+
+    /**
+     * Whether this instance's session locks are multiplexed. Decided at the first acquisition: on as configured, unless
+     * a transaction pooler stands between dblock and the server (one borrowed connection, for the pooler's detection,
+     * unless it has run), which turns it off with a log line saying why.
+     */
+    boolean sharing(String description) {
+        Boolean on = sharing;
+        return on != null ? on : decideSharing(description);
+    }
+
+    /** Whether multiplexing was decided on (it is only once a session lock was asked for). */
+    boolean decided() {
+        return Boolean.TRUE.equals(sharing);
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock deciding = new java.util.concurrent.locks.ReentrantLock();
+
+    private boolean decideSharing(String description) {
+        deciding.lock();
+        try {
+            return decideSharingLocked(description);
+        } finally {
+            deciding.unlock();
+        }
+    }
+
+    private boolean decideSharingLocked(String description) {
+        if (sharing != null) {
+            return sharing;
+        }
+        Pooler found;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            found = pooler.resolve(c);
+        } catch (SQLException e) {
+            throw Errors.connectionUnavailable(description, engine.name(), e);
+        }
+        boolean on = found != Pooler.TRANSACTION;
+        if (!on) {
+            LOG.log(
+                    Level.INFO,
+                    "session locks are not multiplexed: behind a transaction pooler (Pooler.TRANSACTION) they are held"
+                            + " in a transaction per holding thread, released in layers, which threads cannot share;"
+                            + " each holding thread keeps a connection of its own");
+        }
+        sharing = on;
+        return on;
     }
 
     /** The thread's pin, not entered; null if it has none. */
@@ -55,6 +118,21 @@ final class SessionPins {
         if (pin != null && !pin.broken) {
             return pin;
         }
+        Pin fresh = borrow(description);
+        fresh.busy.lock();
+        if (pin != null) {
+            pin.busy.unlock();
+        }
+        entered[0] = fresh;
+        pins.set(fresh);
+        return fresh;
+    }
+
+    /**
+     * Borrows a connection for session locks: checked against its server ({@link ServerChecks}) and, behind a
+     * transaction pooler, set up to hold them in a transaction. Not entered.
+     */
+    private Pin borrow(String description) {
         Pin fresh;
         try {
             fresh = Pin.of(dataSource.getConnection());
@@ -79,12 +157,57 @@ final class SessionPins {
                     ? Errors.connectionUnavailable(description, engine.name(), sql)
                     : (RuntimeException) e;
         }
-        fresh.busy.lock();
-        if (pin != null) {
-            pin.busy.unlock();
+        return fresh;
+    }
+
+    /**
+     * A connection of the shared set holding nothing, entered, to acquire on (and wait on): takes a slot, waiting for
+     * one up to {@code nanos} (see {@link Multiplexing}), then borrows.
+     *
+     * @return null if no slot was free within {@code nanos} (the caller's deadline)
+     * @throws LockFailedException if none was free within {@link Multiplexing#SLOT_WAIT_SECONDS}, or the pool failed
+     */
+    Pin borrowShared(String description, long nanos, long start) {
+        long slotWait = java.util.concurrent.TimeUnit.SECONDS.toNanos(Multiplexing.SLOT_WAIT_SECONDS);
+        try {
+            if (!shared.takeSlot(Math.min(nanos, slotWait))) {
+                if (nanos < slotWait) {
+                    return null;
+                }
+                throw noSlot(description, start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.interrupted(description, engine.name(), Durations.since(start), e);
         }
-        entered[0] = fresh;
-        pins.set(fresh);
+        return borrowWithSlot(description);
+    }
+
+    /** The exception for a request that found no free connection slot within {@link Multiplexing#SLOT_WAIT_SECONDS}. */
+    LockFailedException noSlot(String description, long start) {
+        return new LockFailedException(
+                "no connection for session locks was free within " + Multiplexing.SLOT_WAIT_SECONDS + " s: all "
+                        + shared.bound() + " that this DbLocks may use (Multiplexing) hold locks or wait for one. A"
+                        + " wait needs a connection holding nothing; raise Multiplexing.upTo(n) (and the pool with"
+                        + " it) or hold fewer locks at once",
+                description,
+                engine.name(),
+                Durations.since(start),
+                null);
+    }
+
+    /** Borrows a shared connection for a slot already taken (given back if the borrow fails); entered. */
+    Pin borrowWithSlot(String description) {
+        Pin fresh;
+        try {
+            fresh = borrow(description);
+        } catch (RuntimeException e) {
+            shared.returnSlot();
+            throw e;
+        }
+        fresh.shared = true;
+        fresh.busy.lock();
+        shared.counted(fresh);
         return fresh;
     }
 
@@ -120,7 +243,9 @@ final class SessionPins {
             } else {
                 pin.giveBack();
             }
-            if (pins.get() == pin) {
+            if (pin.shared) {
+                shared.gone(pin);
+            } else if (pins.get() == pin) {
                 pins.remove();
             }
         }

@@ -33,7 +33,9 @@ final class SessionRelease {
 
     /** Called by {@link SessionHandle#release()} on the owner thread. */
     void release(Hold hold) {
-        hold.pin.busy.lock();
+        for (Pin pin : hold.pins) {
+            pin.busy.lock();
+        }
         try {
             if (!hold.markReleased()) {
                 throw new io.dblock.LockUsageException("this lock handle was already released", hold.description());
@@ -49,7 +51,9 @@ final class SessionRelease {
                 throw notHeld(hold, result.server);
             }
         } finally {
-            holds.leave(hold.pin);
+            for (int i = hold.pins.size() - 1; i >= 0; i--) {
+                holds.leave(hold.pins.get(i));
+            }
         }
     }
 
@@ -72,6 +76,16 @@ final class SessionRelease {
     /** The server's answer to an unlock, and the failure of the unlock statement if it failed. */
     record Released(Release server, SQLException failure) {
         static final Released NOTHING_SENT = new Released(Release.ALL_HELD, null);
+
+        /** This release and another one's, of a hold on two connections: the keys not held of both, the first failure. */
+        Released and(Released other) {
+            if (this == NOTHING_SENT) {
+                return other;
+            }
+            List<LockKey> notHeld = new java.util.ArrayList<>(server.notHeld());
+            notHeld.addAll(other.server.notHeld());
+            return new Released(new Release(notHeld, server.ranOn()), failure != null ? failure : other.failure);
+        }
     }
 
     /** The exception for keys found not held at release, naming a pooler when the release ran on another session. */
@@ -96,34 +110,54 @@ final class SessionRelease {
     Released releaseHold(Hold hold) {
         holds.ended(hold);
         shutdown.holdEnded();
-        List<LockKey> last = local.exit(hold.keys, hold.mode, hold.owner);
+        List<LocalKey.Holder> last = local.exit(hold.keys, hold.mode, hold.owner);
         if (last.isEmpty()) {
             return Released.NOTHING_SENT;
         }
-        return unlockLast(hold.pin, last, hold.mode, hold.owner);
+        if (hold.pins.size() == 1) {
+            return unlockLast(hold.pin, last, hold.mode, hold.owner);
+        }
+        java.util.Map<Pin, List<LocalKey.Holder>> byPin = new java.util.LinkedHashMap<>();
+        for (LocalKey.Holder h : last) {
+            byPin.computeIfAbsent(h.pin != null ? h.pin : hold.pin, p -> new java.util.ArrayList<>())
+                    .add(h);
+        }
+        Released result = Released.NOTHING_SENT;
+        for (java.util.Map.Entry<Pin, List<LocalKey.Holder>> onPin : byPin.entrySet()) {
+            result = result.and(unlockLast(onPin.getKey(), onPin.getValue(), hold.mode, hold.owner));
+        }
+        return result;
     }
 
     /**
      * Unlocks the keys whose last hold ended and settles the pin's count, the local state and the connection, whatever
-     * the server says.
+     * the server says; enters the pin for it (its owner thread may have entered it already).
      */
-    private Released unlockLast(Pin pin, List<LockKey> last, AdvisoryLockMode mode, Thread owner) {
+    private Released unlockLast(Pin pin, List<LocalKey.Holder> last, AdvisoryLockMode mode, Thread owner) {
+        List<LockKey> keys = new java.util.ArrayList<>(last.size());
+        for (LocalKey.Holder h : last) {
+            keys.add(h.key);
+        }
         Release notHeld = Release.ALL_HELD;
         SQLException failure = null;
+        pin.busy.lock();
         try {
-            notHeld = unlock(pin, last, mode);
+            notHeld = unlock(pin, keys, mode);
         } catch (SQLException e) {
             LOG.log(
                     Level.WARNING,
-                    "unlocking " + last + " failed; the session is cleared (or, failing that, discarded) before its"
+                    "unlocking " + keys + " failed; the session is cleared (or, failing that, discarded) before its"
                             + " connection goes back to the pool",
                     e);
             failure = e;
         } finally {
-            pin.serverHolds -= last.size();
-            last.forEach(pin.fencingTokens::remove);
-            local.released(last, mode, owner);
-            pins.unpinIfIdle(pin, failure);
+            try {
+                pin.removed(keys, owner);
+                local.released(last);
+                pins.unpinIfIdle(pin, failure);
+            } finally {
+                pin.busy.unlock();
+            }
         }
         return new Released(notHeld, failure);
     }
@@ -160,7 +194,7 @@ final class SessionRelease {
 
     /** Undoes a server acquisition whose follow-up failed; discards the connection if even that fails. */
     void undoAcquisition(Pin pin, List<LockKey> keys, AdvisoryLockMode mode) {
-        pin.serverHolds -= keys.size();
+        pin.removed(keys, Thread.currentThread());
         try {
             if (pin.broken) {
                 return;

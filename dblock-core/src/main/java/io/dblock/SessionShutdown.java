@@ -70,7 +70,7 @@ final class SessionShutdown {
         Set<Pin> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Hold hold : holds.live) {
             if (!hold.isReleased()) {
-                pinned.add(hold.pin);
+                pinned.addAll(hold.pins);
             }
         }
         return pinned;

@@ -97,4 +97,41 @@ final class TransactionHolds {
         }
         return rolledBack;
     }
+
+    /**
+     * Behind a transaction pooler: the keys as transaction-scoped locks in the pin's open transaction (in a savepoint, so
+     * a timeout leaves the transaction and its other locks as they were; after one more if the pin holds others, so
+     * that they can be released alone: {@link TransactionHolds}), and the server's id of the session that transaction
+     * keeps.
+     */
+    static java.util.OptionalLong acquire(
+            io.dblock.spi.LockEngine engine,
+            Pin pin,
+            java.util.List<LockKey> keys,
+            SessionAcquisition.Request request,
+            io.dblock.spi.Wait slice,
+            io.dblock.spi.WaitGuard guard)
+            throws SQLException {
+        io.dblock.spi.TransactionLocks locks =
+                Facets.require(engine, io.dblock.spi.TransactionLocks.class, request.description());
+        Savepoint savepoint = pin.transactionHolds.before(pin.connection);
+        boolean granted;
+        try {
+            granted = locks.acquireTransaction(pin.connection, keys, request.mode(), slice, guard);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                pin.transactionHolds.notGranted(pin.connection, savepoint);
+            } catch (SQLException release) {
+                e.addSuppressed(release);
+            }
+            throw e;
+        }
+        if (!granted) {
+            pin.transactionHolds.notGranted(pin.connection, savepoint);
+            return java.util.OptionalLong.empty();
+        }
+        pin.transactionHolds.granted(savepoint, keys, request.mode());
+        return java.util.OptionalLong.of(
+                pin.connectionId >= 0 ? pin.connectionId : engine.connectionId(pin.connection));
+    }
 }

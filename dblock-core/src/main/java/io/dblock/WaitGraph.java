@@ -41,10 +41,72 @@ final class WaitGraph {
         }
         for (InspectionSnapshot.Edge edge : snapshot.waits()) {
             if (edge.waiter() != edge.blocker()) {
-                blocks.computeIfAbsent(edge.blocker(), b -> new TreeSet<>()).add(edge.waiter());
-                blockedBy.computeIfAbsent(edge.waiter(), w -> new TreeSet<>()).add(edge.blocker());
+                add(edge.blocker(), edge.waiter());
             }
         }
+        holdersWaitingElsewhere();
+    }
+
+    private void add(long blocker, long waiter) {
+        blocks.computeIfAbsent(blocker, b -> new TreeSet<>()).add(waiter);
+        blockedBy.computeIfAbsent(waiter, w -> new TreeSet<>()).add(blocker);
+    }
+
+    /**
+     * A multiplexed holder's wait runs on a session of its own, labelled with the sessions its holds are on ({@code /*
+     * dblock-wait ... h=<session>:<key>,... * /}, see {@code CrossNodeDeadlocks}); the server sees no link between them.
+     * Each such holding session that blocks others is placed under what the wait waits for, so the tree shows the whole
+     * chain (a shared session is then shown waiting for what one of its holders waits for).
+     */
+    private void holdersWaitingElsewhere() {
+        Map<Long, List<Long>> heldOn = new HashMap<>();
+        for (Long waiter : List.copyOf(blockedBy.keySet())) {
+            SessionInfo info = snapshot.sessions().get(waiter);
+            List<Long> sessions =
+                    info == null ? List.of() : labelledHolds(info.query().orElse(null));
+            if (!sessions.isEmpty()) {
+                heldOn.put(waiter, sessions);
+            }
+        }
+        heldOn.forEach((waiter, sessions) -> {
+            for (Long holding : sessions) {
+                if (holding.longValue() != waiter && blocks.containsKey(holding)) {
+                    for (Long blocker : List.copyOf(blockedBy.get(waiter))) {
+                        if (blocker.longValue() != holding) {
+                            add(blocker, holding);
+                            if (pending.containsKey(waiter)) {
+                                pending.putIfAbsent(holding, pending.get(waiter)); // what its holder waits for
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The sessions of the holds a wait's label lists, or none. */
+    static List<Long> labelledHolds(String query) {
+        String q = query == null ? "" : query.strip();
+        int end = q.indexOf(" */");
+        if (!q.startsWith("/* dblock-wait ") || end < 0) {
+            return List.of();
+        }
+        List<Long> sessions = new ArrayList<>();
+        for (String part : q.substring(0, end).split(" ")) {
+            if (part.startsWith("h=")) {
+                for (String hold : part.substring(2).replace("+", "").split(",")) {
+                    int colon = hold.indexOf(':');
+                    if (colon > 0) {
+                        try {
+                            sessions.add(Long.parseLong(hold.substring(0, colon)));
+                        } catch (NumberFormatException e) {
+                            // not a label dblock wrote
+                        }
+                    }
+                }
+            }
+        }
+        return sessions;
     }
 
     /** One {@link LockWait} per edge of the snapshot, in its order. */

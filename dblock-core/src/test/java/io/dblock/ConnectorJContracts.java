@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Nested;
 abstract class ConnectorJContracts {
 
     @Nested
+    class Multiplexed extends MultiplexingContract implements ConnectorJ.Driver {}
+
+    @Nested
     class AdvisoryLocks extends AdvisoryLockContract implements ConnectorJ.Driver {}
 
     @Nested

@@ -26,10 +26,14 @@ abstract class DeadlockContract implements DriverUnderTest {
     @AutoClose
     final TestThreads threads = new TestThreads();
 
+    static DbLocks pinned(DataSource dataSource) {
+        return DbLocks.builder(dataSource).multiplexing(Multiplexing.off()).build();
+    }
+
     @Test
-    void serverDetectsACycleBetweenTwoNodes(TestDatabase db) throws Exception {
+    void serverDetectsACycleBetweenTwoPinnedNodes(TestDatabase db) throws Exception {
         DataSource dataSource = dataSource(db);
-        List<LockDeadlockException> victims = race(DbLocks.create(dataSource), DbLocks.create(dataSource));
+        List<LockDeadlockException> victims = race(pinned(dataSource), pinned(dataSource));
         // PostgreSQL's detector runs under the lock manager's partition locks: one victim. MySQL's and MariaDB's
         // metadata-lock detector runs in every waiter, so two requests that start waiting together may both be chosen.
         if (db.engine().equals("PostgreSQL")) {
@@ -38,6 +42,50 @@ abstract class DeadlockContract implements DriverUnderTest {
             assertThat(victims).hasSizeBetween(1, 2);
         }
         assertThat(victims).allSatisfy(v -> assertThat(v.sqlState()).isPresent());
+    }
+
+    /**
+     * Multiplexed, a thread's hold and its wait are on different sessions, so the server sees no cycle: dblock's
+     * detector ({@code CrossNodeDeadlocks}) finds it from the labelled waits and cancels one wait.
+     */
+    @Test
+    void dblockDetectsACycleBetweenTwoMultiplexedNodes(TestDatabase db) throws Exception {
+        DataSource dataSource = dataSource(db);
+        long start = System.nanoTime();
+        List<LockDeadlockException> victims = race(DbLocks.create(dataSource), DbLocks.create(dataSource));
+        assertThat(victims).hasSize(1);
+        assertThat(victims.get(0)).hasMessageContaining("multiplexed connections");
+        System.out.printf(
+                "%s: cross-node deadlock (2 nodes) ended after %d ms, victim waited %d ms%n",
+                db.engine(),
+                (System.nanoTime() - start) / 1_000_000,
+                victims.get(0).waited().orElseThrow().toMillis());
+    }
+
+    @Test
+    void dblockDetectsACycleThroughThreeMultiplexedNodes(TestDatabase db) throws Exception {
+        DataSource dataSource = dataSource(db);
+        List<DbLocks> nodes =
+                List.of(DbLocks.create(dataSource), DbLocks.create(dataSource), DbLocks.create(dataSource));
+        java.util.concurrent.CyclicBarrier allHoldOne = new java.util.concurrent.CyclicBarrier(3);
+        List<TestThreads.TestThread<LockDeadlockException>> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            DbLocks node = nodes.get(i);
+            String first = "ring-" + i;
+            String second = "ring-" + (i + 1) % 3;
+            started.add(threads.start("ring-" + i, () -> takeTwo(node, first, second, allHoldOne)));
+        }
+        List<LockDeadlockException> victims = new ArrayList<>();
+        for (TestThreads.TestThread<LockDeadlockException> t : started) {
+            LockDeadlockException e = t.get(30, TimeUnit.SECONDS);
+            if (e != null) {
+                victims.add(e);
+            }
+        }
+        assertThat(victims).hasSize(1);
+        System.out.printf(
+                "%s: cross-node deadlock (3 nodes), victim waited %d ms%n",
+                db.engine(), victims.get(0).waited().orElseThrow().toMillis());
     }
 
     @Test

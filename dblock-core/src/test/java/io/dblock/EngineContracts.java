@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Nested;
 abstract class EngineContracts {
 
     @Nested
+    class Multiplexed extends MultiplexingContract {}
+
+    @Nested
     class AdvisoryLocks extends AdvisoryLockContract {}
 
     @Nested

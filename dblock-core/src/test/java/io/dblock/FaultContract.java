@@ -190,7 +190,7 @@ abstract class FaultContract implements DriverUnderTest {
     @Test
     void anExhaustedPoolFailsOtherRequestsPromptlyAndClearlyAndRecovers() throws Exception {
         HikariDataSource pool = pool(1, null);
-        DbLocks locks = DbLocks.create(pool);
+        DbLocks locks = DbLocks.builder(pool).multiplexing(Multiplexing.off()).build(); // holders pin connections
         LockHandle pinned = locks.advisory("fault-pool-a").acquire(); // pins the pool's only connection
 
         long start = System.nanoTime();

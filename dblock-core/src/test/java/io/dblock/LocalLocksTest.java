@@ -162,14 +162,13 @@ class LocalLocksTest {
     /** Claims {@code key} as the calling thread and confirms it, as a granted server lock. */
     private LocalLocks.Claim take(LockKey key, AdvisoryLockMode mode) throws Exception {
         LocalLocks.Claim claim = locks.enter(List.of(key), mode, FOREVER);
-        locks.confirm(claim);
+        locks.confirm(claim, null);
         return claim;
     }
 
     /** Lets go of the calling thread's hold of {@code key}, as after the server's release. */
     private void give(LocalLocks.Claim unused, LockKey key, AdvisoryLockMode mode) {
         Thread me = Thread.currentThread();
-        List<LockKey> last = locks.exit(List.of(key), mode, me);
-        locks.released(last, mode, me);
+        locks.released(locks.exit(List.of(key), mode, me));
     }
 }

@@ -103,10 +103,19 @@ class PgBouncerTest {
             DbLocks pooled = node(bouncer, Pooler.AUTO);
             pooled.advisory("detect").acquire().release();
             assertThat(pooled.inspector().pooler()).as(bouncer.toString()).isEqualTo(Pooler.TRANSACTION);
+            assertThat(pooled.inspector().connections().multiplexed())
+                    .as("multiplexing switched off behind a transaction pooler")
+                    .isFalse();
         }
+        assertThat(plain.inspector().connections().multiplexed())
+                .as("direct: multiplexed")
+                .isTrue();
         DbLocks declared = node(sessionPooling, Pooler.SESSION);
         declared.advisory("detect").acquire().release();
         assertThat(declared.inspector().pooler()).isEqualTo(Pooler.SESSION);
+        assertThat(declared.inspector().connections().multiplexed())
+                .as("a session pooler keeps one server session per client connection: multiplexed")
+                .isTrue();
     }
 
     /**

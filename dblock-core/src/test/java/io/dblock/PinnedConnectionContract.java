@@ -32,7 +32,7 @@ abstract class PinnedConnectionContract implements DriverUnderTest {
         config.setDataSource(dataSource(db));
         config.setMaximumPoolSize(3);
         pool = new HikariDataSource(config);
-        locks = DbLocks.create(pool);
+        locks = DbLocks.builder(pool).multiplexing(Multiplexing.off()).build(); // one connection per holding thread
         probe = io.dblock.support.Probe.of(db);
     }
 

@@ -96,6 +96,11 @@ abstract class WatchdogContract {
             public void close() {}
         };
         log.addHandler(capture);
+        // two connections, one per holding thread: the healthy one stays checked after the other's session ends
+        locks = DbLocks.builder(counting.dataSource())
+                .multiplexing(Multiplexing.off())
+                .watchdog(INTERVAL)
+                .build();
         Holder healthy =
                 Holder.start(() -> Optional.of(locks.advisory("watched-healthy").acquire()));
         try {
@@ -160,6 +165,7 @@ abstract class WatchdogContract {
         java.util.Map<String, Long> lostAt = new java.util.concurrent.ConcurrentHashMap<>();
         try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
             DbLocks full = DbLocks.builder(pool)
+                    .multiplexing(Multiplexing.off()) // each holder on a connection of its own, filling the pool
                     .watchdog(interval)
                     .listener(new LockListener() {
                         @Override

@@ -32,6 +32,7 @@ final class MarkdownReport {
         waiters();
         skip();
         pooler();
+        holders();
         return md.toString();
     }
 
@@ -314,6 +315,32 @@ final class MarkdownReport {
                 + " (after the pause, if refused). Ideal: keys × window ÷ body, every key busy all the time. Process"
                 + " CPU: the benchmark JVM's CPU time in the window ÷ the window (the servers run beside it on the"
                 + " same cores).\n");
+    }
+
+    private void holders() {
+        if (results.holders.isEmpty()) {
+            return;
+        }
+        md.append("\n## 1,000 holders on a pool of 8 (measured harness)\n\n");
+        md.append("| engine | implementation | holds/s | acquire p50 ms | acquire p99 ms | failed | most held at once |"
+                + " most pool connections |\n|---|---|---|---|---|---|---|---|\n");
+        for (Results.Holders h : results.holders) {
+            md.append(format(
+                    "| %s | %s | %.0f | %.2f | %.2f | %d | %d | %d |%n",
+                    h.engine(),
+                    h.impl(),
+                    h.holdsPerSecond(),
+                    h.p50Millis(),
+                    h.p99Millis(),
+                    h.failed(),
+                    h.mostHeldAtOnce(),
+                    h.mostConnections()));
+        }
+        md.append("\n" + HoldersHarness.HOLDERS + " platform threads, each taking a distinct key again and again and"
+                + " holding it " + HoldersHarness.HOLD_MILLIS + " ms; HikariCP pool of " + HoldersHarness.POOL
+                + ", connection timeout 5 s. Raw JDBC borrows a connection per hold; dblock multiplexed shares at most"
+                + " half the pool; `Multiplexing.off()` pins one connection per holding thread. A failed acquisition is"
+                + " one that got no connection from the pool in 5 s.\n");
     }
 
     private void pooler() {

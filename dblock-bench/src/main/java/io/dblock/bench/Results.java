@@ -137,6 +137,23 @@ final class Results {
             List<Double> perRound,
             String error) {}
 
+    /**
+     * Measured harness ({@link HoldersHarness}): {@code holders} threads each holding a distinct key again and again on
+     * a pool of {@code pool}; holds completed per second, acquisition p50 and p99 in ms, failed acquisitions, the most
+     * held at once and the most pool connections in use.
+     */
+    record Holders(
+            String engine,
+            String impl,
+            int holders,
+            int pool,
+            double holdsPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long failed,
+            int mostHeldAtOnce,
+            int mostConnections) {}
+
     /** One target of issue 7, judged against this run's figures. */
     record Check(String target, String engine, String measured, String limit, boolean met) {}
 
@@ -149,6 +166,7 @@ final class Results {
     final List<Waiters> waiters = new ArrayList<>();
     final List<Skip> skip = new ArrayList<>();
     final List<Pooler> pooler = new ArrayList<>();
+    final List<Holders> holders = new ArrayList<>();
     final List<Check> checks = new ArrayList<>();
 
     Optional<Uncontended> uncontended(String engine, UncontendedCase useCase) {
@@ -203,6 +221,7 @@ final class Results {
         json.put("waiters", waiters);
         json.put("skip", skip);
         json.put("pooler", pooler);
+        json.put("holders", holders);
         return json;
     }
 }

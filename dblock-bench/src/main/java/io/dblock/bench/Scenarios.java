@@ -20,14 +20,25 @@ import java.util.Set;
  *   <li>{@code skip}: try-or-skip with a 20 ms body, 1 and 3 keys, 6 and 24 platform threads, retrying a refusal at
  *       once and after 1 ms;
  *   <li>{@code pooler}: uncontended lock and release direct and behind a real PgBouncer, PostgreSQL only ({@link
- *       PoolerHarness}).
+ *       PoolerHarness});
+ *   <li>{@code holders}: 1,000 threads holding distinct keys on a pool of 8, raw JDBC, dblock multiplexed and not
+ *       ({@link HoldersHarness}).
  * </ol>
  */
 final class Scenarios {
 
     /** Every scenario, by the names {@code --scenarios} takes. */
-    static final Set<String> ALL =
-            Set.of("roundtrips", "uncontended", "contended", "hold", "tables", "manykeys", "waiters", "skip", "pooler");
+    static final Set<String> ALL = Set.of(
+            "roundtrips",
+            "uncontended",
+            "contended",
+            "hold",
+            "tables",
+            "manykeys",
+            "waiters",
+            "skip",
+            "pooler",
+            "holders");
 
     private final BenchMode mode;
     private final Set<String> enabled;
@@ -63,6 +74,11 @@ final class Scenarios {
         waiters(t);
         skip(t);
         step("pooler", "uncontended behind PgBouncer", t, () -> results.pooler.addAll(new PoolerHarness(mode).run(t)));
+        step(
+                "holders",
+                "1,000 holders on a pool of 8",
+                t,
+                () -> results.holders.addAll(new HoldersHarness(mode).run(t)));
     }
 
     private void waiters(Target t) throws Exception {

@@ -39,7 +39,11 @@ final class Contender implements AutoCloseable {
     private final CountDownLatch endTransactions = new CountDownLatch(1);
 
     Contender(String name, DataSource dataSource) {
-        this.locks = DbLocks.create(dataSource);
+        // one session per contender (Multiplexing.off()): its holds and its wait are one server session, which is what
+        // these tests read the server's views for; the demo shows the multiplexed chain
+        this.locks = DbLocks.builder(dataSource)
+                .multiplexing(io.dblock.Multiplexing.off())
+                .build();
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "contender-" + name);
             t.setDaemon(true);

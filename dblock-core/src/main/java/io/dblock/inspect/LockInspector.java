@@ -111,4 +111,13 @@ public interface LockInspector {
      * the server: it reports what the last newly pinned connections found.
      */
     java.util.Optional<java.time.Duration> graceLeft();
+
+    /**
+     * The connections the {@code DbLocks} this inspector belongs to uses for session locks now, and the holds on each
+     * ({@link io.dblock.Multiplexing}). Reads nothing from the server. Default (for other implementations): not
+     * multiplexed.
+     */
+    default ConnectionUse connections() {
+        return new ConnectionUse(false, 0, java.util.List.of());
+    }
 }

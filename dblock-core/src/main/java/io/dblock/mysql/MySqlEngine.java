@@ -53,7 +53,8 @@ final class MySqlEngine extends AbstractLockEngine {
                 new MySqlSessionSettings(mariaDb),
                 new MySqlLockListing(name),
                 new MySqlPoolerDetection(),
-                new MySqlServerStatus());
+                new MySqlServerStatus(),
+                new MySqlWaitLabels());
         this.sessionLocks = new MySqlSessionLocks(new MySqlUserLocks(mariaDb));
     }
 

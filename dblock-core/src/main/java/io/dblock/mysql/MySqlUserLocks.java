@@ -26,7 +26,8 @@ final class MySqlUserLocks {
 
     /** {@code SELECT CONNECTION_ID(), GET_LOCK(?, ?)...}; loops on MariaDB's one-year "forever" until granted. */
     Object[] getLocks(Connection connection, List<String> names, Wait wait, WaitGuard guard) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT CONNECTION_ID()");
+        StringBuilder sql = new StringBuilder(wait.isNone() ? "" : MySqlWaitLabels.comment(guard, names))
+                .append("SELECT CONNECTION_ID()");
         List<Object> params = new ArrayList<>();
         for (String name : names) {
             sql.append(", GET_LOCK(UNHEX(?), ?)");

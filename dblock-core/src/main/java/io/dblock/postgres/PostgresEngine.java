@@ -34,7 +34,8 @@ final class PostgresEngine extends AbstractLockEngine {
                 new PostgresSessionControl(),
                 new PostgresSessionSettings(),
                 new PostgresPoolerDetection(),
-                new PostgresServerStatus());
+                new PostgresServerStatus(),
+                new PostgresWaitLabels());
     }
 
     /** {@code lock_timeout} is an int of milliseconds: 2147483647 ms, about 24.9 days. */

@@ -94,7 +94,9 @@ final class PostgresSessionLocks {
             for (int from = 0; from < keys.size(); from += KEYS_PER_WAIT_BATCH) {
                 List<LockKey> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_WAIT_BATCH));
                 Wait left = from == 0 ? wait : Deadline.of(wait, start).remainingAtLeast(ONE_MILLI);
-                pid = waitBatch(chunk, mode, left).execute(connection, guard).get(0)[1];
+                pid = waitBatch(chunk, mode, left, WaitGuard.comment(guard))
+                        .execute(connection, guard)
+                        .get(0)[1];
             }
             return OptionalLong.of(((Number) pid).longValue());
         } catch (SQLException e) {
@@ -102,12 +104,15 @@ final class PostgresSessionLocks {
         }
     }
 
-    /** The batch waiting up to {@code wait} for {@code keys}; its last statement also reports the backend's pid. */
-    private static Batch waitBatch(List<LockKey> keys, AdvisoryLockMode mode, Wait wait) {
+    /**
+     * The batch waiting up to {@code wait} for {@code keys}, each statement after {@code comment} (the wait's label, see
+     * {@link io.dblock.spi.WaitLabels}); its last statement also reports the backend's pid.
+     */
+    private static Batch waitBatch(List<LockKey> keys, AdvisoryLockMode mode, Wait wait, String comment) {
         List<String> statements = new ArrayList<>();
         List<Object[]> params = new ArrayList<>();
         for (LockKey key : keys) {
-            statements.add("SELECT " + PostgresSql.lockCall(key, mode, false, false));
+            statements.add(comment + "SELECT " + PostgresSql.lockCall(key, mode, false, false));
             params.add(PostgresSql.keyParams(key));
         }
         // the last lock statement also reports the session: SELECT pg_advisory_lock(..), pg_backend_pid()

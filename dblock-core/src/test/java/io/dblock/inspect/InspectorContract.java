@@ -213,7 +213,10 @@ public abstract class InspectorContract {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Long> secondId = new CompletableFuture<>();
         TestThreads.TestThread<Void> second = threads.start("holds chain-b, waits for chain-a", () -> {
-            DbLocks node = DbLocks.create(dataSource);
+            // pinned: the middle holder waits on the session of its hold, so the server sees one chain
+            DbLocks node = io.dblock.DbLocks.builder(dataSource)
+                    .multiplexing(io.dblock.Multiplexing.off())
+                    .build();
             try (LockHandle b = node.advisory("chain-b").acquire()) {
                 secondId.complete(b.connectionId());
                 node.advisory("chain-a").tryAcquire(Duration.ofSeconds(30)).ifPresent(LockHandle::close);
@@ -242,6 +245,50 @@ public abstract class InspectorContract {
         WaitNode s3 = s2.blocks().get(0);
         assertThat(s3.waitingFor()).hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("chain-b")));
         assertThat(s3.blocks()).isEmpty();
+        assertThat(third).isNotDone();
+    }
+
+    /**
+     * Multiplexed, the middle holder's wait runs on a session of its own; its label names the session of its hold, so
+     * the tree still shows the chain: the holding session under what its holder waits for, the third under it.
+     */
+    @Test
+    void aChainThroughAMultiplexedHolderIsOneTree() throws Exception {
+        LockHandle first = holdOnOwnThread(LockKey.of("mxchain-a"));
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Long> secondId = new CompletableFuture<>();
+        TestThreads.TestThread<Void> second = threads.start("holds mxchain-b, waits for mxchain-a", () -> {
+            DbLocks node = DbLocks.create(dataSource);
+            try (LockHandle b = node.advisory("mxchain-b").acquire()) {
+                secondId.complete(b.connectionId());
+                node.advisory("mxchain-a").tryAcquire(Duration.ofSeconds(30)).ifPresent(LockHandle::close);
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        waiters.add(second);
+        long holding = secondId.get(10, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(10), "S2 waits", () -> probe.waitingForNamedLock() == 1);
+        TestThreads.TestThread<Object> third = waitFor(LockKey.of("mxchain-b"));
+        Await.until(Duration.ofSeconds(10), "S3 waits", () -> probe.waitingForNamedLock() == 2);
+        cleanUp.add(release::countDown);
+
+        List<WaitNode> tree = inspector.waitTree();
+        assertThat(tree).as("one tree: " + tree).hasSize(1);
+        WaitNode root = tree.get(0);
+        assertThat(root.session().connectionId()).isEqualTo(first.connectionId());
+        assertThat(root.depth()).isEqualTo(3);
+        WaitNode held = root.blocks().stream()
+                .filter(n -> n.session().connectionId() == holding)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the middle holder's session is not under the root: " + tree));
+        assertThat(held.blocks()).singleElement().satisfies(s3 -> assertThat(s3.waitingFor())
+                .hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("mxchain-b"))));
+        assertThat(root.blocks())
+                .as("the middle holder's own wait, for mxchain-a")
+                .anySatisfy(w -> assertThat(w.waitingFor())
+                        .hasValueSatisfying(l -> assertThat(l.key()).contains(LockKey.of("mxchain-a"))));
         assertThat(third).isNotDone();
     }
 

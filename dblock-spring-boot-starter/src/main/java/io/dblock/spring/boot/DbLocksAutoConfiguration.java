@@ -76,6 +76,7 @@ public class DbLocksAutoConfiguration {
         builder.keepaliveAt(properties.getKeepaliveAt());
         builder.pooler(properties.getPooler(), properties.getPoolerIdleTransactionTimeout());
         builder.failover(properties.getFailover().toFailover());
+        builder.multiplexing(properties.getMultiplexing().toMultiplexing());
         builder.shutdownGrace(
                 properties.getShutdownGrace() != null
                         ? properties.getShutdownGrace()

@@ -61,6 +61,9 @@ public class DbLocksProperties {
     /** Restarts, failovers and standbys. */
     private final Failover failover = new Failover();
 
+    /** The {@code dblock.multiplexing.*} properties. */
+    private final Multiplexing multiplexing = new Multiplexing();
+
     /** Creates the properties with their defaults; Spring Boot binds them. */
     public DbLocksProperties() {}
 
@@ -229,6 +232,77 @@ public class DbLocksProperties {
      */
     public Failover getFailover() {
         return failover;
+    }
+
+    /**
+     * The {@code dblock.multiplexing.*} properties.
+     *
+     * @return the multiplexing properties, never {@code null}
+     */
+    public Multiplexing getMultiplexing() {
+        return multiplexing;
+    }
+
+    /**
+     * The {@code dblock.multiplexing.*} properties: how session locks share connections ({@link
+     * io.dblock.Multiplexing}).
+     */
+    public static class Multiplexing {
+
+        /** Whether many holders share a bounded set of connections; false gives each holding thread its own. */
+        private boolean enabled = true;
+
+        /** The most connections session locks use at once; unset: half the pool (at least 2, at most the pool). */
+        private Integer maxConnections;
+
+        /** Creates the multiplexing properties with their defaults. */
+        public Multiplexing() {}
+
+        /**
+         * Whether session locks are multiplexed.
+         *
+         * @return {@code true} unless {@code dblock.multiplexing.enabled=false}
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether session locks are multiplexed.
+         *
+         * @param enabled {@code false} for one connection per holding thread
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The bound on connections.
+         *
+         * @return {@code null} (half the pool) unless {@code dblock.multiplexing.max-connections} is set
+         */
+        public Integer getMaxConnections() {
+            return maxConnections;
+        }
+
+        /**
+         * Sets the bound on connections.
+         *
+         * @param maxConnections at least 1; size the pool as the application's peak plus this
+         */
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        /** The core's value for these properties. */
+        io.dblock.Multiplexing toMultiplexing() {
+            if (!enabled) {
+                return io.dblock.Multiplexing.off();
+            }
+            return maxConnections == null
+                    ? io.dblock.Multiplexing.defaults()
+                    : io.dblock.Multiplexing.upTo(maxConnections);
+        }
     }
 
     /** The {@code dblock.failover.*} properties: what dblock does about restarts, failovers and standbys. */

@@ -200,6 +200,41 @@ class DbLocksAutoConfigurationTest {
         }
 
         @Test
+        void multiplexingPropertiesShareConnectionsOrGiveEachHolderItsOwn(TestDatabase database) {
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.multiplexing.max-connections=1")
+                    .run(context -> assertThat(connectionsOfTwoHolders(context.getBean(io.dblock.DbLocks.class)))
+                            .as("two threads' holders on one shared connection")
+                            .hasSize(1));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.multiplexing.enabled=false")
+                    .run(context -> assertThat(connectionsOfTwoHolders(context.getBean(io.dblock.DbLocks.class)))
+                            .as("one connection per holding thread")
+                            .hasSize(2));
+            withDatabase(runner, database)
+                    .withPropertyValues("dblock.multiplexing.max-connections=0")
+                    .run(context -> assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("maxConnections must be at least 1"));
+        }
+
+        /** The connections of a hold on this thread and one on another thread, held at once. */
+        private java.util.Set<Long> connectionsOfTwoHolders(io.dblock.DbLocks locks) throws Exception {
+            try (io.dblock.LockHandle mine = locks.advisory("boot-mx-a").acquire();
+                    io.dblock.testing.TestThreads threads = new io.dblock.testing.TestThreads()) {
+                long theirs = threads.start("other-holder", () -> {
+                            try (io.dblock.LockHandle h =
+                                    locks.advisory("boot-mx-b").acquire()) {
+                                return h.connectionId();
+                            }
+                        })
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                return new java.util.HashSet<>(List.of(mine.connectionId(), theirs));
+            }
+        }
+
+        @Test
         void aGraceWaitIsRecordedAsATimer() {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             io.dblock.spring.boot.metrics.MicrometerLockListener listener =

@@ -156,6 +156,33 @@ abstract class StarterContract {
     }
 
     @Test
+    void theConnectionGaugesAndTheEndpointShowTheSharedConnectionAndItsHolds() {
+        try (LockHandle first = locks.advisory("boot-conn-1").acquire();
+                LockHandle second = locks.advisory("boot-conn-2").acquire()) {
+            assertThat(second.connectionId()).as("multiplexed: one connection").isEqualTo(first.connectionId());
+            assertThat(gauge(io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration.CONNECTIONS_ACTIVE))
+                    .isEqualTo(1);
+            assertThat(gauge(io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration.CONNECTIONS_HOLDS_MAX))
+                    .isEqualTo(2);
+            assertThat(gauge(io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration.CONNECTIONS_MAX))
+                    .isEqualTo(locks.inspector().connections().maxConnections())
+                    .isPositive();
+            io.dblock.inspect.ConnectionUse shown = new io.dblock.spring.boot.actuate.DbLocksEndpoint(locks)
+                    .locks()
+                    .connections();
+            assertThat(shown.multiplexed()).isTrue();
+            assertThat(shown.holdsPerConnection()).containsExactly(2);
+        }
+        assertThat(gauge(io.dblock.spring.boot.metrics.DbLocksMetricsAutoConfiguration.CONNECTIONS_ACTIVE))
+                .isZero();
+    }
+
+    private double gauge(String name) {
+        Gauge gauge = registry.find(name).gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    @Test
     void aLockWhoseSessionIsTerminatedIsCountedLost() throws Exception {
         double lost = lostCount();
         double held = heldCount();

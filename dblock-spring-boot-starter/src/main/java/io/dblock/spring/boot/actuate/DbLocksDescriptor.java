@@ -24,6 +24,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  *     TRANSACTION} (a pooler was detected: session locks are held in an open transaction); or as configured
  * @param graceLeft how much is left of the grace period of a server that just came up ({@code LockInspector.graceLeft()},
  *     ISO-8601, such as {@code PT3.2S}), during which no session lock is taken there; {@code null} when none runs
+ * @param connections the connections the {@code DbLocks} uses for session locks now and the holds on each ({@code
+ *     LockInspector.connections()}), read without SQL
  */
 public record DbLocksDescriptor(
         String status,
@@ -35,7 +37,8 @@ public record DbLocksDescriptor(
         int localWaiters,
         String unavailable,
         String pooler,
-        String graceLeft)
+        String graceLeft,
+        io.dblock.inspect.ConnectionUse connections)
         implements OperationResponseBody {
 
     /** Both lists were read. */

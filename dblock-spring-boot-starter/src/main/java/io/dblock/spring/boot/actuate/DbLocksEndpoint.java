@@ -80,7 +80,8 @@ public class DbLocksEndpoint {
                 locks.locallyWaitingThreads(),
                 unavailable,
                 locks.inspector().pooler().name(),
-                locks.inspector().graceLeft().map(Object::toString).orElse(null));
+                locks.inspector().graceLeft().map(Object::toString).orElse(null),
+                locks.inspector().connections());
     }
 
     /** A pool's borrow timeout (HikariCP, DBCP2 and the JDBC spec's class for it) or a connection-class SQLState. */

@@ -58,4 +58,53 @@ public class DbLocksMetricsAutoConfiguration {
     public MicrometerLockListener dbLocksMicrometerListener(MeterRegistry registry, DbLocksProperties properties) {
         return new MicrometerLockListener(registry, properties.getMetrics().isLockNameTag());
     }
+
+    /**
+     * Gauges of the connections the {@code DbLocks} bean uses for session locks ({@code LockInspector.connections()}),
+     * read at each scrape without SQL: {@value #CONNECTIONS_ACTIVE} (in use now), {@value #CONNECTIONS_MAX} (the
+     * multiplexing bound, 0 when not multiplexed) and {@value #CONNECTIONS_HOLDS_MAX} (the most server-side holds on one
+     * connection). Registered at start, 0 until the bean exists.
+     *
+     * @param locks the {@code DbLocks} bean, looked up at each scrape (it is built after the registry)
+     * @return the binder
+     */
+    @Bean
+    public io.micrometer.core.instrument.binder.MeterBinder dbLocksConnectionMetrics(
+            org.springframework.beans.factory.ObjectProvider<io.dblock.DbLocks> locks) {
+        return registry -> {
+            io.micrometer.core.instrument.Gauge.builder(
+                            CONNECTIONS_ACTIVE, locks, p -> use(p, io.dblock.inspect.ConnectionUse::inUse))
+                    .description("connections in use for session locks")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder(
+                            CONNECTIONS_MAX, locks, p -> use(p, io.dblock.inspect.ConnectionUse::maxConnections))
+                    .description("the most connections multiplexed session locks may use (0: not multiplexed)")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder(
+                            CONNECTIONS_HOLDS_MAX,
+                            locks,
+                            p -> use(p, c -> c.holdsPerConnection().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .max()
+                                    .orElse(0)))
+                    .description("the most server-side holds on one connection")
+                    .register(registry);
+        };
+    }
+
+    /** Gauge of connections in use for session locks. */
+    public static final String CONNECTIONS_ACTIVE = "dblock.connections.active";
+
+    /** Gauge of the multiplexing bound. */
+    public static final String CONNECTIONS_MAX = "dblock.connections.max";
+
+    /** Gauge of the most holds on one connection. */
+    public static final String CONNECTIONS_HOLDS_MAX = "dblock.connections.holds.max";
+
+    private static double use(
+            org.springframework.beans.factory.ObjectProvider<io.dblock.DbLocks> locks,
+            java.util.function.ToIntFunction<io.dblock.inspect.ConnectionUse> value) {
+        io.dblock.DbLocks bean = locks.getIfUnique();
+        return bean == null ? 0 : value.applyAsInt(bean.inspector().connections());
+    }
 }
