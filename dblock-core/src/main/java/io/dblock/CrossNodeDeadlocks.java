@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -294,14 +293,5 @@ final class CrossNodeDeadlocks {
         } finally {
             wait.cancelling.unlock();
         }
-    }
-
-    /** The number of this node's labelled waits now (for tests). */
-    int waiting() {
-        return waits.size();
-    }
-
-    Optional<WaitLabels> labels() {
-        return Optional.ofNullable(labels);
     }
 }

@@ -48,7 +48,8 @@ public abstract class ConnectionBudgetContract extends SpringFixture {
         @AdvisoryLock("'bill:' + #account")
         public void bill(int account) throws InterruptedException {
             jdbc.queryForObject("SELECT 1", Integer.class);
-            Thread.sleep(100); // the simulated work, not synchronisation
+            // the simulated work inside the lock, not synchronisation: nothing waits for it to end
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 

@@ -129,10 +129,7 @@ public abstract class RacingCounterContract extends SpringFixture {
 
     /** A short stretch of work between read and write, which widens the race the lock must close. */
     private static void briefWork() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        java.util.concurrent.locks.LockSupport.parkNanos(
+                TimeUnit.MILLISECONDS.toNanos(1)); // work, not a wait for anyone
     }
 }
