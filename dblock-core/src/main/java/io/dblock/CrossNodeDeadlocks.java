@@ -136,29 +136,31 @@ final class CrossNodeDeadlocks {
     /** {@code guard}, labelled and watched for a victim's cancel while the calling thread's labelled wait runs. */
     WaitGuard wrap(WaitGuard guard) {
         OwnWait wait = current.get();
-        if (wait == null) {
-            return guard;
-        }
-        return new WaitGuard() {
-            @Override
-            public Registration watch(Statement statement) {
-                Registration inner = guard.watch(statement);
-                wait.cancelling.lock();
-                wait.statement = statement;
-                wait.cancelling.unlock();
-                return () -> {
-                    wait.cancelling.lock();
-                    wait.statement = null;
-                    wait.cancelling.unlock();
-                    inner.close();
-                };
-            }
+        return wait == null ? guard : new LabelledGuard(guard, wait);
+    }
 
-            @Override
-            public String label() {
-                return wait.label;
-            }
-        };
+    /** A wait guard that carries the wait's label and lets a pass cancel the waiting statement. */
+    private record LabelledGuard(WaitGuard guard, OwnWait own) implements WaitGuard {
+        @Override
+        public Registration watch(Statement statement) {
+            Registration inner = guard.watch(statement);
+            setStatement(statement);
+            return () -> {
+                setStatement(null);
+                inner.close();
+            };
+        }
+
+        private void setStatement(Statement statement) {
+            own.cancelling.lock();
+            own.statement = statement;
+            own.cancelling.unlock();
+        }
+
+        @Override
+        public String label() {
+            return own.label;
+        }
     }
 
     /** The exception of a wait ended as a deadlock's victim. */
@@ -199,12 +201,8 @@ final class CrossNodeDeadlocks {
 
     /** Runs the pass if a wait is old enough; returns when the next should run, in ms. */
     private long passNow() throws SQLException {
-        long oldest = Long.MAX_VALUE;
-        for (OwnWait w : waits.values()) {
-            oldest = Math.min(oldest, w.startNanos);
-        }
-        long age = (System.nanoTime() - oldest) / 1_000_000;
-        if (oldest == Long.MAX_VALUE || (delayMillis >= 0 && age < delayMillis)) {
+        long age = oldestWaitMillis();
+        if (age < 0 || (delayMillis >= 0 && age < delayMillis)) {
             return Math.max(SHORTEST_PASS_MILLIS, delayMillis - age);
         }
         for (Pin pin : sessions.rotation()) {
@@ -226,14 +224,56 @@ final class CrossNodeDeadlocks {
         return Math.max(SHORTEST_PASS_MILLIS, delayMillis / 2);
     }
 
+    /** How long this node's oldest wait has lasted, in ms; -1 with none. */
+    private long oldestWaitMillis() {
+        long oldest = Long.MAX_VALUE;
+        for (OwnWait w : waits.values()) {
+            oldest = Math.min(oldest, w.startNanos);
+        }
+        return oldest == Long.MAX_VALUE ? -1 : (System.nanoTime() - oldest) / 1_000_000;
+    }
+
     /** Reads the labelled waits, builds the holders' wait-for graph, and cancels this node's victims. */
     private void detect(java.sql.Connection connection) throws SQLException {
         List<WaitLabels.LabelledWait> rows = NetworkBound.run(
                 connection, SessionLiveness.CHECK_BOUND_MILLIS, () -> labels.labelledWaits(connection));
         Map<String, HolderWaits.Parsed> parsed = new HashMap<>();
-        Map<String, Set<String>> holders = new HashMap<>();
+        rows.forEach(row -> parsed.computeIfAbsent(row.label(), HolderWaits::parse));
+        Map<String, Long> serverWaiters = new HashMap<>();
+        Map<String, Set<String>> edges = serverEdges(rows, parsed, holdersByHold(connection, parsed), serverWaiters);
+        Set<String> localEdges = addLocalWaits(edges);
+        for (OwnWait wait : waits.values()) {
+            List<String> cycle = HolderWaits.cycle(wait.owner, edges);
+            if (cycle != null) {
+                chooseVictim(cycle, serverWaiters, localEdges);
+            }
+        }
+    }
+
+    /** The labelled waits' edges to the holders of what they wait for; notes each waiter's start in {@code since}. */
+    private static Map<String, Set<String>> serverEdges(
+            List<WaitLabels.LabelledWait> rows,
+            Map<String, HolderWaits.Parsed> parsed,
+            Map<String, Set<String>> holders,
+            Map<String, Long> since) {
+        Map<String, Set<String>> edges = new HashMap<>();
         for (WaitLabels.LabelledWait row : rows) {
-            HolderWaits.Parsed p = parsed.computeIfAbsent(row.label(), HolderWaits::parse);
+            HolderWaits.Parsed p = parsed.get(row.label());
+            if (p != null) {
+                since.put(p.owner(), p.since());
+                for (String to : holders.getOrDefault(row.holder() + ":" + row.waitedKey(), Set.of())) {
+                    edges.computeIfAbsent(p.owner(), x -> new HashSet<>()).add(to);
+                }
+            }
+        }
+        return edges;
+    }
+
+    /** Who holds each {@code session:key} hold: the labelled waiters that list it, and this node's own threads. */
+    private Map<String, Set<String>> holdersByHold(
+            java.sql.Connection connection, Map<String, HolderWaits.Parsed> parsed) throws SQLException {
+        Map<String, Set<String>> holders = new HashMap<>();
+        for (HolderWaits.Parsed p : parsed.values()) {
             if (p != null) {
                 p.holds().forEach(h -> holders.computeIfAbsent(h, x -> new HashSet<>())
                         .add(p.owner()));
@@ -243,17 +283,11 @@ final class CrossNodeDeadlocks {
             holders.computeIfAbsent(h.pin.connectionId + ":" + labels.keyToken(connection, h.key), x -> new HashSet<>())
                     .add(owner(h.thread));
         }
-        Map<String, Set<String>> edges = new HashMap<>();
-        Map<String, Long> serverWaiters = new HashMap<>();
-        for (WaitLabels.LabelledWait row : rows) {
-            HolderWaits.Parsed p = parsed.get(row.label());
-            if (p != null) {
-                serverWaiters.put(p.owner(), p.since());
-                for (String to : holders.getOrDefault(row.holder() + ":" + row.waitedKey(), Set.of())) {
-                    edges.computeIfAbsent(p.owner(), x -> new HashSet<>()).add(to);
-                }
-            }
-        }
+        return holders;
+    }
+
+    /** Adds this node's waits in {@link LocalLocks} to {@code edges}; returns them as {@code waiter>blocker}. */
+    private Set<String> addLocalWaits(Map<String, Set<String>> edges) {
         Set<String> localEdges = new HashSet<>();
         local.waitsFor().forEach((waiter, blockers) -> {
             for (Thread b : blockers) {
@@ -261,12 +295,7 @@ final class CrossNodeDeadlocks {
                 localEdges.add(owner(waiter) + ">" + owner(b));
             }
         });
-        for (OwnWait wait : waits.values()) {
-            List<String> cycle = HolderWaits.cycle(wait.owner, edges);
-            if (cycle != null) {
-                chooseVictim(cycle, serverWaiters, localEdges);
-            }
-        }
+        return localEdges;
     }
 
     /** Picks the cycle's victim and, if it is one of this node's waits, cancels it. */

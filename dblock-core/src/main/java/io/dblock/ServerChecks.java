@@ -49,6 +49,19 @@ final class ServerChecks {
      * @throws LockUsageException if the server is a standby and standbys are not allowed
      * @throws SQLException if the server cannot be asked
      */
+    /** The server's status; a standby is refused unless allowed, and what could not be read is logged once. */
+    private ServerStatus.Status read(Connection connection, String description) throws SQLException {
+        ServerStatus.Status server =
+                NetworkBound.run(connection, () -> status.get().read(connection));
+        if (server.standby() && !allowStandby) {
+            throw standby(description);
+        }
+        if (server.unknown() != null && unknownLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "dblock cannot read " + server.unknown());
+        }
+        return server;
+    }
+
     long check(Connection connection, String description) throws SQLException {
         if (status.isEmpty() || (graceNanos == 0 && allowStandby)) {
             return 0;
@@ -59,14 +72,7 @@ final class ServerChecks {
         if (known != null) {
             return known == 0 || known - System.nanoTime() <= 0 ? 0 : known;
         }
-        ServerStatus.Status server =
-                NetworkBound.run(connection, () -> status.get().read(connection));
-        if (server.standby() && !allowStandby) {
-            throw standby(description);
-        }
-        if (server.unknown() != null && unknownLogged.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, "dblock cannot read " + server.unknown());
-        }
+        ServerStatus.Status server = read(connection, description);
         long left = server.upFor().map(up -> graceNanos - up.toNanos()).orElse(0L);
         long ends = left > 0 ? System.nanoTime() + left : 0;
         latestGraceEnd.accumulateAndGet(ends, Math::max);

@@ -24,7 +24,6 @@ import java.util.OptionalLong;
  *       deadline; an interrupt cancels the server wait.
  *   <li>On success confirm the claim; otherwise undo it and give the connection back if it holds nothing else.
  * </ol>
- *
  */
 final class SessionAcquisition {
 
@@ -181,22 +180,32 @@ final class SessionAcquisition {
                     id = null; // one slice of a longer wait ended: the next one
                 }
             } catch (SQLException e) {
-                if (engine.classify(e) == Failure.TIMEOUT) {
-                    if (more && !deadline.remaining().isNone()) {
-                        continue;
-                    }
-                    throw timedOut(request, claim, pin, e);
-                }
-                if (!diedUnderOtherHolds(pin, e)) {
-                    throw failed(request, claim, pin, e);
-                }
-                pin = replaceDeadPin(pin, e, request, claim, entered);
+                boolean goesOn = more && !deadline.remaining().isNone();
+                pin = afterFailedSlice(request, claim, pin, entered, e, goesOn);
             } catch (RuntimeException | Error e) {
                 abandon(claim, pin);
                 throw e;
             }
         }
         return id;
+    }
+
+    /**
+     * After a slice of the wait failed: the pin to go on with (the same one after a timed-out slice of a longer wait,
+     * a fresh one when the session died under the thread's other holds); any other failure is thrown.
+     */
+    private Pin afterFailedSlice(
+            Request request, LocalLocks.Claim claim, Pin pin, Pin[] entered, SQLException e, boolean goesOn) {
+        if (engine.classify(e) == Failure.TIMEOUT) {
+            if (goesOn) {
+                return pin;
+            }
+            throw timedOut(request, claim, pin, e);
+        }
+        if (!diedUnderOtherHolds(pin, e)) {
+            throw failed(request, claim, pin, e);
+        }
+        return replaceDeadPin(pin, e, request, claim, entered);
     }
 
     /** Waits out the grace period of the pin's server ({@link GraceWait}); undoes the claim if interrupted. */
@@ -238,10 +247,7 @@ final class SessionAcquisition {
         pins.unpinIfIdle(pin, null);
     }
 
-    /**
-     * A wait the server ended with a timeout error (nothing held then): the claim is undone, the connection given back
-     * if idle (clean: nothing to clear), and the error kept as the cause.
-     */
+    /** A wait the server ended with a timeout error (nothing held then, so nothing to clear): as {@link #failed}. */
     private LockException timedOut(Request request, LocalLocks.Claim claim, Pin pin, SQLException e) {
         local.undo(claim);
         pins.unpinIfIdle(pin, null);

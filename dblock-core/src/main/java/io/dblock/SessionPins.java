@@ -142,11 +142,7 @@ final class SessionPins {
         try {
             fresh.graceEndsNanos = servers.check(fresh.connection, description);
             if (pooler.resolve(fresh.connection) == Pooler.TRANSACTION) {
-                requireInTransactionPossible();
-                fresh.poolerRestore = pooler.adapt(fresh.connection);
-                fresh.heldInTransaction = true;
-                fresh.transactionHolds = new TransactionHolds();
-                fresh.connection.setAutoCommit(false);
+                holdInTransaction(fresh);
             }
         } catch (LockUsageException refused) { // a standby: the connection is sound, the pool may keep it
             fresh.giveBack();
@@ -271,6 +267,15 @@ final class SessionPins {
      * statement in auto-commit behind a transaction pooler could land on another client's server session, so nothing
      * else runs.
      */
+    /** Behind a transaction pooler: the pin's locks are held in a transaction left open (the pooler adapted to). */
+    private void holdInTransaction(Pin fresh) throws SQLException {
+        requireInTransactionPossible();
+        fresh.poolerRestore = pooler.adapt(fresh.connection);
+        fresh.heldInTransaction = true;
+        fresh.transactionHolds = new TransactionHolds();
+        fresh.connection.setAutoCommit(false);
+    }
+
     private void endTransaction(Pin pin) {
         if (pin.broken) {
             return;

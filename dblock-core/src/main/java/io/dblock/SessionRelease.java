@@ -43,17 +43,21 @@ final class SessionRelease {
             // leaked holds queued while this thread was inside dblock (their pin was busy) go first: a leaked hold
             // re-entering this one must not keep the key held after this, the thread's last, release of it
             holds.releaseLeaks();
-            Released result = releaseHold(hold);
-            if (result.failure != null && engine.classify(result.failure) == io.dblock.spi.Failure.CONNECTION) {
-                throw connectionFailed(hold, result.failure);
-            }
-            if (!result.server.notHeld().isEmpty()) {
-                throw notHeld(hold, result.server);
-            }
+            requireReleased(hold, releaseHold(hold));
         } finally {
             for (int i = hold.pins.size() - 1; i >= 0; i--) {
                 holds.leave(hold.pins.get(i));
             }
+        }
+    }
+
+    /** Throws if the hold's connection failed in the release, or the server did not hold all of its keys. */
+    private void requireReleased(Hold hold, Released result) {
+        if (result.failure != null && engine.classify(result.failure) == io.dblock.spi.Failure.CONNECTION) {
+            throw connectionFailed(hold, result.failure);
+        }
+        if (!result.server.notHeld().isEmpty()) {
+            throw notHeld(hold, result.server);
         }
     }
 
@@ -133,6 +137,9 @@ final class SessionRelease {
      * Unlocks the keys whose last hold ended and settles the pin's count, the local state and the connection, whatever
      * the server says; enters the pin for it (its owner thread may have entered it already).
      */
+    private static final String CLEARED =
+            "the session is cleared (or, failing that, discarded) before its connection goes back to the pool";
+
     private Released unlockLast(Pin pin, List<LocalKey.Holder> last, AdvisoryLockMode mode, Thread owner) {
         List<LockKey> keys = new java.util.ArrayList<>(last.size());
         for (LocalKey.Holder h : last) {
@@ -144,11 +151,7 @@ final class SessionRelease {
         try {
             notHeld = unlock(pin, keys, mode);
         } catch (SQLException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "unlocking " + keys + " failed; the session is cleared (or, failing that, discarded) before its"
-                            + " connection goes back to the pool",
-                    e);
+            LOG.log(Level.WARNING, "unlocking " + keys + " failed; " + CLEARED, e);
             failure = e;
         } finally {
             try {

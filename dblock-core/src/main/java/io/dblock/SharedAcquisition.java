@@ -84,28 +84,23 @@ final class SharedAcquisition {
             long seen = pins.shared.version();
             List<Pin> rotation = pins.shared.rotation();
             Tried tried = tryFree(rotation, request, claim);
+            if (tried == Tried.NOT_TRIED) {
+                if (pins.shared.takeSlotNow()) { // a connection of its own: wait there (once granted, it is shared)
+                    return waitOn(request, claim, pins.borrowWithSlot(request.description()));
+                }
+                if (!rotation.isEmpty()) { // all busy, no slot free: queue for the first one's short statements
+                    rotation.get(0).busy.lock();
+                    tried = tryOn(rotation.get(0), request, claim);
+                } else if (!awaitChange(request, claim, seen, giveUp)) { // the bound's connections are being opened
+                    local.undo(claim);
+                    return Optional.empty();
+                }
+            }
             if (tried.handle != null) {
                 return Optional.of(tried.handle);
             }
             if (tried.refused) {
                 return refused(request, claim);
-            }
-            if (pins.shared.takeSlotNow()) { // a connection of its own: wait there (once granted, it is shared)
-                return waitOn(request, claim, pins.borrowWithSlot(request.description()));
-            }
-            if (!rotation.isEmpty()) { // all busy, no slot free: queue for the first one's short statements
-                Pin first = rotation.get(0);
-                first.busy.lock();
-                tried = tryOn(first, request, claim);
-                if (tried.handle != null) {
-                    return Optional.of(tried.handle);
-                }
-                if (tried.refused) {
-                    return refused(request, claim);
-                }
-            } else if (!awaitChange(request, claim, seen, giveUp)) { // the bound's connections are being opened
-                local.undo(claim);
-                return Optional.empty();
             }
         }
     }
@@ -170,14 +165,7 @@ final class SharedAcquisition {
             try {
                 id = acquisition.acquireBounded(pin, claim, request, Wait.NONE);
             } catch (SQLException e) {
-                if (engine.classify(e) != Failure.CONNECTION
-                        || Thread.currentThread().isInterrupted()) {
-                    throw acquisition.failed(request, claim, pin, e);
-                }
-                pin.failedWith(e);
-                pin.broken = true;
-                liveness.reportLost(pin);
-                return Tried.NOT_TRIED;
+                return failedTry(pin, request, claim, e);
             } catch (RuntimeException | Error e) {
                 acquisition.abandon(claim, pin);
                 throw e;
@@ -190,29 +178,30 @@ final class SharedAcquisition {
         }
     }
 
+    /** A try that failed: a lost connection is reported and not tried; any other failure is thrown. */
+    private Tried failedTry(Pin pin, SessionAcquisition.Request request, LocalLocks.Claim claim, SQLException e) {
+        if (engine.classify(e) != Failure.CONNECTION || Thread.currentThread().isInterrupted()) {
+            throw acquisition.failed(request, claim, pin, e);
+        }
+        pin.failedWith(e);
+        pin.broken = true;
+        liveness.reportLost(pin);
+        return Tried.NOT_TRIED;
+    }
+
     /**
      * Waits for the claim's keys on a connection holding nothing ({@code fresh}, entered, or one borrowed here within
      * the request's deadline), which joins the rotation once granted.
      */
     private Optional<LockHandle> waitOn(SessionAcquisition.Request request, LocalLocks.Claim claim, Pin fresh) {
-        Pin pin = fresh;
+        Pin pin = fresh != null ? fresh : borrow(request, claim);
         if (pin == null) {
-            pin = borrow(request, claim);
-            if (pin == null) {
-                local.undo(claim);
-                return Optional.empty();
-            }
+            local.undo(claim);
+            return Optional.empty();
         }
-        CrossNodeDeadlocks.OwnWait own = deadlocks.begin(pin);
         try {
-            OptionalLong id;
-            try {
-                id = acquisition.acquireOnServer(request, claim, pin, new Pin[] {pin});
-            } catch (LockException e) {
-                throw own != null && own.victim ? deadlocks.victim(own, request.description(), e) : e;
-            } finally {
-                deadlocks.end(own);
-            }
+            CrossNodeDeadlocks.OwnWait own = deadlocks.begin(pin);
+            OptionalLong id = waitLabelled(request, claim, pin, own);
             if (id.isEmpty()) {
                 local.undo(claim);
                 pins.unpinIfIdle(pin, null);
@@ -226,6 +215,18 @@ final class SharedAcquisition {
             return Optional.of(handle);
         } finally {
             pin.busy.unlock();
+        }
+    }
+
+    /** The server wait, labelled as {@code own}; a victim's cancelled wait ends as a deadlock. */
+    private OptionalLong waitLabelled(
+            SessionAcquisition.Request request, LocalLocks.Claim claim, Pin pin, CrossNodeDeadlocks.OwnWait own) {
+        try {
+            return acquisition.acquireOnServer(request, claim, pin, new Pin[] {pin});
+        } catch (LockException e) {
+            throw own != null && own.victim ? deadlocks.victim(own, request.description(), e) : e;
+        } finally {
+            deadlocks.end(own);
         }
     }
 
@@ -258,12 +259,7 @@ final class SharedAcquisition {
         }
         local.undo(claim);
         if (!tried.refused) {
-            throw new LockLostException(
-                    "the connection holding this thread's other-mode hold of the key is gone",
-                    request.description(),
-                    engine.name(),
-                    Durations.since(request.start()),
-                    null);
+            throw otherModeGone(request);
         }
         if (Deadline.of(request.maxWait(), request.start()).remaining().isNone()) {
             return Optional.empty();
@@ -272,6 +268,15 @@ final class SharedAcquisition {
                 request,
                 "another session holds the key, and waiting for it there would hold up that"
                         + " connection's other locks");
+    }
+
+    private LockLostException otherModeGone(SessionAcquisition.Request request) {
+        return new LockLostException(
+                "the connection holding this thread's other-mode hold of the key is gone",
+                request.description(),
+                engine.name(),
+                Durations.since(request.start()),
+                null);
     }
 
     private LockUsageException mixedModes(SessionAcquisition.Request request, String why) {

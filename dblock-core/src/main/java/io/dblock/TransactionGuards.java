@@ -68,12 +68,7 @@ final class TransactionGuards {
             Priority priority,
             String lock,
             LockStatement statement) {
-        String engine = context.engine.name();
-        context.requireOpen(lock);
-        requireTransaction(connection, lock, engine);
-        if (Thread.currentThread().isInterrupted()) {
-            throw Errors.interrupted(lock, engine, Duration.ZERO, null);
-        }
+        requireReady(context, connection, lock);
         long start = System.nanoTime();
         try {
             Runnable restore = context.pooler.adapt(connection);
@@ -84,6 +79,16 @@ final class TransactionGuards {
             }
         } catch (SQLException e) {
             throw Errors.translate(context.engine, e, lock, Durations.since(start));
+        }
+    }
+
+    /** Refuses a closed {@code DbLocks}, a connection outside a transaction, and an interrupted thread. */
+    private static void requireReady(LockContext context, Connection connection, String lock) {
+        String engine = context.engine.name();
+        context.requireOpen(lock);
+        requireTransaction(connection, lock, engine);
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.interrupted(lock, engine, Duration.ZERO, null);
         }
     }
 }

@@ -58,7 +58,8 @@ final class WaitGraph {
      * Each such holding session that blocks others is placed under what the wait waits for, so the tree shows the whole
      * chain (a shared session is then shown waiting for what one of its holders waits for).
      */
-    private void holdersWaitingElsewhere() {
+    /** The waiting sessions whose wait is labelled, with the sessions its label lists holds on. */
+    private Map<Long, List<Long>> labelledWaiters() {
         Map<Long, List<Long>> heldOn = new HashMap<>();
         for (Long waiter : List.copyOf(blockedBy.keySet())) {
             SessionInfo info = snapshot.sessions().get(waiter);
@@ -68,7 +69,11 @@ final class WaitGraph {
                 heldOn.put(waiter, sessions);
             }
         }
-        heldOn.forEach((waiter, sessions) -> {
+        return heldOn;
+    }
+
+    private void holdersWaitingElsewhere() {
+        labelledWaiters().forEach((waiter, sessions) -> {
             for (Long holding : sessions) {
                 if (holding.longValue() != waiter && blocks.containsKey(holding)) {
                     for (Long blocker : List.copyOf(blockedBy.get(waiter))) {

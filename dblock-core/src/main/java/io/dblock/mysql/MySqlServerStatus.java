@@ -21,6 +21,14 @@ final class MySqlServerStatus implements ServerStatus {
 
     @Override
     public Status read(Connection connection) throws SQLException {
+        boolean readOnly = readOnly(connection);
+        Object[] uptime = Sql.row(connection, "SHOW GLOBAL STATUS LIKE 'Uptime'", List.of(), WaitGuard.NONE);
+        Optional<Duration> up = Optional.of(
+                Duration.ofSeconds(Long.parseLong(String.valueOf(uptime[1]).trim())));
+        return readOnly ? readOnlyStatus(connection, up) : new Status(false, up, null);
+    }
+
+    private static boolean readOnly(Connection connection) throws SQLException {
         boolean readOnly = false;
         for (Object[] row : Sql.rows(
                 connection,
@@ -30,12 +38,11 @@ final class MySqlServerStatus implements ServerStatus {
             String value = String.valueOf(row[1]);
             readOnly |= value.equalsIgnoreCase("ON") || value.equals("1");
         }
-        Object[] uptime = Sql.row(connection, "SHOW GLOBAL STATUS LIKE 'Uptime'", List.of(), WaitGuard.NONE);
-        Optional<Duration> up = Optional.of(
-                Duration.ofSeconds(Long.parseLong(String.valueOf(uptime[1]).trim())));
-        if (!readOnly) {
-            return new Status(false, up, null);
-        }
+        return readOnly;
+    }
+
+    /** A read-only server is a replica if replication is configured; unreadable counts as one, saying why. */
+    private static Status readOnlyStatus(Connection connection, Optional<Duration> up) {
         SQLException denied = null;
         for (String statement : List.of("SHOW REPLICA STATUS", "SHOW SLAVE STATUS")) {
             try {
