@@ -78,6 +78,7 @@ final class SessionHolds {
                 fencingToken,
                 recordSites ? Hold.captureSite() : null);
         live.add(hold);
+        JvmLocks.added(hold, locks.engine().name());
         SessionHandle handle = new SessionHandle(locks, hold);
         watched.put(hold, new Collectable(handle, hold, collected));
         armSweep();
@@ -87,6 +88,7 @@ final class SessionHolds {
     /** The hold's release began: no longer live, and its handle is no longer watched. */
     void ended(Hold hold) {
         live.remove(hold);
+        JvmLocks.removed(hold);
         Collectable handle = watched.remove(hold);
         if (handle != null) {
             handle.clear();

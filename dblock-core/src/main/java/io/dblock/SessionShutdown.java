@@ -64,6 +64,7 @@ final class SessionShutdown {
         }
         awaitReleased(grace);
         endRemaining(grace);
+        holds.live.forEach(JvmLocks::removed);
     }
 
     private Set<Pin> pinsOfUnreleased() {

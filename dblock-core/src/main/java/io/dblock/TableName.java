@@ -3,6 +3,7 @@ package io.dblock;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A table name, optionally qualified by a schema, taken literally.
@@ -21,10 +22,38 @@ public final class TableName implements Comparable<TableName> {
 
     private final String schema;
     private final String table;
+    private final long oid;
 
     private TableName(String schema, String table) {
+        this(schema, table, 0);
+    }
+
+    private TableName(String schema, String table, long oid) {
         this.schema = schema;
         this.table = table;
+        this.oid = oid;
+    }
+
+    /**
+     * In an inspection result only: a table that holds or awaits a lock but that the inspecting session cannot see by
+     * name, known by its object id. On PostgreSQL this is a table created (or renamed, or moved to another schema) in a
+     * transaction that has not committed yet: {@code pg_locks} shows its lock under the OID, and no other session sees
+     * its row in {@code pg_class}. Its {@link #table()} is {@code "<oid N>"}, without a schema; it names no table
+     * that could be locked.
+     *
+     * @param oid the object id, as {@code pg_locks.relation} shows it
+     * @throws IllegalArgumentException if {@code oid} is not positive
+     */
+    public static TableName unresolved(long oid) {
+        if (oid <= 0) {
+            throw new IllegalArgumentException("an object id is positive: " + oid);
+        }
+        return new TableName(null, "<oid " + oid + ">", oid);
+    }
+
+    /** For {@link #unresolved} names the object id, else empty. */
+    public OptionalLong oid() {
+        return oid == 0 ? OptionalLong.empty() : OptionalLong.of(oid);
     }
 
     /**
@@ -93,12 +122,12 @@ public final class TableName implements Comparable<TableName> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TableName t && Objects.equals(t.schema, schema) && t.table.equals(table);
+        return o instanceof TableName t && Objects.equals(t.schema, schema) && t.table.equals(table) && t.oid == oid;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, table);
+        return Objects.hash(schema, table, oid);
     }
 
     /** {@code schema.table} or {@code table}, unquoted (for messages, not SQL). */

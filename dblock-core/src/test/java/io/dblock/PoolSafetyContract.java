@@ -337,6 +337,10 @@ abstract class PoolSafetyContract implements DriverUnderTest {
         // The pool may be empty for a while (16 threads, 4 connections): that is a clear, specific failure.
         if (e instanceof LockFailedException && e.getMessage().contains("could not get a connection")) {
             tally.notGranted.incrementAndGet();
+        } else if (e instanceof LockLostException && e.getMessage().contains("so it cannot be re-entered")) {
+            // Multiplexed: another thread's unlock failed on the connection this thread's hold shares, so the
+            // connection was discarded and every hold on it is lost; the re-entry says so instead of re-entering.
+            tally.notGranted.incrementAndGet();
         } else {
             tally.unexpected.add(e.toString());
         }

@@ -36,4 +36,18 @@ class TableNameTest {
         assertThat(names)
                 .containsExactly(TableName.of("a"), TableName.of("z"), TableName.of("a", "z"), TableName.of("b", "a"));
     }
+
+    @Test
+    void anUnresolvedNameCarriesItsOidAndNamesNoTable() {
+        TableName unresolved = TableName.unresolved(16384);
+
+        assertThat(unresolved.oid()).hasValue(16384);
+        assertThat(unresolved.table()).isEqualTo("<oid 16384>");
+        assertThat(unresolved.schema()).isEmpty();
+        assertThat(unresolved).hasToString("<oid 16384>").isNotEqualTo(TableName.of("<oid 16384>"));
+        assertThat(TableName.of("orders").oid()).isEmpty();
+        assertThatThrownBy(() -> TableName.unresolved(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an object id is positive: 0");
+    }
 }

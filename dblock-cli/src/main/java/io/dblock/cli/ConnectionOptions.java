@@ -93,16 +93,37 @@ public final class ConnectionOptions {
         try {
             return DbLocks.create(new DriverDataSource(driverUrl, user, password.orElse(null)));
         } catch (LockFailedException e) {
-            if (password.isPresent() || passwordEnv != null || !needsPassword(e)) {
+            if (!needsPassword(e)) {
                 throw e;
+            }
+            if (password.isPresent() || passwordEnv != null) {
+                throw withHint(
+                        e,
+                        "the server refused the password from " + passwordSource() + " for "
+                                + (user != null ? "user " + user : "the URL's user"));
             }
             // Like psql: no password was given and the server wants one, so ask if someone is there to answer.
             Optional<char[]> typed = terminal.readPassword(prompt());
             if (typed.isEmpty()) {
-                throw e;
+                throw withHint(
+                        e,
+                        "the server wants a password and none was given, and there is no console to ask"
+                                + " on. Set $" + PASSWORD_ENV
+                                + ", name another variable with --password-env NAME, or use"
+                                + " --password-prompt at a console");
             }
             return DbLocks.create(new DriverDataSource(driverUrl, user, new String(typed.get())));
         }
+    }
+
+    private String passwordSource() {
+        return passwordPrompt ? "the prompt" : "$" + (passwordEnv != null ? passwordEnv : PASSWORD_ENV);
+    }
+
+    /** The connection failure saying what to do about it; the original failure, with the driver's, is its cause. */
+    private static LockFailedException withHint(LockFailedException e, String hint) {
+        return new LockFailedException(
+                "could not connect: " + hint, null, e.engine().orElse(null), null, e);
     }
 
     private Optional<String> password(Terminal terminal) {

@@ -96,9 +96,27 @@ final class LocksCommand implements Callable<Integer> {
                             locks.engineName(),
                             locks.serverVersion(),
                             inspector.pooler().name()))
-                    : PoolerNote.after(LockTable.lines(found, none, width), inspector.pooler());
+                    : PoolerNote.after(unresolvedNote(LockTable.lines(found, none, width), found), inspector.pooler());
         });
         return ExitCodes.OK;
+    }
+
+    /** After the table: what a table shown as {@code <oid N>} is, when one is there. */
+    private static List<String> unresolvedNote(List<String> lines, List<LockInfo> found) {
+        List<Long> oids = found.stream()
+                .flatMap(lock -> lock.table().stream())
+                .filter(t -> t.oid().isPresent())
+                .map(t -> t.oid().getAsLong())
+                .distinct()
+                .toList();
+        if (oids.isEmpty()) {
+            return lines;
+        }
+        List<String> all = new java.util.ArrayList<>(lines);
+        all.add("<oid N>: a table this session cannot see by name, locked in a transaction that has not committed yet"
+                + " (it created, renamed or moved the table); shown under --table whatever the name asked for. OIDs: "
+                + oids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ".");
+        return all;
     }
 
     private boolean filtered() {

@@ -569,7 +569,9 @@ abstract class InspectionCommandsContract {
         if (checksPasswords()) {
             CliRun wrong = jar.run(Map.of(ConnectionOptions.PASSWORD_ENV, password + "-wrong"), "", asViewer);
             assertThat(wrong.exitCode()).as(wrong.describe()).isEqualTo(5);
-            assertThat(wrong.err()).startsWith("dblock locks failed: could not connect");
+            assertThat(wrong.err())
+                    .startsWith("dblock locks failed: could not connect: the server refused the password from"
+                            + " $DBLOCK_PASSWORD for user dblock_cli_viewer");
             runs.add(wrong);
         }
         for (CliRun run : runs) {

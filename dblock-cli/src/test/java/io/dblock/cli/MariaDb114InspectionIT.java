@@ -32,6 +32,21 @@ class MariaDb114InspectionIT extends InspectionCommandsContract {
         assertThat(run.err()).startsWith("dblock locks failed: ").contains("SELECT privilege on performance_schema");
     }
 
+    /** Only here: the embedded PostgreSQL trusts local connections and asks for no password. */
+    @Test
+    void aMissingPasswordSaysWhereOneCanComeFrom() throws Exception {
+        createUser("dblock_cli_forgetful", "Pw-" + Long.toHexString(System.nanoTime()), true);
+
+        CliRun run = jar.run(Map.of(), "", List.of("locks", "--url", db.jdbcUrl(), "--user", "dblock_cli_forgetful"));
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(5);
+        assertThat(run.err())
+                .startsWith("dblock locks failed: could not connect: the server wants a password and none was given")
+                .contains("Set $DBLOCK_PASSWORD, name another variable with --password-env NAME, or use"
+                        + " --password-prompt at a console")
+                .contains("caused by: io.dblock.LockFailedException: could not connect to detect the database engine");
+    }
+
     /** In-process, with a scripted console: the jar's console cannot be driven from a test. */
     @Test
     void thePasswordIsAskedForOnTheConsoleWhenTheServerWantsOne() throws Exception {

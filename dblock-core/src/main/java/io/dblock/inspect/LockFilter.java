@@ -34,7 +34,8 @@ public final class LockFilter implements Predicate<LockInfo> {
     }
 
     /**
-     * Keeps locks on one table.
+     * Keeps locks on one table, and locks on tables known only by OID ({@link TableName#unresolved}), which may be it:
+     * a table created in a transaction not yet committed is seen by no other session under its name.
      *
      * @param table as for {@code DbLocks.tables(String...)}: {@code "orders"} (any schema) or {@code "sales.orders"}
      */
@@ -43,8 +44,10 @@ public final class LockFilter implements Predicate<LockInfo> {
         TableName name = TableName.parse(table);
         return and(
                 lock -> lock.table()
-                        .filter(t -> t.table().equals(name.table())
-                                && (name.schema().isEmpty() || t.schema().equals(name.schema())))
+                        .filter(t -> t.oid().isPresent()
+                                || (t.table().equals(name.table())
+                                        && (name.schema().isEmpty()
+                                                || t.schema().equals(name.schema()))))
                         .isPresent(),
                 "table " + name);
     }

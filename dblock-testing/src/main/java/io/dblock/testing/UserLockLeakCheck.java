@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The leak check for MySQL and MariaDB: user-level locks ({@code GET_LOCK}) that other connections still hold. */
 final class UserLockLeakCheck {
@@ -34,7 +35,9 @@ final class UserLockLeakCheck {
         }
     }
 
-    private static String message(List<LockRow> leaked, Duration timeout, List<Long> killed) {
+    /** One line per leaked lock, named as the code wrote it where dblock in this JVM took it (see LeakCheck). */
+    static String message(List<LockRow> leaked, Duration timeout, List<Long> killed) {
+        List<DbLockHolds.Hold> holds = DbLockHolds.list();
         StringBuilder message = new StringBuilder()
                 .append(leaked.size())
                 .append(" user-level lock(s) still held ")
@@ -44,19 +47,25 @@ final class UserLockLeakCheck {
                 .append(':');
         for (LockRow row : leaked) {
             HeldUserLock lock = row.lock();
-            message.append("\n  connection=")
+            Optional<DbLockHolds.Hold> hold = DbLockHolds.ofUserLock(holds, lock);
+            message.append("\n  ")
+                    .append(hold.map(h -> "advisory " + h.lock() + " (server name '" + lock.name() + "')")
+                            .orElseGet(() -> "user lock '" + lock.name() + "'"))
+                    .append(lock.granted() ? " held" : " awaited")
+                    .append(" by connection ")
                     .append(lock.connectionId())
-                    .append(" name='")
-                    .append(lock.name())
-                    .append("' status=")
-                    .append(lock.status())
-                    .append(" user='")
+                    .append(" (user '")
                     .append(Objects.toString(row.user(), ""))
-                    .append("' command='")
-                    .append(Objects.toString(row.command(), ""))
-                    .append("' query='")
-                    .append(Objects.toString(row.query(), ""))
-                    .append('\'');
+                    .append("'): ");
+            if (hold.isPresent()) {
+                message.append(hold.get().takenBy());
+            } else {
+                message.append("not taken through dblock in this JVM; the connection is ")
+                        .append(Objects.toString(row.command(), ""))
+                        .append(", its last statement was '")
+                        .append(Objects.toString(row.query(), ""))
+                        .append('\'');
+            }
         }
         return message.toString();
     }

@@ -22,7 +22,7 @@ class DbLockExtensionEngineTest {
         Events tests = InnerRun.run(LeakingTests.class).testEvents();
 
         InnerRun.assertOnlyTheLeakFailed(
-                tests, "1 advisory lock(s) still held 200 ms", "objid=4711 objsubid=1 (key=4711)");
+                tests, "1 advisory lock(s) still held 200 ms", "advisory 4711 EXCLUSIVE held by session");
         try {
             assertThat(LeakingTests.leaked.isValid(5))
                     .as("leaking session terminated")

@@ -95,9 +95,10 @@ abstract class UserLocksContract {
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("2 user-level lock(s) still held 200 ms after the test;"
                             + " killed connections [" + id + "]")
-                    .hasMessageContaining("connection=" + id + " name='dblock.leaked' status=GRANTED user='"
-                            + database.user() + "' command='Sleep' query=''")
-                    .hasMessageContaining("connection=" + id + " name='dblock.leaked.too' status=GRANTED");
+                    .hasMessageContaining("user lock 'dblock.leaked' held by connection " + id + " (user '"
+                            + database.user() + "'): not taken through dblock in this JVM; the connection is Sleep,"
+                            + " its last statement was ''")
+                    .hasMessageContaining("user lock 'dblock.leaked.too' held by connection " + id);
 
             assertThat(leaky.isValid(5)).as("leaking connection killed").isFalse();
             assertThat(database.userLocks()).isEmpty();

@@ -123,13 +123,15 @@ public final class LockJson {
         json.endObject();
     }
 
+    /** {@code schema} and {@code name}; for a table known only by OID ({@code TableName.unresolved}) also {@code oid}. */
     private static void table(JsonWriter json, TableName table) {
         json.beginObject()
                 .name("schema")
                 .value(table.schema().orElse(null))
                 .name("name")
-                .value(table.table())
-                .endObject();
+                .value(table.table());
+        table.oid().ifPresent(oid -> json.name("oid").value(oid));
+        json.endObject();
     }
 
     private static void key(JsonWriter json, LockKey key) {

@@ -234,6 +234,43 @@ class DbLocksAutoConfigurationTest {
             }
         }
 
+        /** So that dashboards and alerts on lost locks can be built before the first loss. */
+        @Test
+        void theLostCounterAndTheActiveGaugeExistAtStartWithZero(TestDatabase database) {
+            withDatabase(runner, database).withBean(SimpleMeterRegistry.class).run(context -> {
+                assertThat(context).hasNotFailed().hasSingleBean(DbLocks.class);
+                SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+                assertThat(registry.get(io.dblock.spring.boot.metrics.MicrometerLockListener.LOST)
+                                .tag("engine", "PostgreSQL")
+                                .counter()
+                                .count())
+                        .isZero();
+                assertThat(registry.get(io.dblock.spring.boot.metrics.MicrometerLockListener.HELD_ACTIVE)
+                                .tag("engine", "PostgreSQL")
+                                .gauge()
+                                .value())
+                        .isZero();
+            });
+        }
+
+        @Test
+        void withTheLockTagTheLostCounterWaitsForItsFirstLoss(TestDatabase database) {
+            withDatabase(runner, database)
+                    .withBean(SimpleMeterRegistry.class)
+                    .withPropertyValues("dblock.metrics.lock-name-tag=true")
+                    .run(context -> {
+                        SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+                        assertThat(registry.find(io.dblock.spring.boot.metrics.MicrometerLockListener.LOST)
+                                        .counters())
+                                .isEmpty();
+                        assertThat(registry.get(io.dblock.spring.boot.metrics.MicrometerLockListener.HELD_ACTIVE)
+                                        .tag("engine", "PostgreSQL")
+                                        .gauge()
+                                        .value())
+                                .isZero();
+                    });
+        }
+
         @Test
         void aGraceWaitIsRecordedAsATimer() {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -60,6 +60,23 @@ public class DbLocksMetricsAutoConfiguration {
     }
 
     /**
+     * At start, once every singleton exists: registers the {@code DbLocks} bean's engine with the listener ({@link
+     * MicrometerLockListener#registerFor}), so {@value MicrometerLockListener#LOST} and {@value
+     * MicrometerLockListener#HELD_ACTIVE} show 0 before the first lock event. Nothing when there is no single {@code
+     * DbLocks} bean.
+     *
+     * @param locks the {@code DbLocks} bean, if any
+     * @param listener the listener bean
+     * @return the callback Spring runs after the singletons are created
+     */
+    @Bean
+    public org.springframework.beans.factory.SmartInitializingSingleton dbLocksMetricsAtStart(
+            org.springframework.beans.factory.ObjectProvider<io.dblock.DbLocks> locks,
+            org.springframework.beans.factory.ObjectProvider<MicrometerLockListener> listener) {
+        return () -> locks.ifUnique(bean -> listener.ifUnique(l -> l.registerFor(bean.engineName())));
+    }
+
+    /**
      * Gauges of the connections the {@code DbLocks} bean uses for session locks ({@code LockInspector.connections()}),
      * read at each scrape without SQL: {@value #CONNECTIONS_ACTIVE} (in use now), {@value #CONNECTIONS_MAX} (the
      * multiplexing bound, 0 when not multiplexed) and {@value #CONNECTIONS_HOLDS_MAX} (the most server-side holds on one

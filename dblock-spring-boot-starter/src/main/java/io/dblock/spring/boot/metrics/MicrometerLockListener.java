@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       MySQL}).
  *   <li>{@value #HELD} (timer): how long released session locks were held; tag {@code engine}.
  *   <li>{@value #HELD_ACTIVE} (gauge): session-lock handles held now (acquired, not yet released or lost); tag {@code
- *       engine}. Registered when the first lock of an engine is acquired.
+ *       engine}. Registered when the starter's {@code DbLocks} bean is ready ({@link #registerFor}), else when the first
+ *       lock of an engine is acquired.
  *   <li>{@value #LOST} (counter): session locks found lost (session terminated, connection failed); tag {@code
- *       engine}.
+ *       engine}. Registered at 0 when the starter's {@code DbLocks} bean is ready ({@link #registerFor}).
  *   <li>{@value #GRACE} (timer): session-lock requests that waited for the grace period of a server that had just
  *       come up (restart or promotion, {@code io.dblock.Failover}), and how long; tag {@code engine}.
  * </ul>
@@ -72,6 +73,22 @@ public final class MicrometerLockListener implements LockListener {
         this.lockNameTag = lockNameTag;
     }
 
+    /**
+     * Registers the meters of {@code engine} that dashboards and alerts are built on, at 0, before any lock event:
+     * {@value #LOST} and {@value #HELD_ACTIVE} (tag {@code engine}). The starter calls it for the {@code DbLocks} bean at
+     * start. With the {@code lock} tag on, {@value #LOST} is left to the first loss (it is tagged per lock then, and
+     * some registries refuse one name with two sets of tag keys).
+     *
+     * @param engine the engine's name, as {@code DbLocks.engineName()} gives it
+     */
+    public void registerFor(String engine) {
+        Objects.requireNonNull(engine, "engine must not be null");
+        active(engine);
+        if (!lockNameTag) {
+            lostCounter(Tags.of("engine", engine));
+        }
+    }
+
     @Override
     public void acquired(LockEvent event) {
         acquireTimer(event).record(event.waited());
@@ -97,11 +114,7 @@ public final class MicrometerLockListener implements LockListener {
 
     @Override
     public void lost(LockEvent event) {
-        Counter.builder(LOST)
-                .description("Session locks found lost: their session was terminated or their connection failed")
-                .tags(tags(event))
-                .register(registry)
-                .increment();
+        lostCounter(tags(event)).increment();
         active(event.engine()).decrementAndGet();
     }
 
@@ -113,6 +126,13 @@ public final class MicrometerLockListener implements LockListener {
                 .tags(lockNameTag ? tags.and("lock", lock) : tags)
                 .register(registry)
                 .record(waited);
+    }
+
+    private Counter lostCounter(Tags tags) {
+        return Counter.builder(LOST)
+                .description("Session locks found lost: their session was terminated or their connection failed")
+                .tags(tags)
+                .register(registry);
     }
 
     private Timer acquireTimer(LockEvent event) {
