@@ -38,7 +38,8 @@ public final class TableName implements Comparable<TableName> {
      * In an inspection result only: a table that holds or awaits a lock but that the inspecting session cannot see by
      * name, known by its object id. On PostgreSQL this is a table created (or renamed, or moved to another schema) in a
      * transaction that has not committed yet: {@code pg_locks} shows its lock under the OID, and no other session sees
-     * its row in {@code pg_class}. Its {@link #table()} is {@code "<oid N>"}, without a schema; it names no table
+     * its row in {@code pg_class}. The same holds for an index or sequence created in such a transaction, which the
+     * inspection cannot tell from a table. Its {@link #table()} is {@code "<oid N>"}, without a schema; it names no table
      * that could be locked.
      *
      * @param oid the object id, as {@code pg_locks.relation} shows it

@@ -113,8 +113,9 @@ final class LocksCommand implements Callable<Integer> {
             return lines;
         }
         List<String> all = new java.util.ArrayList<>(lines);
-        all.add("<oid N>: a table this session cannot see by name, locked in a transaction that has not committed yet"
-                + " (it created, renamed or moved the table); shown under --table whatever the name asked for. OIDs: "
+        all.add("<oid N>: a table (or an index or sequence) this session cannot see by name, locked in a transaction"
+                + " that has not committed yet (it created, renamed or moved it); shown under --table whatever the name"
+                + " asked for. OIDs: "
                 + oids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ".");
         return all;
     }

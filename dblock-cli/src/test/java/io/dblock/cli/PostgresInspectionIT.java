@@ -38,8 +38,8 @@ class PostgresInspectionIT extends InspectionCommandsContract {
                 assertThat(text.exitCode()).as(text.describe()).isZero();
                 assertThat(text.out())
                         .containsPattern("<oid " + oid + ">\\s+ACCESS_EXCLUSIVE")
-                        .contains("<oid N>: a table this session cannot see by name, locked in a transaction that"
-                                + " has not committed yet")
+                        .contains("<oid N>: a table (or an index or sequence) this session cannot see by name,"
+                                + " locked in a transaction that has not committed yet")
                         .contains("OIDs: " + oid + ".");
                 assertThat(json.exitCode()).as(json.describe()).isZero();
                 assertThat(json.out()).contains("\"oid\":" + oid);
